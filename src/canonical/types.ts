@@ -1,0 +1,208 @@
+/**
+ * The canonical model: the one shape every wire format decodes into and encodes from.
+ * Codecs never talk to each other; they only talk to these types.
+ *
+ * Conventions (chosen so no information is lost in either direction):
+ * - Usage.inputTokens counts ALL prompt tokens, cached ones included (OpenAI semantics);
+ *   cachedInputTokens / cacheWriteTokens are subsets of it. Anthropic's input_tokens
+ *   (which excludes cache reads/writes) is converted at the codec boundary.
+ * - Usage.outputTokens counts ALL generated tokens, reasoning included (OpenAI semantics);
+ *   Gemini's candidatesTokenCount excludes thoughts and is converted at the codec boundary.
+ * - Tool-call arguments are JSON text (what OpenAI sends); codecs that need objects parse them.
+ */
+
+export type CacheControl = { type: "ephemeral"; ttl?: string };
+
+export type MediaSource =
+  | { kind: "url"; url: string }
+  | { kind: "base64"; mediaType: string; data: string };
+
+export interface TextPart {
+  type: "text";
+  text: string;
+  cacheControl?: CacheControl;
+}
+
+export interface ImagePart {
+  type: "image";
+  source: MediaSource;
+  /** OpenAI image detail hint (auto/low/high). */
+  detail?: string;
+  cacheControl?: CacheControl;
+}
+
+/** Documents (PDF, plain text, other files). */
+export interface FilePart {
+  type: "file";
+  source: MediaSource;
+  mediaType?: string;
+  filename?: string;
+  cacheControl?: CacheControl;
+}
+
+/** Thinking / reasoning text. `signature` is Anthropic's thinking signature. */
+export interface ReasoningPart {
+  type: "reasoning";
+  text: string;
+  signature?: string;
+  /** Anthropic redacted_thinking payload (opaque). When set, text is "". */
+  redactedData?: string;
+}
+
+export interface ToolCallPart {
+  type: "tool-call";
+  id: string;
+  name: string;
+  /** JSON text of the arguments object. */
+  arguments: string;
+  /** Gemini thoughtSignature attached to this call; must be sent back on the next turn. */
+  thoughtSignature?: string;
+  cacheControl?: CacheControl;
+}
+
+export interface ToolResultPart {
+  type: "tool-result";
+  toolCallId: string;
+  /** Function name; Gemini needs it, OpenAI/Anthropic do not carry it (codecs recover it from history). */
+  name?: string;
+  content: Array<TextPart | ImagePart | FilePart>;
+  isError?: boolean;
+  cacheControl?: CacheControl;
+}
+
+export type UserContentPart = TextPart | ImagePart | FilePart;
+export type AssistantContentPart = TextPart | ReasoningPart | ToolCallPart;
+
+export type Message =
+  | { role: "user"; content: UserContentPart[] }
+  | { role: "assistant"; content: AssistantContentPart[] }
+  | { role: "tool"; content: ToolResultPart[] };
+
+export interface ToolDefinition {
+  name: string;
+  description?: string;
+  /** JSON Schema of the arguments object. */
+  parameters: Record<string, unknown>;
+  strict?: boolean;
+  cacheControl?: CacheControl;
+}
+
+export type ToolChoice =
+  | { type: "auto" }
+  | { type: "none" }
+  | { type: "required" }
+  | { type: "tool"; name: string };
+
+export type ResponseFormat =
+  | { type: "text" }
+  | { type: "json_object" }
+  | { type: "json_schema"; name?: string; description?: string; schema: Record<string, unknown>; strict?: boolean };
+
+export type ReasoningEffort = "none" | "minimal" | "low" | "medium" | "high" | "xhigh";
+
+export interface ReasoningConfig {
+  /** false = explicitly disabled. */
+  enabled?: boolean;
+  effort?: ReasoningEffort;
+  /** Token budget for thinking (Anthropic budget_tokens, Gemini thinkingBudget). */
+  maxTokens?: number;
+  /** Reason, but do not return the reasoning text to the caller. */
+  exclude?: boolean;
+}
+
+export interface CanonicalRequest {
+  /** Model id as the caller wrote it (before routing). */
+  model: string;
+  system?: TextPart[];
+  messages: Message[];
+  tools?: ToolDefinition[];
+  toolChoice?: ToolChoice;
+  parallelToolCalls?: boolean;
+  responseFormat?: ResponseFormat;
+  maxTokens?: number;
+  temperature?: number;
+  topP?: number;
+  topK?: number;
+  stop?: string[];
+  seed?: number;
+  frequencyPenalty?: number;
+  presencePenalty?: number;
+  /** End-user id (OpenAI `user`, Anthropic metadata.user_id). */
+  user?: string;
+  reasoning?: ReasoningConfig;
+  stream: boolean;
+  /**
+   * Format-specific fields that only an upstream of the same format can honour
+   * (Gemini safetySettings, Anthropic top-level cache_control, OpenAI logprobs…).
+   * Keyed by codec name; other codecs ignore them.
+   */
+  extensions?: Partial<Record<FormatName, Record<string, unknown>>>;
+  /** Routing fields (OpenRouter-style) read by the router, never sent upstream. */
+  routing?: RoutingOptions;
+}
+
+export interface RoutingOptions {
+  models?: string[];
+  provider?: {
+    order?: string[];
+    only?: string[];
+    ignore?: string[];
+    allow_fallbacks?: boolean;
+    sort?: "price" | "throughput" | "latency";
+    max_price?: { prompt?: number; completion?: number; request?: number };
+    require_parameters?: boolean;
+  };
+  sessionId?: string;
+}
+
+export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter" | "error";
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens?: number;
+  cacheWriteTokens?: number;
+  reasoningTokens?: number;
+}
+
+export interface CanonicalResponse {
+  id: string;
+  /** The model that answered, as the upstream reported it. */
+  model: string;
+  content: AssistantContentPart[];
+  finishReason: FinishReason;
+  /** The upstream's own finish/stop reason string (end_turn, STOP, tool_calls…). */
+  nativeFinishReason?: string;
+  usage: Usage;
+  created?: number;
+}
+
+/**
+ * Canonical stream events. Decoders emit them, encoders consume them.
+ * Ordering contract:
+ * - `start` comes first (decoders emit it as soon as they know id/model).
+ * - Text, reasoning and tool-call events can interleave across kinds but a tool call's
+ *   deltas always come after its `tool-call-start` with the same `index`.
+ * - `usage` may come many times: each one is a running total, the last one wins.
+ * - `finish` comes once, near the end (usage may still follow it).
+ * - The stream ends when the ReadableStream closes; encoders emit their trailer in flush().
+ */
+export type StreamEvent =
+  | { type: "start"; id?: string; model?: string; usage?: Usage }
+  | { type: "text-delta"; text: string }
+  | { type: "reasoning-delta"; text: string }
+  | { type: "reasoning-signature"; signature: string }
+  | { type: "reasoning-redacted"; data: string }
+  /** `index` counts tool calls in this response from 0; it is not a content-block index. */
+  | { type: "tool-call-start"; index: number; id: string; name: string; thoughtSignature?: string }
+  | { type: "tool-call-delta"; index: number; argumentsDelta: string }
+  | { type: "usage"; usage: Usage }
+  | { type: "finish"; finishReason: FinishReason; nativeFinishReason?: string }
+  /** Sent by the gateway while waiting for the first token; encoders render their keep-alive. */
+  | { type: "keep-alive" }
+  /** An error after the stream started; encoders render it in-band and the stream then ends. */
+  | { type: "error"; status: number; message: string; errorType?: string };
+
+export type FormatName = "openai" | "anthropic" | "gemini";
+
+export const emptyUsage = (): Usage => ({ inputTokens: 0, outputTokens: 0 });

@@ -1,0 +1,191 @@
+// The model catalog at runtime: the shipped data (data/models.json, bundled) merged with the
+// provider listings that refreshCatalog stored in KV, kept in isolate memory for a minute.
+import shippedJson from "../../data/models.json";
+import type { Env } from "../env";
+import { getProvider } from "../providers/registry";
+import type { CatalogData, CatalogEndpoint, CatalogModel, DiscoveredModel, PricingStrings, StoredListings } from "./types";
+
+export const CATALOG_KV_KEY = "catalog:v1";
+/** How long an isolate reuses its merged catalog before reading KV again. */
+export const CATALOG_MEMORY_TTL_MS = 60_000;
+
+const SHIPPED = shippedJson as unknown as CatalogData;
+
+/** Parameters assumed for a model a provider listed but the shipped data does not describe. */
+const DEFAULT_DISCOVERED_PARAMS = ["max_tokens", "temperature", "top_p", "stop"];
+
+const ZERO_PRICING: PricingStrings = {
+  prompt: "0", completion: "0", request: "0", image: "0", web_search: "0", internal_reasoning: "0",
+  input_cache_read: "0", input_cache_write: "0",
+};
+
+/** An indexed, read-only catalog. */
+export class Catalog {
+  readonly models: readonly CatalogModel[];
+  /** When the KV listings were last refreshed (undefined = shipped data only). */
+  readonly refreshedAt?: string;
+  private readonly byId = new Map<string, CatalogModel>();
+  private readonly byLowerId = new Map<string, CatalogModel>();
+  private readonly byEndpoint = new Map<string, CatalogModel>();
+  private readonly bySlug = new Map<string, CatalogModel[]>();
+
+  constructor(models: CatalogModel[], refreshedAt?: string) {
+    this.models = models;
+    this.refreshedAt = refreshedAt;
+    for (const m of models) {
+      for (const id of [m.id, m.canonical_slug, ...(m.aliases ?? [])]) {
+        if (!id) continue;
+        if (!this.byId.has(id)) this.byId.set(id, m);
+        const lower = id.toLowerCase();
+        if (!this.byLowerId.has(lower)) this.byLowerId.set(lower, m);
+        const slash = id.indexOf("/");
+        if (slash > 0) {
+          const slug = id.slice(slash + 1);
+          const list = this.bySlug.get(slug) ?? [];
+          if (!list.includes(m)) list.push(m);
+          this.bySlug.set(slug, list);
+        }
+      }
+      for (const e of m.endpoints) {
+        const k = endpointIndexKey(e.provider, e.upstream_model);
+        if (!this.byEndpoint.has(k)) this.byEndpoint.set(k, m);
+      }
+    }
+  }
+
+  /** A model by id, canonical slug or alias (exact, then case-insensitive). */
+  get(id: string): CatalogModel | undefined {
+    return this.byId.get(id) ?? this.byLowerId.get(id.toLowerCase());
+  }
+
+  /** The model a provider serves under an upstream id (e.g. anthropic + claude-sonnet-4-6). */
+  findByEndpoint(provider: string, upstreamModel: string): CatalogModel | undefined {
+    return this.byEndpoint.get(endpointIndexKey(provider, upstreamModel));
+  }
+
+  /** Models whose id, slug or alias ends in `author/<slug>` (bare ids such as `gpt-4o`). */
+  findBySlug(slug: string): CatalogModel[] {
+    return this.bySlug.get(slug) ?? [];
+  }
+}
+
+const endpointIndexKey = (provider: string, upstream: string) => `${provider}\u0000${upstream}`;
+
+let shippedCatalog: Catalog | undefined;
+let memo: { at: number; catalog: Catalog } | undefined;
+
+/** The shipped catalog alone (no KV). */
+export function shippedCatalogData(): CatalogData {
+  return SHIPPED;
+}
+
+/** The catalog for this request: isolate memory, else KV listings merged with the shipped data. */
+export async function getCatalog(env: Env): Promise<Catalog> {
+  const now = Date.now();
+  if (memo && now - memo.at < CATALOG_MEMORY_TTL_MS) return memo.catalog;
+  let listings: StoredListings | null = null;
+  try {
+    listings = env.CATALOG ? await env.CATALOG.get<StoredListings>(CATALOG_KV_KEY, { type: "json", cacheTtl: 60 }) : null;
+  } catch {
+    // KV unavailable or a corrupt value: serve the shipped data (and the last catalog we had).
+    if (memo) return memo.catalog;
+  }
+  const catalog = buildCatalog(SHIPPED, listings);
+  memo = { at: now, catalog };
+  return catalog;
+}
+
+/** Drops the isolate's copy (after a refresh, and in tests). */
+export function invalidateCatalogCache(): void {
+  memo = undefined;
+}
+
+/** Merges stored provider listings into catalog data. Shipped objects are never mutated. */
+export function buildCatalog(data: CatalogData, listings?: StoredListings | null): Catalog {
+  if (!listings || !listings.providers || Object.keys(listings.providers).length === 0) {
+    if (data === SHIPPED) return (shippedCatalog ??= new Catalog(SHIPPED.models.slice()));
+    return new Catalog(data.models.slice());
+  }
+  const base = data === SHIPPED ? (shippedCatalog ??= new Catalog(SHIPPED.models.slice())) : new Catalog(data.models.slice());
+  const models = base.models.slice();
+  const position = new Map(models.map((m, i) => [m.id, i]));
+  const copied = new Set<string>();
+  const mutable = (id: string): CatalogModel => {
+    const i = position.get(id)!;
+    if (!copied.has(id)) {
+      models[i] = { ...models[i], endpoints: models[i].endpoints.slice() };
+      copied.add(id);
+    }
+    return models[i];
+  };
+
+  for (const [pid, listing] of Object.entries(listings.providers)) {
+    const provider = getProvider(pid);
+    if (!provider || !Array.isArray(listing?.models)) continue;
+    for (const d of listing.models) {
+      if (!d || typeof d.id !== "string" || !d.id) continue;
+      if (base.findByEndpoint(provider.id, d.id)) continue;
+      const free = provider.id === "openrouter" && d.id.endsWith(":free");
+      const pricing = d.pricing ?? (provider.keyless ? ZERO_PRICING : free ? ZERO_PRICING : null);
+      const endpoint: CatalogEndpoint = {
+        provider: provider.id,
+        upstream_model: d.id,
+        context_length: d.context_length ?? null,
+        max_completion_tokens: d.max_completion_tokens ?? null,
+        pricing,
+        supported_parameters: d.supported_parameters ?? DEFAULT_DISCOVERED_PARAMS,
+        ...(free ? { variant: "free" as const } : {}),
+        source: `${provider.id} model list`,
+        discovered: true,
+      };
+      const id = provider.id === "openrouter" && d.id.includes("/") ? d.id.replace(/:free$/, "") : `${provider.id}/${d.id}`;
+      const existing = position.has(id) ? id : base.get(id)?.id;
+      if (existing !== undefined && position.has(existing)) {
+        const m = mutable(existing);
+        if (!m.endpoints.some((e) => e.provider === endpoint.provider && e.upstream_model === endpoint.upstream_model)) {
+          m.endpoints.push(endpoint);
+        }
+        continue;
+      }
+      const model = discoveredModel(id, provider.name, d, endpoint);
+      position.set(id, models.length);
+      copied.add(id);
+      models.push(model);
+    }
+  }
+  return new Catalog(models, listings.refreshed_at);
+}
+
+function discoveredModel(id: string, providerName: string, d: DiscoveredModel, endpoint: CatalogEndpoint): CatalogModel {
+  const input = d.input_modalities ?? ["text"];
+  const output = d.output_modalities ?? ["text"];
+  return {
+    id,
+    canonical_slug: id,
+    name: d.name ?? `${providerName}: ${d.id}`,
+    created: d.created ?? 0,
+    description: d.description ?? `Listed by ${providerName}; not in the shipped catalog${endpoint.pricing ? "" : ", price unknown"}.`,
+    context_length: endpoint.context_length,
+    architecture: {
+      modality: `${input.join("+")}->${output.join("+")}`,
+      input_modalities: input,
+      output_modalities: output,
+      tokenizer: "Other",
+      instruct_type: null,
+    },
+    pricing: endpoint.pricing,
+    top_provider: { context_length: endpoint.context_length, max_completion_tokens: endpoint.max_completion_tokens, is_moderated: false },
+    per_request_limits: null,
+    supported_parameters: endpoint.supported_parameters,
+    default_parameters: {},
+    expiration_date: null,
+    endpoints: [endpoint],
+    source: endpoint.source,
+    discovered: true,
+  };
+}
+
+/** Embedding model: outputs embeddings rather than text. */
+export function isEmbeddingModel(m: Pick<CatalogModel, "architecture">): boolean {
+  return m.architecture.output_modalities.includes("embeddings");
+}

@@ -1,0 +1,43 @@
+/** CanonicalResponse → Anthropic Message JSON for an Anthropic caller. */
+import type { CanonicalResponse } from "../../canonical/types";
+import type { EncodeContext } from "../codec";
+import { toAnthropicUsage } from "./anthropic-usage";
+import { parseToolInput, toolUseIdForCaller } from "./content-utils";
+import { toAnthropicStopReason } from "./map-anthropic-finish-reason";
+
+export function encodeAnthropicResponse(res: CanonicalResponse, ctx: EncodeContext): Record<string, unknown> {
+  const content: Record<string, unknown>[] = [];
+  let hasToolCalls = false;
+  for (const part of res.content) {
+    switch (part.type) {
+      case "text":
+        content.push({ type: "text", text: part.text });
+        break;
+      case "reasoning":
+        if (ctx.includeReasoning === false) break;
+        if (part.redactedData !== undefined) content.push({ type: "redacted_thinking", data: part.redactedData });
+        // Anthropic clients expect a signature string on every thinking block.
+        else content.push({ type: "thinking", thinking: part.text, signature: part.signature ?? "" });
+        break;
+      case "tool-call":
+        hasToolCalls = true;
+        content.push({
+          type: "tool_use",
+          id: toolUseIdForCaller(part.id, part.thoughtSignature),
+          name: part.name,
+          input: parseToolInput(part.arguments),
+        });
+        break;
+    }
+  }
+  return {
+    id: ctx.id,
+    type: "message",
+    role: "assistant",
+    model: res.model || ctx.model,
+    content,
+    stop_reason: toAnthropicStopReason(res.finishReason, res.nativeFinishReason, hasToolCalls),
+    stop_sequence: null,
+    usage: toAnthropicUsage(res.usage),
+  };
+}

@@ -1,0 +1,173 @@
+/**
+ * Canonical StreamEvents → Anthropic SSE, in exactly the event sequence the real API sends:
+ * message_start, then per content block content_block_start / *_delta / content_block_stop
+ * (one block open at a time; a new block opens whenever the kind of delta changes), then
+ * message_delta (stop_reason + final usage) and message_stop, written in flush() because usage
+ * may arrive after `finish`. An `error` event closes the open block, writes `event: error` and
+ * ends the stream: Anthropic sends nothing after an error.
+ */
+import type { FinishReason, StreamEvent, Usage } from "../../canonical/types";
+import { emptyUsage } from "../../canonical/types";
+import { sseFrame } from "../../streams/sse";
+import type { EncodeContext } from "../codec";
+import { toAnthropicUsage } from "./anthropic-usage";
+import { toolUseIdForCaller } from "./content-utils";
+import { anthropicErrorType, isAnthropicErrorType } from "./errors";
+import { toAnthropicStopReason } from "./map-anthropic-finish-reason";
+
+type Emit = TransformStreamDefaultController<Uint8Array>;
+type OpenBlock = { kind: "text"; index: number } | { kind: "thinking"; index: number; signature?: string } | { kind: "tool"; index: number; toolIndex: number };
+
+class AnthropicStreamEncoder implements Transformer<StreamEvent, Uint8Array> {
+  private started = false;
+  private done = false;
+  private block: OpenBlock | undefined;
+  private nextIndex = 0;
+  /** tool-call index → content block index, for deltas of a call whose block already closed. */
+  private toolBlocks = new Map<number, number>();
+  private usage: Usage | undefined;
+  private finish: { reason: FinishReason; native?: string } | undefined;
+  private hasToolCalls = false;
+  private readonly includeReasoning: boolean;
+
+  constructor(private readonly ctx: EncodeContext) {
+    this.includeReasoning = ctx.includeReasoning !== false;
+  }
+
+  transform(ev: StreamEvent, out: Emit): void {
+    if (this.done) return;
+    switch (ev.type) {
+      case "start":
+        if (ev.usage) this.usage = ev.usage;
+        this.ensureStarted(out, ev.model);
+        return;
+      case "text-delta":
+        if (!ev.text) return;
+        this.send(out, "content_block_delta", { index: this.openBlock(out, "text").index, delta: { type: "text_delta", text: ev.text } });
+        return;
+      case "reasoning-delta": {
+        if (!this.includeReasoning || !ev.text) return;
+        const index = this.openBlock(out, "thinking").index;
+        this.send(out, "content_block_delta", { index, delta: { type: "thinking_delta", thinking: ev.text } });
+        return;
+      }
+      case "reasoning-signature": {
+        if (!this.includeReasoning) return;
+        // Anthropic sends the signature as the last delta of its thinking block.
+        const block = this.openBlock(out, "thinking");
+        if (block.kind === "thinking") block.signature = ev.signature;
+        return;
+      }
+      case "reasoning-redacted":
+        if (!this.includeReasoning) return;
+        this.closeBlock(out);
+        this.ensureStarted(out);
+        this.send(out, "content_block_start", { index: this.nextIndex, content_block: { type: "redacted_thinking", data: ev.data } });
+        this.send(out, "content_block_stop", { index: this.nextIndex });
+        this.nextIndex++;
+        return;
+      case "tool-call-start": {
+        this.closeBlock(out);
+        this.ensureStarted(out);
+        const index = this.nextIndex++;
+        this.block = { kind: "tool", index, toolIndex: ev.index };
+        this.toolBlocks.set(ev.index, index);
+        this.hasToolCalls = true;
+        const id = toolUseIdForCaller(ev.id, ev.thoughtSignature);
+        this.send(out, "content_block_start", { index, content_block: { type: "tool_use", id, name: ev.name, input: {} } });
+        return;
+      }
+      case "tool-call-delta": {
+        if (!ev.argumentsDelta) return;
+        // Deltas normally belong to the open block; a late delta for an earlier call (never seen
+        // from real upstreams) still goes to that call's block rather than being lost.
+        const index = this.block?.kind === "tool" && this.block.toolIndex === ev.index ? this.block.index : this.toolBlocks.get(ev.index);
+        if (index === undefined) return;
+        this.send(out, "content_block_delta", { index, delta: { type: "input_json_delta", partial_json: ev.argumentsDelta } });
+        return;
+      }
+      case "usage":
+        this.usage = ev.usage;
+        return;
+      case "finish":
+        this.finish = { reason: ev.finishReason, native: ev.nativeFinishReason };
+        return;
+      case "keep-alive":
+        this.send(out, "ping", {});
+        return;
+      case "error": {
+        this.closeBlock(out);
+        const type = isAnthropicErrorType(ev.errorType) ? (ev.errorType as string) : anthropicErrorType(ev.status);
+        this.send(out, "error", { error: { type, message: ev.message } });
+        this.done = true;
+        return;
+      }
+    }
+  }
+
+  flush(out: Emit): void {
+    if (this.done) return;
+    this.ensureStarted(out);
+    this.closeBlock(out);
+    const stopReason = toAnthropicStopReason(this.finish?.reason ?? "stop", this.finish?.native, this.hasToolCalls);
+    this.send(out, "message_delta", {
+      delta: { stop_reason: stopReason, stop_sequence: null },
+      usage: toAnthropicUsage(this.usage ?? emptyUsage()),
+    });
+    this.send(out, "message_stop", {});
+  }
+
+  private send(out: Emit, type: string, payload: Record<string, unknown>): void {
+    out.enqueue(sseFrame(JSON.stringify({ type, ...payload }), type));
+  }
+
+  private ensureStarted(out: Emit, model?: string): void {
+    if (this.started) return;
+    this.started = true;
+    const usage = toAnthropicUsage(this.usage ?? emptyUsage());
+    this.send(out, "message_start", {
+      message: {
+        id: this.ctx.id,
+        type: "message",
+        role: "assistant",
+        model: model || this.ctx.model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: {
+          input_tokens: usage.input_tokens,
+          cache_creation_input_tokens: usage.cache_creation_input_tokens,
+          cache_read_input_tokens: usage.cache_read_input_tokens,
+          output_tokens: usage.output_tokens,
+        },
+      },
+    });
+  }
+
+  /** Makes sure a text or thinking block is the open one, closing whatever else is open. */
+  private openBlock(out: Emit, kind: "text" | "thinking"): OpenBlock {
+    if (this.block?.kind === kind) return this.block;
+    this.closeBlock(out);
+    this.ensureStarted(out);
+    const index = this.nextIndex++;
+    const contentBlock = kind === "text" ? { type: "text", text: "" } : { type: "thinking", thinking: "", signature: "" };
+    this.send(out, "content_block_start", { index, content_block: contentBlock });
+    const block: OpenBlock = { kind, index };
+    this.block = block;
+    return block;
+  }
+
+  private closeBlock(out: Emit): void {
+    const block = this.block;
+    if (!block) return;
+    if (block.kind === "thinking" && block.signature) {
+      this.send(out, "content_block_delta", { index: block.index, delta: { type: "signature_delta", signature: block.signature } });
+    }
+    this.send(out, "content_block_stop", { index: block.index });
+    this.block = undefined;
+  }
+}
+
+export function encodeAnthropicStream(ctx: EncodeContext): TransformStream<StreamEvent, Uint8Array> {
+  return new TransformStream<StreamEvent, Uint8Array>(new AnthropicStreamEncoder(ctx));
+}

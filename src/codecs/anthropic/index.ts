@@ -1,0 +1,27 @@
+import type { Codec } from "../codec";
+import { anthropicPassthroughRequest, decodeAnthropicCountTokensResponse, encodeAnthropicCountTokensRequest } from "./count-tokens";
+import { decodeAnthropicRequest } from "./decode-request";
+import { decodeAnthropicResponse } from "./decode-response";
+import { decodeAnthropicStream } from "./decode-stream";
+import { encodeAnthropicRequest } from "./encode-request";
+import { encodeAnthropicResponse } from "./encode-response";
+import { encodeAnthropicStream } from "./encode-stream";
+import { decodeAnthropicError, encodeAnthropicError } from "./errors";
+
+export { anthropicResponseSchema, anthropicStreamChunkSchema } from "./anthropic-api";
+
+export const anthropicCodec: Codec = {
+  name: "anthropic",
+  decodeRequest: (body) => decodeAnthropicRequest(body),
+  encodeResponse: encodeAnthropicResponse,
+  encodeStream: encodeAnthropicStream,
+  encodeError: encodeAnthropicError,
+  streamContentType: () => "text/event-stream; charset=utf-8",
+  encodeRequest: encodeAnthropicRequest,
+  decodeResponse: decodeAnthropicResponse,
+  decodeStream: decodeAnthropicStream,
+  decodeError: decodeAnthropicError,
+  passthroughRequest: anthropicPassthroughRequest,
+  encodeCountTokensRequest: encodeAnthropicCountTokensRequest,
+  decodeCountTokensResponse: decodeAnthropicCountTokensResponse,
+};

@@ -1,0 +1,75 @@
+import type { CanonicalRequest, CanonicalResponse, FormatName, StreamEvent, Usage } from "../canonical/types";
+import type { GatewayError } from "../errors/gateway-error";
+
+/** What an encoder needs to know about the request being answered. */
+export interface EncodeContext {
+  /** Gateway generation id, `gen-…`. */
+  id: string;
+  /** The model that answered (used when the upstream did not say). */
+  model: string;
+  /** Provider (endpoint) that served the request, e.g. "anthropic". */
+  provider: string;
+  /** Unix seconds. */
+  created: number;
+  /** Cost in USD for a usage, when the model is priced. */
+  cost?: (usage: Usage) => number | undefined;
+  /** When false, reasoning text is not returned (reasoning.exclude). Default true. */
+  includeReasoning?: boolean;
+  /** Gemini surface only: `sse` (alt=sse) or `json-array` (default streamGenerateContent). */
+  framing?: "sse" | "json-array";
+}
+
+export interface DecodeRequestHints {
+  /** Model from the URL path (Gemini). */
+  model?: string;
+  /** Whether the endpoint itself implies streaming (Gemini :streamGenerateContent). */
+  stream?: boolean;
+}
+
+export interface UpstreamErrorInfo {
+  message: string;
+  /** The provider's own error type/status string, e.g. "overloaded_error", "RESOURCE_EXHAUSTED". */
+  type?: string;
+  /** Parsed body when it was JSON, else the text (truncated). */
+  raw: unknown;
+}
+
+/**
+ * One wire format, written once and used in both directions:
+ * as the inbound surface (decodeRequest / encodeResponse / encodeStream / encodeError) and as
+ * the upstream (encodeRequest / decodeResponse / decodeStream / decodeError).
+ */
+export interface Codec {
+  readonly name: FormatName;
+
+  // ---- inbound surface -------------------------------------------------
+  /** Validates with zod; throws BadRequestError naming the offending field. */
+  decodeRequest(body: unknown, hints?: DecodeRequestHints): CanonicalRequest;
+  /** The JSON body of a non-streamed response. */
+  encodeResponse(res: CanonicalResponse, ctx: EncodeContext): unknown;
+  /** Canonical events → wire bytes (framing included). Trailers are written in flush(). */
+  encodeStream(ctx: EncodeContext): TransformStream<StreamEvent, Uint8Array>;
+  /** An error in this format's own envelope. */
+  encodeError(err: GatewayError): { status: number; body: unknown };
+  /** content-type of a streamed response. */
+  streamContentType(ctx: EncodeContext): string;
+
+  // ---- upstream --------------------------------------------------------
+  /** The JSON body to send upstream; parameters the format cannot express are dropped. */
+  encodeRequest(req: CanonicalRequest, upstreamModel: string): Record<string, unknown>;
+  /** Throws UpstreamError when the body is not a valid response of this format. */
+  decodeResponse(body: unknown): CanonicalResponse;
+  /** Wire bytes → canonical events. Malformed events become an `error` event, never a throw. */
+  decodeStream(): TransformStream<Uint8Array, StreamEvent>;
+  decodeError(status: number, bodyText: string): UpstreamErrorInfo;
+  /**
+   * Same-format upstream: the caller's own body with only what the gateway must change (the
+   * model id), so fields the canonical model has no slot for still reach the provider.
+   * Absent → the gateway always re-encodes through the canonical model.
+   */
+  passthroughRequest?(raw: Record<string, unknown>, upstreamModel: string, stream: boolean): Record<string, unknown>;
+
+  // ---- token counting (formats whose providers have an endpoint for it) ----
+  encodeCountTokensRequest?(req: CanonicalRequest, upstreamModel: string): Record<string, unknown>;
+  decodeCountTokensResponse?(body: unknown): number;
+}

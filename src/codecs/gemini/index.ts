@@ -1,0 +1,35 @@
+/**
+ * The Google Gemini generateContent / streamGenerateContent codec (Gemini API v1beta).
+ */
+import type { Codec, EncodeContext } from "../codec";
+import { decodeGeminiCountTokensResponse, encodeGeminiCountTokensRequest, geminiPassthroughRequest } from "./count-tokens";
+import { decodeGeminiRequest } from "./decode-request";
+import { decodeGeminiResponse } from "./decode-response";
+import { decodeGeminiJsonArrayStream, decodeGeminiSseStream } from "./decode-stream";
+import { encodeGeminiRequest } from "./encode-request";
+import { encodeGeminiResponse } from "./encode-response";
+import { encodeGeminiStream } from "./encode-stream";
+import { decodeGeminiError, encodeGeminiError } from "./errors";
+
+export const geminiCodec: Codec = {
+  name: "gemini",
+  decodeRequest: decodeGeminiRequest,
+  encodeResponse: encodeGeminiResponse,
+  encodeStream: encodeGeminiStream,
+  encodeError: encodeGeminiError,
+  streamContentType: (ctx: EncodeContext) =>
+    ctx.framing === "sse" ? "text/event-stream" : "application/json; charset=UTF-8",
+  encodeRequest: encodeGeminiRequest,
+  decodeResponse: decodeGeminiResponse,
+  // The gateway always asks Gemini upstreams for alt=sse (providers/gemini.ts).
+  decodeStream: decodeGeminiSseStream,
+  decodeError: decodeGeminiError,
+  passthroughRequest: geminiPassthroughRequest,
+  encodeCountTokensRequest: encodeGeminiCountTokensRequest,
+  decodeCountTokensResponse: decodeGeminiCountTokensResponse,
+};
+
+/** For callers that reach streamGenerateContent without alt=sse (JSON array framing). */
+export { decodeGeminiJsonArrayStream };
+export { retryDelaySeconds } from "./errors";
+export { geminiResponseSchema, geminiStreamChunkSchema } from "./gemini-api";

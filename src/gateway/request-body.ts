@@ -1,0 +1,39 @@
+import type { Context } from "hono";
+import { BadRequestError, PayloadTooLargeError } from "../errors/gateway-error";
+import { isRecord, safeJsonParse } from "../streams/json";
+import type { AppBindings } from "../env";
+
+const DEFAULT_MAX_BODY = 10 * 1024 * 1024;
+
+/** Reads a JSON object body with a size cap: 413 when too large, 400 when not a JSON object. */
+export async function readJsonObject(c: Context<AppBindings>): Promise<{ body: Record<string, unknown>; bytes: number }> {
+  const max = Number(c.env.MAX_BODY_BYTES) || DEFAULT_MAX_BODY;
+  const declared = Number(c.req.header("content-length"));
+  if (Number.isFinite(declared) && declared > max) throw new PayloadTooLargeError(`Request body is ${declared} bytes; the limit is ${max} bytes.`);
+  const text = await readCapped(c.req.raw, max);
+  if (text.trim() === "") throw new BadRequestError("Request body is empty; expected a JSON object.");
+  const parsed = safeJsonParse(text);
+  if (!parsed.ok) throw new BadRequestError(`Request body is not valid JSON: ${parsed.error}`);
+  if (!isRecord(parsed.value)) throw new BadRequestError("Request body must be a JSON object.");
+  return { body: parsed.value, bytes: text.length };
+}
+
+/** Reads the body but stops (413) as soon as it passes the cap, so a huge upload is not buffered. */
+async function readCapped(req: Request, max: number): Promise<string> {
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const decoder = new TextDecoder();
+  let total = 0;
+  let text = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > max) {
+      await reader.cancel().catch(() => {});
+      throw new PayloadTooLargeError(`Request body exceeds the limit of ${max} bytes.`);
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+  return text + decoder.decode();
+}

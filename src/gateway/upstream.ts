@@ -1,0 +1,76 @@
+import type { Codec } from "../codecs/codec";
+import type { Env } from "../env";
+import { UpstreamError, UpstreamTimeoutError } from "../errors/gateway-error";
+import { providerConfig } from "../providers/registry";
+import type { UpstreamOperation } from "../providers/types";
+import type { Endpoint } from "../routing/types";
+
+export interface UpstreamCall {
+  endpoint: Endpoint;
+  op: UpstreamOperation;
+  body: unknown;
+  stream: boolean;
+  /** Caller headers a provider may forward (anthropic-version / anthropic-beta). */
+  headers?: Record<string, string>;
+  /** Aborts the upstream request (client went away, or the gateway gave up). */
+  signal: AbortSignal;
+  /** Ms to wait for response headers before giving up with 504. */
+  timeoutMs: number;
+}
+
+/**
+ * One HTTP call to a provider. Resolves only with a 2xx Response; every failure becomes a typed
+ * error carrying the upstream status and message so routing can decide on fallback.
+ */
+export async function callUpstream(env: Env, codec: Codec, call: UpstreamCall): Promise<Response> {
+  const { endpoint } = call;
+  const cfg = providerConfig(env, endpoint.provider);
+  const meta = { provider_name: endpoint.provider.id };
+  if (!cfg) throw new UpstreamError(`Provider '${endpoint.provider.id}' is not configured`, meta, 503);
+  const { url, headers } = endpoint.provider.buildRequest(cfg, call.op, endpoint.upstreamModel, {
+    stream: call.stream,
+    headers: call.headers,
+  });
+
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), call.timeoutMs);
+  const signal = AbortSignal.any([call.signal, timeout.signal]);
+  let res: Response;
+  try {
+    res = await fetch(url, { method: call.op === "list_models" ? "GET" : "POST", headers, body: call.op === "list_models" ? undefined : JSON.stringify(call.body), signal });
+  } catch (err) {
+    if (timeout.signal.aborted) throw new UpstreamTimeoutError(`Upstream '${endpoint.provider.id}' did not answer within ${call.timeoutMs} ms`, meta);
+    if (call.signal.aborted) throw new UpstreamError("Request aborted by the client", meta, 499);
+    throw new UpstreamError(`Could not reach upstream '${endpoint.provider.id}': ${err instanceof Error ? err.message : "connection failed"}`, meta, 0);
+  } finally {
+    clearTimeout(timer);
+  }
+  if (res.ok) return res;
+
+  const text = await res.text().catch(() => "");
+  const info = codec.decodeError(res.status, text);
+  const retryAfter = parseRetryAfter(res.headers.get("retry-after"));
+  throw new UpstreamError(
+    `Upstream '${endpoint.provider.id}' returned ${res.status}: ${info.message}`,
+    { provider_name: endpoint.provider.id, raw: info.raw },
+    res.status,
+    retryAfter,
+  );
+}
+
+export function parseRetryAfter(v: string | null): number | undefined {
+  if (!v) return undefined;
+  const secs = Number(v);
+  if (Number.isFinite(secs)) return Math.max(0, secs);
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - Date.now()) / 1000));
+}
+
+/** Failures where another endpoint may well succeed. */
+export function isRetryable(err: unknown): boolean {
+  if (err instanceof UpstreamTimeoutError) return true;
+  if (!(err instanceof UpstreamError)) return false;
+  const s = err.upstreamStatus;
+  if (s === undefined || s === 499) return false;
+  return s === 0 || s === 408 || s === 429 || s >= 500;
+}

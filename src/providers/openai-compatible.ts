@@ -1,0 +1,48 @@
+import { createOpenAICodec } from "../codecs/openai";
+import type { OpenAIEncodeOptions } from "../codecs/openai/encode-options";
+import type { ProviderEntry, UpstreamOperation } from "./types";
+
+const OPENAI_PATHS: Record<UpstreamOperation, string> = {
+  chat: "/chat/completions",
+  embeddings: "/embeddings",
+  list_models: "/models",
+  count_tokens: "",
+};
+
+export interface OpenAICompatibleOptions {
+  id: string;
+  name: string;
+  envPrefix: string;
+  defaultBaseUrl: string;
+  keyless?: boolean;
+  ownsBareModel?: (modelId: string) => boolean;
+  embeddings?: boolean;
+  /** Where this provider departs from the widely accepted OpenAI-compatible defaults. */
+  codecOptions?: OpenAIEncodeOptions;
+}
+
+/**
+ * Every OpenAI-compatible provider (DeepSeek, Groq, Mistral, xAI, Together, OpenRouter, Ollama…)
+ * is one call to this factory: the base URL carries the version prefix (`…/v1`), auth is Bearer.
+ */
+export function openAICompatibleProvider(o: OpenAICompatibleOptions): ProviderEntry {
+  return {
+    id: o.id,
+    name: o.name,
+    format: "openai",
+    envPrefix: o.envPrefix,
+    defaultBaseUrl: o.defaultBaseUrl,
+    keyless: o.keyless,
+    ownsBareModel: o.ownsBareModel,
+    codec: o.codecOptions ? createOpenAICodec(o.codecOptions) : undefined,
+    supports: { chat: true, embeddings: o.embeddings ?? false, list_models: true, count_tokens: false },
+    buildRequest(cfg, op, _model, opts) {
+      const headers: Record<string, string> = { "content-type": "application/json" };
+      if (cfg.apiKey) headers.authorization = `Bearer ${cfg.apiKey}`;
+      if (opts.stream) headers.accept = "text/event-stream";
+      return { url: trimSlash(cfg.baseUrl) + OPENAI_PATHS[op], headers };
+    },
+  };
+}
+
+export const trimSlash = (s: string) => (s.endsWith("/") ? s.slice(0, -1) : s);

@@ -1,0 +1,15 @@
+import { openAICompatibleProvider } from "./openai-compatible";
+
+/** Bare OpenAI model ids: gpt-*, chatgpt-*, o1/o3/o4…, text-embedding-*, omni-moderation. */
+const OPENAI_BARE = /^(gpt-|chatgpt-|o\d(-|$)|text-embedding-|omni-|codex-|computer-use-)/;
+
+export const openaiProvider = openAICompatibleProvider({
+  id: "openai",
+  name: "OpenAI",
+  envPrefix: "OPENAI",
+  defaultBaseUrl: "https://api.openai.com/v1",
+  ownsBareModel: (m) => OPENAI_BARE.test(m),
+  embeddings: true,
+  // api.openai.com rejects max_tokens for reasoning models (o-series, gpt-5).
+  codecOptions: { maxTokensField: "max_completion_tokens" },
+});

@@ -1,0 +1,25 @@
+import { Hono } from "hono";
+import { openaiCodec } from "../codecs/openai";
+import { decodeOpenAIEmbeddingsRequest, encodeOpenAIEmbeddingsResponse } from "../embeddings/openai-embeddings";
+import { runEmbeddings, type EmbeddingsSurface } from "../embeddings/run";
+import type { AppBindings } from "../env";
+import { authenticateApiKey } from "../gateway/accounting";
+import { bearer } from "../gateway/credentials";
+import { readJsonObject } from "../gateway/request-body";
+
+export const openaiEmbeddingsSurface: EmbeddingsSurface = {
+  errorCodec: openaiCodec,
+  encodeResponse: encodeOpenAIEmbeddingsResponse,
+};
+
+/**
+ * POST /v1/embeddings — the OpenAI embeddings surface (Bearer auth). Any embeddings-capable
+ * provider can answer (OpenAI-compatible ones, Google Gemini); `encoding_format: "base64"` is
+ * produced by the gateway, and `usage.cost` (USD) is added when the model is priced.
+ */
+export const embeddingsRoutes = new Hono<AppBindings>().post("/", async (c) => {
+  const key = await authenticateApiKey(c.env, bearer(c.req.raw));
+  const { body, bytes } = await readJsonObject(c);
+  const req = decodeOpenAIEmbeddingsRequest(body);
+  return runEmbeddings({ env: c.env, ctx: c.executionCtx, surface: openaiEmbeddingsSurface, req, rawBytes: bytes, key, clientSignal: c.req.raw.signal });
+});

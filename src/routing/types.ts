@@ -1,0 +1,51 @@
+import type { CanonicalRequest } from "../canonical/types";
+import type { ProviderEntry } from "../providers/types";
+
+/**
+ * Prices in micro-USD per unit (per token unless named otherwise): $3 per million tokens = 3.
+ * Cost of a request = Σ units × price, rounded up to an integer number of micro-USD.
+ */
+export interface PricingMicros {
+  prompt: number;
+  completion: number;
+  request?: number;
+  image?: number;
+  webSearch?: number;
+  internalReasoning?: number;
+  inputCacheRead?: number;
+  inputCacheWrite?: number;
+}
+
+/** One way to serve a model: a provider, its upstream id and that endpoint's own limits and price. */
+export interface Endpoint {
+  /** Catalog id, `provider/model` (e.g. `anthropic/claude-sonnet-4.6`); what the response reports. */
+  modelId: string;
+  provider: ProviderEntry;
+  /** The id the upstream API expects (e.g. `claude-sonnet-4-6`). */
+  upstreamModel: string;
+  /** undefined = price unknown (a key with a limit may not use it). */
+  pricing?: PricingMicros;
+  contextLength?: number;
+  maxOutputTokens?: number;
+  supportedParameters?: string[];
+  /** Embedding model. */
+  embedding?: boolean;
+}
+
+export interface RouteResolution {
+  /** Candidates in the order they should be tried. Never empty. */
+  endpoints: Endpoint[];
+  /** Whether to try the next endpoint on a retryable failure (provider.allow_fallbacks). */
+  allowFallbacks: boolean;
+  /** Request rewrites a variant implies (e.g. `:thinking` turns reasoning on). */
+  adjust?: (req: CanonicalRequest, endpoint: Endpoint) => CanonicalRequest;
+}
+
+export interface ResolveOptions {
+  /** The calling key's allowed providers (null = all). */
+  allowedProviders: string[] | null;
+  /** Chat or embeddings. */
+  kind: "chat" | "embeddings";
+  /** Lets routing do background KV writes (auto-router stickiness) without delaying the request. */
+  ctx?: Pick<ExecutionContext, "waitUntil">;
+}

@@ -1,0 +1,109 @@
+import type { Env } from "../env";
+import {
+  AuthenticationError,
+  GatewayError,
+  PaymentRequiredError,
+  PermissionError,
+  RateLimitError,
+} from "../errors/gateway-error";
+import type { KeyConfig, Reservation, SpendSnapshot, StoredUsageRecord, UsageRecord } from "../keys/types";
+import { NOT_FOUND, type Denial } from "./denials";
+
+/** Hot-path helpers around the key's SpendCounter Durable Object. No D1 write happens here. */
+
+type KeyRef = { hash: string };
+type WaitUntil = Pick<ExecutionContext, "waitUntil">;
+
+export function spendStub(env: Env, hash: string) {
+  return env.SPEND.get(env.SPEND.idFromName(hash));
+}
+
+export function denialToError(d: Denial): GatewayError {
+  switch (d.kind) {
+    case "not_found":
+    case "expired":
+      return new AuthenticationError(d.message);
+    case "disabled":
+    case "provider":
+      return new PermissionError(d.message);
+    case "rate_limit":
+      return new RateLimitError(d.message, d.retryAfter, d.metadata);
+    case "unpriced":
+    case "limit":
+      return new PaymentRequiredError(d.message, d.metadata);
+  }
+}
+
+export interface ReserveOptions {
+  /** Gateway generation id of the request. Reserving again with the same id (fallback) replaces it. */
+  requestId: string;
+  /** Upper bound of the cost in micro-USD (max_tokens × price…); null = the model has no known price. */
+  micros: number | null;
+  provider: string;
+  model: string;
+  /** Unsettled reservations are dropped after this long (default 10 minutes, at most 2 hours). */
+  ttlMs?: number;
+  /** Tests: evaluate at this epoch ms instead of the object's clock. */
+  now?: number;
+}
+
+/**
+ * Atomically (in the key's Durable Object): rate limit, disabled/expired/allowed-provider checks,
+ * and, when the key has a limit, set `micros` aside against limit − spend in the window − other
+ * reservations. Throws 401/403/402/429 GatewayErrors.
+ */
+export async function reserve(env: Env, key: KeyRef, opts: ReserveOptions): Promise<Reservation> {
+  const res = await spendStub(env, key.hash).reserve({ hash: key.hash, ...opts });
+  if (res.denial || !res.reservation) throw denialToError(res.denial ?? NOT_FOUND);
+  return res.reservation;
+}
+
+export interface SettleOptions {
+  /** Real cost in micro-USD (rounded up). */
+  costMicros: number;
+  record?: UsageRecord;
+  now?: number;
+}
+
+/** Awaitable settle: charges costMicros, frees the reservation, buffers the usage record. */
+export async function settleNow(env: Env, key: KeyRef, reservation: Pick<Reservation, "id">, opts: SettleOptions): Promise<number> {
+  const r = await spendStub(env, key.hash).settle({ hash: key.hash, reservationId: reservation.id, ...opts });
+  return r.chargedMicros;
+}
+
+/** Settle off the request path (ctx.waitUntil). */
+export function settle(env: Env, ctx: WaitUntil, key: KeyRef, reservation: Pick<Reservation, "id">, opts: SettleOptions): void {
+  ctx.waitUntil(settleNow(env, key, reservation, opts).catch((err) => logFailure("settle", key, err)));
+}
+
+/**
+ * The request failed upstream: free the reservation. When a record is given it is stored too (with
+ * its status and whatever tokens were produced) and its costMicros, if any, is charged.
+ */
+export function release(env: Env, ctx: WaitUntil, key: KeyRef, reservation: Pick<Reservation, "id">, record?: UsageRecord): void {
+  const costMicros = record?.costMicros ?? 0;
+  ctx.waitUntil(settleNow(env, key, reservation, { costMicros, record }).catch((err) => logFailure("release", key, err)));
+}
+
+/** Write the key's buffered usage records to D1 now (tests, and GET /generation before a D1 read). */
+export async function flushUsage(env: Env, keyHash: string): Promise<number> {
+  return spendStub(env, keyHash).flush();
+}
+
+export async function pendingUsageRecord(env: Env, keyHash: string, id: string): Promise<StoredUsageRecord | null> {
+  return spendStub(env, keyHash).getPendingRecord(id);
+}
+
+export async function getKeySpend(env: Env, key: Pick<KeyConfig, "hash" | "limitMicros" | "limitReset">, now?: number): Promise<SpendSnapshot> {
+  return spendStub(env, key.hash).getSpend(key.hash, { limitMicros: key.limitMicros, limitReset: key.limitReset }, now);
+}
+
+/** Tests only: pin the key's Durable Object clock (epoch ms) or unpin it with null. */
+export async function setSpendClockForTesting(env: Env, keyHash: string, ms: number | null): Promise<void> {
+  await spendStub(env, keyHash).setClockForTesting(ms);
+}
+
+function logFailure(what: string, key: KeyRef, err: unknown): void {
+  // Only the first characters of the hash (not a secret anyway) and the error message; never bodies.
+  console.error(`spend ${what} failed for key ${key.hash.slice(0, 12)}: ${err instanceof Error ? err.message : String(err)}`);
+}
