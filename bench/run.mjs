@@ -5,7 +5,7 @@
 //
 //   npm run bench [-- --rounds N] [--duration S] [--quick] [--connections N] [--only a,b] [--no-build]
 import { fork, spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -31,7 +31,7 @@ const { buildGateway, readCompat, startFakeUpstream, startRuntime, applyMigratio
 const proc = await import("./lib/proc.mjs");
 const { median, medianOf, ratio, diff } = await import("./lib/stats.mjs");
 const report = await import("./lib/report.mjs");
-const { profileDuring, summarizeProfile } = await import("./lib/profile.mjs");
+const { profileDuring, summarizeProfile, sampleHeapDuring } = await import("./lib/profile.mjs");
 
 // ───────────── options ─────────────
 
@@ -178,7 +178,7 @@ function sleep(ms) {
 // ───────────── load-generator child ─────────────
 
 function startClient() {
-  const child = fork(path.join(HERE, "client.mjs"), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(path.join(HERE, "client.mjs"), [], { stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv: [] });
   const pending = new Map();
   let seq = 0;
   child.on("message", (m) => {
@@ -226,6 +226,10 @@ function target(name, scenario, apiKey) {
 
 /** Runs fn while measuring workerd CPU/memory, the fake upstream's and the client's CPU. */
 async function measured(fn, { sampleRss = false } = {}) {
+  if (proc.HAS_PROC && proc.cpuSeconds(state.runtime.workerdPids) === null) {
+    state.runtime.workerdPids = proc.findWorkerdPids(process.pid); // the runtime was restarted
+    console.warn(`[bench] workerd pid changed: ${state.runtime.workerdPids.join(",") || "none found"}`);
+  }
   const w = state.runtime.workerdPids;
   const peakReset = proc.resetPeak(w);
   const memBefore = proc.memory(w);
@@ -243,6 +247,7 @@ async function measured(fn, { sampleRss = false } = {}) {
   }
   const wallS = (performance.now() - t0) / 1000;
   await sleep(opts.settleMs); // waitUntil work (usage records) lands in this run
+  const cpuWindowS = (performance.now() - t0) / 1000;
   const cpu1 = proc.cpuSeconds(w);
   const memAfter = proc.memory(w);
   const fake1 = proc.cpuSeconds([state.fake.pid]);
@@ -250,6 +255,7 @@ async function measured(fn, { sampleRss = false } = {}) {
   return {
     result,
     wallS,
+    cpuWindowS,
     workerdCpuS: cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null,
     fakeCpuS: fake0 !== null && fake1 !== null ? fake1 - fake0 : null,
     clientCpuS: cli0 !== null && cli1 !== null ? cli1 - cli0 : null,
@@ -281,9 +287,9 @@ async function autocannonRun(scn, name) {
     latencyAutocannon: r.latencyAutocannon,
     cpuMsPerReq: perReq(m.workerdCpuS, r.requests),
     workerdCpuS: m.workerdCpuS,
-    workerdCpuUtil: m.workerdCpuS !== null ? m.workerdCpuS / m.wallS : null,
-    fakeCpuUtil: m.fakeCpuS !== null ? m.fakeCpuS / m.wallS : null,
-    clientCpuUtil: m.clientCpuS !== null ? m.clientCpuS / m.wallS : null,
+    workerdCpuUtil: m.workerdCpuS !== null ? m.workerdCpuS / m.cpuWindowS : null,
+    fakeCpuUtil: m.fakeCpuS !== null ? m.fakeCpuS / m.cpuWindowS : null,
+    clientCpuUtil: m.clientCpuS !== null ? m.clientCpuS / m.cpuWindowS : null,
     peakRssKiB: m.peakRssKiB,
     rssAfterKiB: m.rssAfterKiB,
     wallS: m.wallS,
@@ -353,7 +359,16 @@ async function longRun(scn, name) {
     inStreamGrowthKiB: growthKiB,
     windowS,
     samples: (m.samples ?? []).length,
+    // RSS trace (ms since the run started, MiB), at most ~200 points, and the all-streams-open window.
+    trace: downsample(m.samples ?? [], 200).map((x) => [Math.round(x.t - (m.samples?.[0]?.t ?? x.t)), Math.round((x.rssKiB / 1024) * 10) / 10]),
+    traceWindowMs: w && m.samples?.length ? [Math.round(w.allStarted - m.samples[0].t), Math.round(w.firstEnded - m.samples[0].t)] : null,
   };
+}
+
+function downsample(a, n) {
+  if (a.length <= n) return a;
+  const step = a.length / n;
+  return Array.from({ length: n }, (_, i) => a[Math.floor(i * step)]);
 }
 
 /** One request to each target: must answer 200 and contain the fake's first text token. */
@@ -425,11 +440,12 @@ async function main() {
       console.log(`[bench] ✗ ${scn.id}: ${res.error}`);
       continue;
     }
-    if (scn.kind === "throughput") {
-      for (const name of ["gateway", "passthrough"]) {
-        const t = target(name, scn, state.apiKey);
-        await state.client.call("probe", { ...t, requests: opts.warmupRequests, concurrency: 5, timeoutMs: 30_000, overallTimeoutMs: 60_000 }, 90_000);
-      }
+    // Warm-up (not measured): JIT, isolate heap, connection pools.
+    for (const name of ["gateway", "passthrough"]) {
+      const t = target(name, scn, state.apiKey);
+      const c = scn.kind === "long" ? scn.streams : 5;
+      const n = scn.kind === "long" ? scn.streams : opts.warmupRequests;
+      await state.client.call("probe", { ...t, requests: n, concurrency: c, timeoutMs: 30_000, overallTimeoutMs: 60_000 }, 90_000);
     }
     console.log(`[bench] ✓ ${scn.id}: preflight ok`);
   }
@@ -486,6 +502,36 @@ async function main() {
     }
   }
 
+  // With --profile, the long-stream scenario gets one extra gateway run with the isolate's JS heap
+  // sampled through the inspector next to workerd's RSS: is the growth JS heap or native memory?
+  if (opts.profile) {
+    const want = (s) => s.kind === "long" && (opts.profile.includes("*") || opts.profile.includes(s.id));
+    for (const scn of runnable.filter(want)) {
+      try {
+        await state.fake.configure({ chunks: opts.longStreams.chunks, chunkDelayMs: scn.chunkDelayMs ?? opts.longStreams.chunkDelayMs });
+        let long;
+        const { samples } = await sampleHeapDuring(state.runtime.mf, "gateway", async () => (long = await longRun(scn, "gateway")), 100);
+        const used = samples.map((x) => x.usedKiB);
+        const tot = samples.map((x) => x.totalKiB);
+        profiles[scn.id] = {
+          heap: {
+            samples: samples.length,
+            usedStartKiB: used[0] ?? null,
+            usedPeakKiB: used.length ? Math.max(...used) : null,
+            usedEndKiB: used.at(-1) ?? null,
+            totalPeakKiB: tot.length ? Math.max(...tot) : null,
+            trace: downsample(samples, 200).map((x) => [Math.round(x.t - samples[0].t), Math.round(x.usedKiB / 102.4) / 10, Math.round(x.totalKiB / 102.4) / 10]),
+          },
+          rss: { beforeKiB: long.rssBeforeKiB, peakKiB: long.peakRssKiB, afterKiB: long.rssAfterKiB, inStreamGrowthKiB: long.inStreamGrowthKiB },
+        };
+        console.log(`[bench] heap-sampled ${scn.id}`);
+      } catch (e) {
+        profiles[scn.id] = { error: String(e?.message ?? e) };
+        console.log(`[bench] heap sampling ${scn.id} failed: ${profiles[scn.id].error}`);
+      }
+    }
+  }
+
   for (const scn of scenarios) results[scn.id].summary = summarize(scn, results[scn.id]);
   const targets = report.evaluateTargets(scenarios, results);
   const elapsedS = (performance.now() - T0) / 1000;
@@ -508,6 +554,7 @@ async function main() {
       loadavgEnd: os.loadavg(),
       workerdPids: w,
       storage: state.runtime.storage,
+      bundle: bundleInfo(entry),
     },
     gatewayLogs: state.runtime.logStats,
     scenarios: results,
@@ -524,6 +571,15 @@ async function main() {
   fs.writeFileSync(file, JSON.stringify(out, null, 2));
   console.log(`\n[bench] results written to ${path.relative(process.cwd(), file)} (${elapsedS.toFixed(0)} s total)`);
   return Object.values(results).some((r) => r.error) ? 1 : 0;
+}
+
+function bundleInfo(file) {
+  try {
+    const buf = fs.readFileSync(file);
+    return { file: path.relative(ROOT, file), bytes: buf.length, sha256: createHash("sha256").update(buf).digest("hex").slice(0, 16) };
+  } catch {
+    return { file };
+  }
 }
 
 function readVersion(pkg) {

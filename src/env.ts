@@ -10,8 +10,12 @@ export interface Env {
   CATALOG: KVNamespace;
   SPEND: DurableObjectNamespace<SpendCounter>;
   MANAGEMENT_KEY?: string;
-  /** Upstream request timeout in ms before the first byte (default 60000). */
+  /** Upstream timeout in ms (default 60000): until the whole answer when not streamed, until the first token of a stream. */
   UPSTREAM_TIMEOUT_MS?: string;
+  /** Total ms to find an endpoint that answers, all fallbacks included (default 2 × UPSTREAM_TIMEOUT_MS). */
+  ROUTING_DEADLINE_MS?: string;
+  /** Longest upstream Retry-After waited out before retrying the only endpoint left (default 5000). */
+  RETRY_AFTER_MAX_MS?: string;
   /** Ms without a first token before a stream is committed with keep-alives (default 2000). */
   STREAM_KEEPALIVE_MS?: string;
   /** Max request body in bytes (default 10 MiB). */

@@ -165,3 +165,30 @@ export function summarizeProfile(profile, bundlePath, top = 15) {
       .map(([k, ms]) => ({ name: k, selfMs: ms, pct: total ? (100 * ms) / total : 0 }));
   return { busyMs: total, idleMs: idle, functions: rank(fnSelf), modules: rank(modSelf) };
 }
+
+/** Runs fn() while polling the isolate's JS heap (Runtime.getHeapUsage) every intervalMs. */
+export async function sampleHeapDuring(mf, workerName, fn, intervalMs = 100, maxSamples = 5000) {
+  const insp = await connectInspector(mf, workerName);
+  const samples = [];
+  let stop = false;
+  const poll = (async () => {
+    while (!stop && samples.length < maxSamples) {
+      const t = performance.timeOrigin + performance.now();
+      try {
+        const h = await insp.call("Runtime.getHeapUsage", {}, 5000);
+        samples.push({ t, usedKiB: h.usedSize / 1024, totalKiB: h.totalSize / 1024 });
+      } catch {
+        break;
+      }
+      await new Promise((r) => setTimeout(r, intervalMs));
+    }
+  })();
+  try {
+    const result = await fn();
+    return { result, samples };
+  } finally {
+    stop = true;
+    await poll.catch(() => {});
+    insp.close();
+  }
+}

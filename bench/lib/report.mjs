@@ -45,69 +45,72 @@ export function table(scenarios, results, out) {
       `${out.options.rounds} round(s) × ${out.options.duration} s, ${out.options.connections} connections; workerd from miniflare ${env.miniflare}`);
     lines.push("");
   }
-  lines.push("Throughput scenarios (medians over rounds; ratio rows are medians of per-round gateway/pass-through ratios)");
-  lines.push(row(["scenario / target", "req/s", "p50 ms", "p99 ms", "probe p50", "probe p99", "CPU ms/req", "RSS MiB"]));
-  lines.push("-".repeat(W.reduce((a, b) => a + b + 1, 0)));
-  for (const scn of scenarios) {
-    if (scn.kind !== "throughput") continue;
-    const r = results[scn.id];
-    lines.push(scn.id + (scn.stream ? "" : ""));
-    if (r.error || !r.summary) {
-      lines.push(`  ERROR: ${r.error ?? "no successful round"}`);
-      continue;
+  const hasThroughput = scenarios.some((x) => x.kind === "throughput");
+  if (hasThroughput) lines.push("Throughput scenarios (medians over rounds; ratio rows are medians of per-round gateway/pass-through ratios)");
+  if (hasThroughput) {
+    lines.push(row(["scenario / target", "req/s", "p50 ms", "p99 ms", "probe p50", "probe p99", "CPU ms/req", "RSS MiB"]));
+    lines.push("-".repeat(W.reduce((a, b) => a + b + 1, 0)));
+    for (const scn of scenarios) {
+      if (scn.kind !== "throughput") continue;
+      const r = results[scn.id];
+      lines.push(scn.id + (scn.stream ? "" : ""));
+      if (r.error || !r.summary) {
+        lines.push(`  ERROR: ${r.error ?? "no successful round"}`);
+        continue;
+      }
+      const s = r.summary;
+      const probeP50 = scn.stream ? s.ttfbP50 : s.unloadedP50;
+      const probeP99 = scn.stream ? s.ttfbP99 : s.unloadedP99;
+      for (const [name, label] of [["gateway", "  gateway"], ["passthrough", "  pass-through"]]) {
+        lines.push(row([label, f(s.rps[name], 0), f(s.p50[name], 2), f(s.p99[name], 2), f(probeP50[name], 2), f(probeP99[name], 2), f(s.cpuMsPerReq[name], 3), mib(s.peakRssKiB[name])]));
+      }
+      lines.push(
+        row([
+          "  ratio gw/pt",
+          fx(s.rpsRatio),
+          fx(s.p50Ratio),
+          fx(s.p99Ratio),
+          fx(scn.stream ? s.ttfbP50Ratio : null),
+          fx(scn.stream ? s.ttfbP99Ratio : s.unloadedP99Ratio),
+          fx(s.cpuRatio),
+          signed(isNum(s.peakRssKiB.gateway) && isNum(s.peakRssKiB.passthrough) ? (s.peakRssKiB.gateway - s.peakRssKiB.passthrough) / 1024 : null, 1),
+        ]),
+      );
+      const warn = [];
+      if ((s.non2xx.gateway ?? 0) + (s.errors.gateway ?? 0) > 0) warn.push(`gateway non-2xx ${s.non2xx.gateway ?? 0}, errors ${s.errors.gateway ?? 0}`);
+      if ((s.non2xx.passthrough ?? 0) + (s.errors.passthrough ?? 0) > 0) warn.push(`pass-through non-2xx ${s.non2xx.passthrough ?? 0}, errors ${s.errors.passthrough ?? 0}`);
+      if ((s.probeFailed.gateway ?? 0) > 0 || (s.probeFailed.passthrough ?? 0) > 0) warn.push(`probe failures gw ${s.probeFailed.gateway} / pt ${s.probeFailed.passthrough}`);
+      if (warn.length) lines.push(`  ! ${warn.join("; ")}`);
     }
-    const s = r.summary;
-    const probeP50 = scn.stream ? s.ttfbP50 : s.unloadedP50;
-    const probeP99 = scn.stream ? s.ttfbP99 : s.unloadedP99;
-    for (const [name, label] of [["gateway", "  gateway"], ["passthrough", "  pass-through"]]) {
-      lines.push(row([label, f(s.rps[name], 0), f(s.p50[name], 2), f(s.p99[name], 2), f(probeP50[name], 2), f(probeP99[name], 2), f(s.cpuMsPerReq[name], 3), mib(s.peakRssKiB[name])]));
-    }
-    lines.push(
-      row([
-        "  ratio gw/pt",
-        fx(s.rpsRatio),
-        fx(s.p50Ratio),
-        fx(s.p99Ratio),
-        fx(scn.stream ? s.ttfbP50Ratio : null),
-        fx(scn.stream ? s.ttfbP99Ratio : s.unloadedP99Ratio),
-        fx(s.cpuRatio),
-        signed(isNum(s.peakRssKiB.gateway) && isNum(s.peakRssKiB.passthrough) ? (s.peakRssKiB.gateway - s.peakRssKiB.passthrough) / 1024 : null, 1),
-      ]),
-    );
-    const warn = [];
-    if ((s.non2xx.gateway ?? 0) + (s.errors.gateway ?? 0) > 0) warn.push(`gateway non-2xx ${s.non2xx.gateway ?? 0}, errors ${s.errors.gateway ?? 0}`);
-    if ((s.non2xx.passthrough ?? 0) + (s.errors.passthrough ?? 0) > 0) warn.push(`pass-through non-2xx ${s.non2xx.passthrough ?? 0}, errors ${s.errors.passthrough ?? 0}`);
-    if ((s.probeFailed.gateway ?? 0) > 0 || (s.probeFailed.passthrough ?? 0) > 0) warn.push(`probe failures gw ${s.probeFailed.gateway} / pt ${s.probeFailed.passthrough}`);
-    if (warn.length) lines.push(`  ! ${warn.join("; ")}`);
-  }
-  lines.push("");
-  lines.push("  req/s, p50/p99: autocannon, fixed concurrency, exact per-request latencies (2xx only).");
-  lines.push("  probe: streaming → TTFT = first body byte after the headers (fixed requests/concurrency, upstream chunks 1 ms apart);");
-  lines.push("         non-streaming → full latency at concurrency 1 (unloaded).");
-  lines.push("  CPU ms/req: workerd utime+stime over the autocannon run / requests. RSS: workerd peak RSS (VmHWM) during the run.");
+    lines.push("");
+    lines.push("  req/s, p50/p99: autocannon, fixed concurrency, exact per-request latencies (2xx only).");
+    lines.push("  probe: streaming → TTFT = first body byte after the headers (fixed requests/concurrency, upstream chunks 1 ms apart);");
+    lines.push("         non-streaming → full latency at concurrency 1 (unloaded).");
+    lines.push("  CPU ms/req: workerd utime+stime over the autocannon run / requests. RSS: workerd peak RSS (VmHWM) during the run.");
 
-  lines.push("");
-  lines.push("Added by the gateway (gateway − pass-through, medians of per-round differences)");
-  const W2 = [30, 16, 18, 14, 11, 11];
-  const row2 = (cells) => cells.map((c, i) => (i === 0 ? pad(c, W2[0]) : lpad(c, W2[i]))).join(" ");
-  lines.push(row2(["scenario", "p99 loaded ms", "p99 probe ms", "CPU ms/req", "fake CPU", "workerd CPU"]));
-  for (const scn of scenarios) {
-    const s = results[scn.id].summary;
-    if (scn.kind !== "throughput" || !s) continue;
-    const util = (u) => (isNum(u.gateway) ? `${Math.round(u.gateway * 100)}/${Math.round((u.passthrough ?? NaN) * 100)}%` : "-");
-    lines.push(
-      row2([
-        scn.id,
-        signed(s.addedP99Loaded),
-        signed(scn.stream ? s.addedTtfbP99 : s.addedUnloadedP99) + (scn.stream ? " TTFT" : " c=1"),
-        signed(s.cpuAddedMsPerReq, 3),
-        util(s.fakeCpuUtil),
-        util(s.workerdCpuUtil),
-      ]),
-    );
+    lines.push("");
+    lines.push("Added by the gateway (gateway − pass-through, medians of per-round differences)");
+    const W2 = [30, 16, 18, 14, 11, 11];
+    const row2 = (cells) => cells.map((c, i) => (i === 0 ? pad(c, W2[0]) : lpad(c, W2[i]))).join(" ");
+    lines.push(row2(["scenario", "p99 loaded ms", "p99 probe ms", "CPU ms/req", "fake CPU", "workerd CPU"]));
+    for (const scn of scenarios) {
+      const s = results[scn.id].summary;
+      if (scn.kind !== "throughput" || !s) continue;
+      const util = (u) => (isNum(u.gateway) ? `${Math.round(u.gateway * 100)}/${Math.round((u.passthrough ?? NaN) * 100)}%` : "-");
+      lines.push(
+        row2([
+          scn.id,
+          signed(s.addedP99Loaded),
+          signed(scn.stream ? s.addedTtfbP99 : s.addedUnloadedP99) + (scn.stream ? " TTFT" : " c=1"),
+          signed(s.cpuAddedMsPerReq, 3),
+          util(s.fakeCpuUtil),
+          util(s.workerdCpuUtil),
+        ]),
+      );
+    }
+    lines.push("  fake CPU / workerd CPU: share of one core used during the autocannon runs (gateway/pass-through);");
+    lines.push("  a fake upstream near 100% means the run was upstream-bound and throughput ratios are compressed.");
   }
-  lines.push("  fake CPU / workerd CPU: share of one core used during the autocannon runs (gateway/pass-through);");
-  lines.push("  a fake upstream near 100% means the run was upstream-bound and throughput ratios are compressed.");
 
   const longs = scenarios.filter((s) => s.kind === "long");
   for (const scn of longs) {
@@ -202,10 +205,19 @@ export function targetsText(targets) {
 }
 
 export function profilesText(profiles) {
-  const lines = ["", "Gateway CPU profiles (self time in the gateway isolate; one extra load run per scenario)"];
+  const lines = ["", "Gateway profiles (one extra, unmeasured gateway run per scenario with the V8 inspector attached)"];
   for (const [id, p] of Object.entries(profiles)) {
     if (p.error) {
       lines.push(`  ${id}: profiling failed: ${p.error}`);
+      continue;
+    }
+    if (p.heap) {
+      const h = p.heap;
+      const r = p.rss;
+      lines.push(
+        `  ${id}: gateway isolate JS heap used ${mib(h.usedStartKiB)} → peak ${mib(h.usedPeakKiB)} → end ${mib(h.usedEndKiB)} MiB (heap total peak ${mib(h.totalPeakKiB)} MiB); ` +
+          `workerd RSS ${mib(r.beforeKiB)} → peak ${mib(r.peakKiB)} → after ${mib(r.afterKiB)} MiB`,
+      );
       continue;
     }
     const perReq = p.requests ? p.busyMs / p.requests : null;

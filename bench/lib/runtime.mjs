@@ -68,7 +68,7 @@ export function readCompat(root) {
 
 /** The fake upstream in its own process (bench/fake-upstream-proc.mjs, forked with IPC). */
 export async function startFakeUpstream({ root }) {
-  const child = fork(path.join(root, "bench", "fake-upstream-proc.mjs"), [], { cwd: root, stdio: ["ignore", "pipe", "pipe", "ipc"] });
+  const child = fork(path.join(root, "bench", "fake-upstream-proc.mjs"), [], { cwd: root, stdio: ["ignore", "pipe", "pipe", "ipc"], execArgv: [] });
   let log = "";
   const keep = (d) => {
     log += d;
@@ -210,6 +210,8 @@ export async function startRuntime({ root, entry, compat, fakeUrl, managementKey
   const removeStorage = () => {
     if (storageDir) fs.rmSync(storageDir, { recursive: true, force: true });
   };
+  // Miniflare's own signal handling may exit the process before dispose() resolves.
+  if (storageDir) process.once("exit", removeStorage);
   let mf;
   try {
     mf = new Miniflare(opts);

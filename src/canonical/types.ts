@@ -201,7 +201,14 @@ export type StreamEvent =
   /** Sent by the gateway while waiting for the first token; encoders render their keep-alive. */
   | { type: "keep-alive" }
   /** An error after the stream started; encoders render it in-band and the stream then ends. */
-  | { type: "error"; status: number; message: string; errorType?: string };
+  | {
+      type: "error";
+      status: number;
+      message: string;
+      errorType?: string;
+      /** The upstream's own error event, well formed in its format (not a malformed or cut stream found by the decoder). */
+      fromUpstream?: boolean;
+    };
 
 export type FormatName = "openai" | "anthropic" | "gemini";
 

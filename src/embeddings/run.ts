@@ -180,6 +180,8 @@ async function finish(inv: EmbeddingsInvocation, facts: RequestFacts, attempt: P
     costUsd: endpoint.pricing ? cost / 1e6 : undefined,
     encodingFormat: req.encodingFormat,
   });
-  const headers: Record<string, string> = { ...responseHeaders(facts, endpoint), "content-type": "application/json", "x-arouter-cost": (cost / 1e6).toFixed(6) };
+  const headers: Record<string, string> = { ...responseHeaders(facts, endpoint), "content-type": "application/json" };
+  // An unpriced model's cost is unknown, not $0: no header (as usage.cost is left out).
+  if (endpoint.pricing) headers["x-arouter-cost"] = (cost / 1e6).toFixed(6);
   return new Response(JSON.stringify(body), { status: 200, headers });
 }

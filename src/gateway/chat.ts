@@ -3,7 +3,7 @@ import { newGenerationId } from "../canonical/ids";
 import { codecFor } from "../codecs";
 import type { Codec, EncodeContext } from "../codecs/codec";
 import type { Env, WaitUntil } from "../env";
-import { BadRequestError, UpstreamError } from "../errors/gateway-error";
+import { BadRequestError, GatewayError, UpstreamError } from "../errors/gateway-error";
 import { recordOutcome, isCoolingDown } from "../routing/health";
 import { resolveRoute } from "../routing/resolve";
 import type { Endpoint, RouteResolution } from "../routing/types";
@@ -29,6 +29,8 @@ export interface ChatInvocation {
   framing?: EncodeContext["framing"];
   /** Aborted when the client goes away. */
   clientSignal?: AbortSignal;
+  /** The `x-session-id` header: keeps `auto` on one model per session (a body `session_id` wins). */
+  sessionId?: string;
 }
 
 /** One attempt's prepared upstream call. */
@@ -47,6 +49,9 @@ const DEFAULT_MAX_OUTPUT = 4096;
 export function prepareAttempt(inv: ChatInvocation, route: RouteResolution, endpoint: Endpoint): PreparedAttempt {
   const upstream = codecFor(endpoint.provider);
   let req = route.adjust ? route.adjust(inv.req, endpoint) : inv.req;
+  // Reasoning settings are dropped for a model that takes none (OpenAI answers gpt-4o's
+  // reasoning_effort with a 400); like OpenRouter, unsupported parameters are ignored.
+  if (req.reasoning && endpoint.acceptsReasoning === false) req = { ...req, reasoning: undefined };
   if (req.maxTokens !== undefined && endpoint.maxOutputTokens && req.maxTokens > endpoint.maxOutputTokens) {
     throw new BadRequestError(
       `max_tokens (${req.maxTokens}) exceeds the maximum output of ${endpoint.modelId} (${endpoint.maxOutputTokens} tokens).`,
@@ -79,6 +84,106 @@ export function upstreamTimeoutMs(env: Env): number {
   return Number(env.UPSTREAM_TIMEOUT_MS) || 60_000;
 }
 
+/** Total time to find an endpoint that answers (all attempts, waits included); default 2 × UPSTREAM_TIMEOUT_MS. */
+export function routingDeadlineMs(env: Env): number {
+  return Number(env.ROUTING_DEADLINE_MS) || 2 * upstreamTimeoutMs(env);
+}
+
+/** Longest Retry-After the gateway waits out before retrying the one endpoint left (default 5000 ms). */
+export function retryAfterMaxMs(env: Env): number {
+  const v = Number(env.RETRY_AFTER_MAX_MS);
+  return env.RETRY_AFTER_MAX_MS !== undefined && env.RETRY_AFTER_MAX_MS !== "" && v >= 0 ? v : 5000;
+}
+
+/** Retries of the same endpoint per request (after a short Retry-After). */
+const MAX_SAME_ENDPOINT_RETRIES = 1;
+
+/**
+ * The order of a request's attempts: the candidates in route order, moving on after a retryable
+ * failure (when fallbacks are allowed). When no candidate is left and the upstream named a short
+ * Retry-After, the same endpoint is retried once after waiting. Nothing starts past the deadline,
+ * and each attempt's timeout is cut to what the deadline leaves.
+ */
+export class AttemptPlan {
+  readonly attempts: string[] = [];
+  private readonly list: Endpoint[];
+  private index = 0;
+  private retries = 0;
+  private readonly deadline: number;
+  private deadlineHit = false;
+
+  constructor(
+    private readonly env: Env,
+    private readonly route: RouteResolution,
+    startedAt: number,
+  ) {
+    this.list = candidates(route);
+    this.deadline = startedAt + routingDeadlineMs(env);
+  }
+
+  get endpoint(): Endpoint {
+    return this.list[this.index];
+  }
+
+  /** How long the current attempt may wait for the upstream. */
+  attemptTimeoutMs(): number {
+    return Math.max(1, Math.min(upstreamTimeoutMs(this.env), this.deadline - Date.now()));
+  }
+
+  /**
+   * Records the current attempt's failure. Resolves true when another attempt should be made
+   * (`endpoint` is then the one to try), false when `err` is final.
+   */
+  async next(err: unknown, signal?: AbortSignal, stop = false): Promise<boolean> {
+    this.attempts.push(describeFailure(this.endpoint, err));
+    if (stop || signal?.aborted || !isRetryable(err)) return false;
+    const remaining = this.deadline - Date.now();
+    if (remaining <= 0) {
+      this.deadlineHit = this.index < this.list.length - 1;
+      return false;
+    }
+    if (this.route.allowFallbacks && this.index < this.list.length - 1) {
+      this.index++;
+      return true;
+    }
+    const wait = err instanceof GatewayError && err.retryAfter !== undefined ? err.retryAfter * 1000 : undefined;
+    if (wait === undefined || this.retries >= MAX_SAME_ENDPOINT_RETRIES || wait > retryAfterMaxMs(this.env) || wait >= remaining) return false;
+    this.retries++;
+    await sleep(wait, signal);
+    return !signal?.aborted;
+  }
+
+  /** The error to show when nothing answered: the last one, listing every attempt. */
+  finalError(err: unknown): unknown {
+    return withAttempts(err, this.attempts, this.deadlineHit ? `routing deadline of ${routingDeadlineMs(this.env)} ms reached` : undefined);
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (ms <= 0 || signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done);
+  });
+}
+
+/** What a failed attempt tells endpoint health: its status and any Retry-After. */
+export function failureOutcome(err: unknown): { ok: false; status: number | undefined; retryAfterMs?: number } {
+  const status = err instanceof UpstreamError ? err.upstreamStatus : 504;
+  const retryAfter = err instanceof GatewayError ? err.retryAfter : undefined;
+  return retryAfter !== undefined ? { ok: false, status, retryAfterMs: retryAfter * 1000 } : { ok: false, status };
+}
+
+/** Output tokens per second over a span of ms (undefined when nothing was generated). */
+export function tokensPerSecond(outputTokens: number, ms: number): number | undefined {
+  return outputTokens > 0 ? outputTokens / (Math.max(ms, 1) / 1000) : undefined;
+}
+
 /** Candidates minus endpoints cooling down, unless that would leave none. */
 export function candidates(route: RouteResolution): Endpoint[] {
   const healthy = route.endpoints.filter((e) => !isCoolingDown(e));
@@ -95,7 +200,9 @@ export async function runChat(inv: ChatInvocation): Promise<Response> {
     streamed: inv.req.stream,
     startedAt: Date.now(),
   };
-  const route = await resolveRoute(inv.env, inv.req, { allowedProviders: facts.key.allowedProviders, kind: "chat" });
+  const sessionId = inv.req.routing?.sessionId ?? inv.sessionId;
+  const routeReq = sessionId ? { ...inv.req, routing: { ...inv.req.routing, sessionId } } : inv.req;
+  const route = await resolveRoute(inv.env, routeReq, { allowedProviders: facts.key.allowedProviders, kind: "chat", ctx: inv.ctx });
   return inv.req.stream ? streamChat(inv, facts, route) : completeChat(inv, facts, route);
 }
 
@@ -117,52 +224,61 @@ export function responseHeaders(facts: RequestFacts, endpoint: Endpoint): Record
 }
 
 async function completeChat(inv: ChatInvocation, facts: RequestFacts, route: RouteResolution): Promise<Response> {
-  const list = candidates(route);
-  const attempts: string[] = [];
-  for (let i = 0; i < list.length; i++) {
-    const attempt = prepareAttempt(inv, route, list[i]);
+  const plan = new AttemptPlan(inv.env, route, facts.startedAt);
+  for (;;) {
+    const attempt = prepareAttempt(inv, route, plan.endpoint);
     const reservation = await reserveFor(inv.env, facts, attempt.endpoint, attempt.estInputTokens, attempt.maxOutputTokens);
-    let res: Response;
+    const attemptStart = Date.now();
+    let json: unknown;
+    let decoded: CanonicalResponse;
     try {
-      res = await callUpstream(inv.env, attempt.upstream, {
+      const res = await callUpstream(inv.env, attempt.upstream, {
         endpoint: attempt.endpoint,
         op: "chat",
         body: attempt.body,
         stream: false,
         headers: inv.forwardHeaders,
         signal: inv.clientSignal ?? new AbortController().signal,
-        timeoutMs: upstreamTimeoutMs(inv.env),
+        timeoutMs: plan.attemptTimeoutMs(),
       });
+      ({ json, decoded } = await readComplete(attempt, res));
     } catch (err) {
-      recordOutcome(inv.env, inv.ctx, attempt.endpoint, { ok: false, status: err instanceof UpstreamError ? err.upstreamStatus : 504 });
-      const last = i === list.length - 1 || !route.allowFallbacks || !isRetryable(err);
-      attempts.push(describeFailure(attempt.endpoint, err));
-      if (!last) {
+      recordOutcome(inv.env, inv.ctx, attempt.endpoint, failureOutcome(err));
+      if (await plan.next(err, inv.clientSignal)) {
         releaseOutcome(inv.env, inv.ctx, facts, reservation);
         continue;
       }
-      const status = err instanceof UpstreamError || err instanceof Error ? statusOf(err) : 502;
+      const status = inv.clientSignal?.aborted ? 499 : statusOf(err);
       releaseOutcome(inv.env, inv.ctx, facts, reservation, { endpoint: attempt.endpoint, usage: { inputTokens: 0, outputTokens: 0 }, status });
-      return renderError(inv.surface, withAttempts(err, attempts), { "x-generation-id": facts.id });
+      return renderError(inv.surface, plan.finalError(err), { "x-generation-id": facts.id });
     }
-    return finishComplete(inv, facts, attempt, reservation, res);
+    return finishComplete(inv, facts, attempt, reservation, json, decoded, attemptStart);
   }
-  throw new UpstreamError("No endpoint could serve the request");
 }
 
-async function finishComplete(inv: ChatInvocation, facts: RequestFacts, attempt: PreparedAttempt, reservation: Reservation, res: Response): Promise<Response> {
-  const { endpoint, upstream } = attempt;
-  let decoded: CanonicalResponse;
+/** Reads and decodes a non-streamed answer; a cut or malformed body is the upstream's failure (retryable). */
+async function readComplete(attempt: PreparedAttempt, res: Response): Promise<{ json: unknown; decoded: CanonicalResponse }> {
+  const id = attempt.endpoint.provider.id;
   let json: unknown;
   try {
     json = await res.json();
-    decoded = upstream.decodeResponse(json);
   } catch (err) {
-    const e = err instanceof UpstreamError ? err : new UpstreamError(`Upstream '${endpoint.provider.id}' sent a malformed response`, { provider_name: endpoint.provider.id }, 502);
-    releaseOutcome(inv.env, inv.ctx, facts, reservation, { endpoint, usage: { inputTokens: 0, outputTokens: 0 }, status: 502 });
-    return renderError(inv.surface, e, { "x-generation-id": facts.id });
+    throw new UpstreamError(`Upstream '${id}' sent an incomplete or malformed response: ${err instanceof Error ? err.message : String(err)}`, { provider_name: id }, 502);
   }
-  recordOutcome(inv.env, inv.ctx, endpoint, { ok: true, status: 200, ttftMs: Date.now() - facts.startedAt });
+  try {
+    return { json, decoded: attempt.upstream.decodeResponse(json) };
+  } catch (err) {
+    if (err instanceof UpstreamError) throw err;
+    throw new UpstreamError(`Upstream '${id}' sent a malformed response`, { provider_name: id }, 502);
+  }
+}
+
+function finishComplete(
+  inv: ChatInvocation, facts: RequestFacts, attempt: PreparedAttempt, reservation: Reservation, json: unknown, decoded: CanonicalResponse, attemptStart: number,
+): Response {
+  const { endpoint } = attempt;
+  const ms = Date.now() - attemptStart;
+  recordOutcome(inv.env, inv.ctx, endpoint, { ok: true, status: 200, ttftMs: ms, tokensPerSecond: tokensPerSecond(decoded.usage.outputTokens, ms) });
   const cost = settleOutcome(inv.env, inv.ctx, facts, reservation, {
     endpoint,
     usage: decoded.usage,
@@ -171,7 +287,9 @@ async function finishComplete(inv: ChatInvocation, facts: RequestFacts, attempt:
     servedModel: decoded.model,
     firstTokenAt: Date.now(),
   });
-  const headers: Record<string, string> = { ...responseHeaders(facts, endpoint), "content-type": "application/json", "x-arouter-cost": (cost / 1e6).toFixed(6) };
+  const headers: Record<string, string> = { ...responseHeaders(facts, endpoint), "content-type": "application/json" };
+  // An unpriced model's cost is unknown, not $0: no header (as usage.cost is left out).
+  if (endpoint.pricing) headers["x-arouter-cost"] = (cost / 1e6).toFixed(6);
   // Same format: the upstream's own body, untouched (server tools, citations, signatures survive).
   const body = attempt.passthrough ? json : inv.surface.encodeResponse(decoded, encodeContext(facts, endpoint, inv));
   return new Response(JSON.stringify(body), { status: 200, headers });
@@ -187,13 +305,16 @@ export function describeFailure(endpoint: Endpoint, err: unknown): string {
   return `${endpoint.provider.id}/${endpoint.upstreamModel}: ${err instanceof Error ? err.message : String(err)}`;
 }
 
-/** When several endpoints failed, the error lists every attempt. */
-export function withAttempts(err: unknown, attempts: string[]): unknown {
-  if (attempts.length < 2 || !(err instanceof UpstreamError)) return err;
-  return new UpstreamError(
-    `All ${attempts.length} endpoints failed: ${attempts.join("; ")}`,
+/** When several endpoints failed (or the deadline cut the list short), the error lists every attempt. */
+export function withAttempts(err: unknown, attempts: string[], note?: string): unknown {
+  if ((attempts.length < 2 && !note) || !(err instanceof GatewayError)) return err;
+  const endpoints = new Set(attempts.map((a) => a.slice(0, a.indexOf(": ")))).size;
+  const head = attempts.length < 2 ? "The endpoint failed" : `All ${attempts.length} ${endpoints === attempts.length ? "endpoints" : "attempts"} failed`;
+  return new GatewayError(
+    err.status,
+    err.kind,
+    `${head}${note ? ` (${note})` : ""}: ${attempts.join("; ")}`,
     { ...err.metadata, attempts },
-    err.upstreamStatus,
     err.retryAfter,
   );
 }

@@ -47,10 +47,14 @@ export class StreamMeter {
     }
   }
 
-  /** Usage to bill: the upstream's own numbers, or an estimate from what was seen. */
-  billableUsage(estimatedInputTokens: number): Usage {
+  /**
+   * Usage to bill: the upstream's own numbers, or an estimate from what was seen. The estimate of
+   * the output never passes `maxOutputTokens` (what the upstream was allowed to produce, and what
+   * the reservation assumed), so a cut stream is never billed past its worst case.
+   */
+  billableUsage(estimatedInputTokens: number, maxOutputTokens = Infinity): Usage {
     if (this.usage && (this.usage.inputTokens > 0 || this.usage.outputTokens > 0)) {
-      const seenOut = Math.ceil(this.contentChars / 4);
+      const seenOut = Math.min(Math.ceil(this.contentChars / 4), maxOutputTokens);
       // A stream cut short may carry only the provisional usage of its start event.
       return this.usage.outputTokens >= seenOut || this.finishReason
         ? this.usage
@@ -58,7 +62,7 @@ export class StreamMeter {
     }
     return {
       inputTokens: this.startUsage?.inputTokens || estimatedInputTokens,
-      outputTokens: Math.ceil(this.contentChars / 4),
+      outputTokens: Math.min(Math.ceil(this.contentChars / 4), maxOutputTokens),
       cachedInputTokens: this.startUsage?.cachedInputTokens,
       cacheWriteTokens: this.startUsage?.cacheWriteTokens,
     };

@@ -10,17 +10,18 @@ export async function readJsonObject(c: Context<AppBindings>): Promise<{ body: R
   const max = Number(c.env.MAX_BODY_BYTES) || DEFAULT_MAX_BODY;
   const declared = Number(c.req.header("content-length"));
   if (Number.isFinite(declared) && declared > max) throw new PayloadTooLargeError(`Request body is ${declared} bytes; the limit is ${max} bytes.`);
-  const text = await readCapped(c.req.raw, max);
+  const { text, bytes } = await readCapped(c.req.raw, max);
   if (text.trim() === "") throw new BadRequestError("Request body is empty; expected a JSON object.");
   const parsed = safeJsonParse(text);
   if (!parsed.ok) throw new BadRequestError(`Request body is not valid JSON: ${parsed.error}`);
   if (!isRecord(parsed.value)) throw new BadRequestError("Request body must be a JSON object.");
-  return { body: parsed.value, bytes: text.length };
+  // Bytes, not UTF-16 units: spend reservations size the prompt from it (CJK text is 3 bytes a character).
+  return { body: parsed.value, bytes };
 }
 
 /** Reads the body but stops (413) as soon as it passes the cap, so a huge upload is not buffered. */
-async function readCapped(req: Request, max: number): Promise<string> {
-  if (!req.body) return "";
+async function readCapped(req: Request, max: number): Promise<{ text: string; bytes: number }> {
+  if (!req.body) return { text: "", bytes: 0 };
   const reader = req.body.getReader();
   const decoder = new TextDecoder();
   let total = 0;
@@ -35,5 +36,5 @@ async function readCapped(req: Request, max: number): Promise<string> {
     }
     text += decoder.decode(value, { stream: true });
   }
-  return text + decoder.decode();
+  return { text: text + decoder.decode(), bytes: total };
 }

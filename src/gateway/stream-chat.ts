@@ -1,17 +1,17 @@
 import type { StreamEvent } from "../canonical/types";
 import type { Env } from "../env";
-import { UpstreamError, toGatewayError } from "../errors/gateway-error";
+import { GatewayError, UpstreamError, UpstreamTimeoutError, toGatewayError } from "../errors/gateway-error";
 import { recordOutcome } from "../routing/health";
 import type { RouteResolution } from "../routing/types";
 import { releaseOutcome, reserveFor, settleOutcome, type RequestFacts, type Reservation } from "./accounting";
 import {
-  candidates, describeFailure, encodeContext, prepareAttempt, responseHeaders, statusOf, upstreamTimeoutMs, withAttempts,
+  AttemptPlan, encodeContext, failureOutcome, prepareAttempt, responseHeaders, statusOf, tokensPerSecond,
   type ChatInvocation, type PreparedAttempt,
 } from "./chat";
 import { StreamMeter, isContentEvent } from "./meter";
 import { renderError } from "./render-error";
 import { passthroughSink, translatingSink, type StreamSink } from "./stream-sink";
-import { callUpstream, isRetryable } from "./upstream";
+import { callUpstream } from "./upstream";
 
 class ClientGone extends Error {}
 
@@ -62,30 +62,31 @@ class StreamRun {
   async run(): Promise<void> {
     // Keep-alive applies only where a comment/whitespace is valid before content (all SSE surfaces).
     if (this.inv.framing !== "json-array") this.keepAliveTimer = setTimeout(() => void this.keepAlive(), this.keepAliveMs);
-    const list = candidates(this.route);
-    const attempts: string[] = [];
-    for (let i = 0; i < list.length; i++) {
+    const plan = new AttemptPlan(this.inv.env, this.route, this.facts.startedAt);
+    for (;;) {
       let attempt: PreparedAttempt;
       let reservation: Reservation;
       try {
-        attempt = prepareAttempt(this.inv, this.route, list[i]);
+        attempt = prepareAttempt(this.inv, this.route, plan.endpoint);
         reservation = await reserveFor(this.inv.env, this.facts, attempt.endpoint, attempt.estInputTokens, attempt.maxOutputTokens);
       } catch (err) {
-        return this.fail(err, attempts);
+        return this.fail(err, plan);
       }
       const meter = new StreamMeter();
+      const attemptStart = Date.now();
       try {
-        await this.attempt(attempt, meter);
+        await this.attempt(attempt, meter, plan.attemptTimeoutMs());
         this.settle(attempt, reservation, meter, meter.error ? meter.error.status : 200);
+        const first = meter.firstTokenAt;
         recordOutcome(this.inv.env, this.inv.ctx, attempt.endpoint, {
-          ok: true, status: 200, ttftMs: meter.firstTokenAt ? meter.firstTokenAt - this.facts.startedAt : undefined,
+          ok: true, status: 200, ttftMs: first ? first - attemptStart : undefined,
+          tokensPerSecond: first ? tokensPerSecond(meter.billableUsage(0).outputTokens, Date.now() - first) : undefined,
         });
         return this.finish();
       } catch (err) {
         const gone = this.clientGone || err instanceof ClientGone;
-        if (!gone) recordOutcome(this.inv.env, this.inv.ctx, attempt.endpoint, { ok: false, status: err instanceof UpstreamError ? err.upstreamStatus : 504 });
-        attempts.push(describeFailure(attempt.endpoint, err));
-        const canRetry = !gone && !this.contentStarted && this.route.allowFallbacks && i < list.length - 1 && isRetryable(err);
+        if (!gone) recordOutcome(this.inv.env, this.inv.ctx, attempt.endpoint, failureOutcome(err));
+        const canRetry = await plan.next(err, this.upstreamAbort.signal, gone || this.contentStarted);
         if (canRetry) {
           releaseOutcome(this.inv.env, this.inv.ctx, this.facts, reservation);
           continue;
@@ -99,19 +100,34 @@ class StreamRun {
           });
         }
         if (gone) return this.teardown();
-        return this.fail(err, attempts);
+        return this.fail(err, plan);
       }
     }
   }
 
   /** Runs one upstream attempt to completion, committing the response at the first content. */
-  private async attempt(a: PreparedAttempt, meter: StreamMeter): Promise<void> {
+  private async attempt(a: PreparedAttempt, meter: StreamMeter, timeoutMs: number): Promise<void> {
+    const firstTokenBy = Date.now() + timeoutMs;
+    const giveUp = new AbortController();
     const res = await callUpstream(this.inv.env, a.upstream, {
       endpoint: a.endpoint, op: "chat", body: a.body, stream: true, headers: this.inv.forwardHeaders,
-      signal: this.upstreamAbort.signal, timeoutMs: upstreamTimeoutMs(this.inv.env),
+      signal: AbortSignal.any([this.upstreamAbort.signal, giveUp.signal]), timeoutMs,
     });
     if (!res.body) throw new UpstreamError(`Upstream '${a.endpoint.provider.id}' sent an empty stream`, { provider_name: a.endpoint.provider.id }, 502);
-    return a.passthrough ? this.passthrough(a, res.body, meter) : this.translate(a, res.body, meter);
+    // Headers came but no content yet: give up on this endpoint when the attempt's time is up.
+    let timedOut: UpstreamTimeoutError | undefined;
+    const timer = setTimeout(() => {
+      if (this.contentStarted) return;
+      timedOut = new UpstreamTimeoutError(`Upstream '${a.endpoint.provider.id}' sent no token within ${timeoutMs} ms`, { provider_name: a.endpoint.provider.id });
+      giveUp.abort(timedOut);
+    }, Math.max(0, firstTokenBy - Date.now()));
+    try {
+      await (a.passthrough ? this.passthrough(a, res.body, meter) : this.translate(a, res.body, meter));
+    } catch (err) {
+      throw timedOut ?? err;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async translate(a: PreparedAttempt, body: ReadableStream<Uint8Array>, meter: StreamMeter): Promise<void> {
@@ -119,7 +135,9 @@ class StreamRun {
     const held: StreamEvent[] = [];
     let sink: StreamSink | undefined;
     for (;;) {
-      const { value: ev, done } = await reader.read();
+      const { value: ev, done } = await reader.read().catch((err: unknown) => {
+        throw streamCut(a, err);
+      });
       if (done) break;
       meter.observe(ev);
       if (!sink) {
@@ -138,24 +156,54 @@ class StreamRun {
   }
 
   private async passthrough(a: PreparedAttempt, body: ReadableStream<Uint8Array>, meter: StreamMeter): Promise<void> {
-    // The caller gets the upstream's bytes untouched; a decoded copy feeds the meter.
-    const [forCaller, forMeter] = body.tee();
-    const metering = (async () => {
-      const r = forMeter.pipeThrough(a.upstream.decodeStream()).getReader();
+    // The caller gets the upstream's bytes untouched, but only once the decoder has read them: the
+    // response is committed at the first content (an error or an empty stream before that can still
+    // fall back or become an HTTP error), one reader paced by the caller feeds both (a tee would
+    // buffer a slow client's whole backlog), and a stream the decoder finds malformed or cut ends
+    // with the gateway's own in-band error instead of the bad bytes or a silent end.
+    const decoder = a.upstream.decodeStream();
+    const feed = decoder.writable.getWriter();
+    const events = decoder.readable.getReader();
+    const upstream = body.getReader();
+    const unsent: Uint8Array[] = [];
+    let cut: unknown;
+    void (async () => {
       for (;;) {
-        const { value, done } = await r.read();
-        if (done) return;
-        meter.observe(value);
+        const { value, done } = await upstream.read();
+        if (done) return feed.close();
+        unsent.push(value);
+        await feed.write(value);
       }
-    })().catch(() => {});
-    const reader = forCaller.getReader();
-    const sink = this.begin(a, "passthrough");
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      await this.write(sink.raw(value));
+    })().catch(async (err: unknown) => {
+      cut ??= err;
+      await feed.abort(err).catch(() => {});
+    });
+    let sink: StreamSink | undefined;
+    try {
+      for (;;) {
+        const { value: ev, done } = await events.read().catch((err: unknown) => {
+          throw streamCut(a, cut ?? err);
+        });
+        if (done) break;
+        meter.observe(ev);
+        if (!sink) {
+          if (ev.type === "error") throw upstreamStreamError(a, ev);
+          if (!isContentEvent(ev)) continue;
+          sink = this.begin(a, "passthrough");
+        }
+        if (ev.type === "error" && !ev.fromUpstream) {
+          unsent.length = 0;
+          await this.write(sink.event(ev));
+          return;
+        }
+        while (unsent.length) await this.write(sink.raw(unsent.shift()!));
+      }
+      if (!sink) throw new UpstreamError(`Upstream '${a.endpoint.provider.id}' closed the stream before sending anything`, { provider_name: a.endpoint.provider.id }, 502);
+      while (unsent.length) await this.write(sink.raw(unsent.shift()!));
+    } finally {
+      void events.cancel().catch(() => {});
+      void upstream.cancel().catch(() => {});
     }
-    await metering;
   }
 
   /** Commits the response (if keep-alives did not already) and picks the sink for this attempt. */
@@ -207,7 +255,7 @@ class StreamRun {
     if (this.contentStarted || this.clientGone) return;
     this.commit();
     try {
-      await this.out.write(KEEP_ALIVE);
+      await this.out.write(this.inv.surface.streamKeepAlive?.() ?? KEEP_ALIVE);
     } catch {
       return this.onClientGone();
     }
@@ -216,7 +264,7 @@ class StreamRun {
 
   private settle(a: PreparedAttempt, reservation: Reservation, meter: StreamMeter, status: number) {
     settleOutcome(this.inv.env, this.inv.ctx, this.facts, reservation, {
-      endpoint: a.endpoint, usage: meter.billableUsage(a.estInputTokens / 2), status,
+      endpoint: a.endpoint, usage: meter.billableUsage(Math.ceil(a.estInputTokens / 2), a.maxOutputTokens), status,
       finishReason: meter.finishReason ?? (status === 200 ? undefined : "error"), servedModel: meter.model, firstTokenAt: meter.firstTokenAt,
     });
   }
@@ -231,14 +279,21 @@ class StreamRun {
   private async teardown() {
     clearTimeout(this.keepAliveTimer);
     this.upstreamAbort.abort();
+    // Nothing was committed yet (no keep-alive in this framing): settle the pending response anyway.
+    if (!this.committed) {
+      this.committed = true;
+      this.respond(new Response(null, { status: 499 }));
+    }
     await this.sink?.abort(new ClientGone()).catch(() => {});
+    // The aborted sink errors the pump's read; it is done, not an unhandled rejection.
+    await this.pump?.catch(() => {});
     await this.out.abort(new ClientGone()).catch(() => {});
   }
 
   /** Final failure: an HTTP error if nothing was sent, else an in-band error event. */
-  private async fail(err: unknown, attempts: string[]) {
+  private async fail(err: unknown, plan: AttemptPlan) {
     clearTimeout(this.keepAliveTimer);
-    const e = toGatewayError(withAttempts(err, attempts));
+    const e = toGatewayError(plan.finalError(err));
     if (!this.committed) {
       this.committed = true;
       this.respond(renderError(this.inv.surface, e, { "x-generation-id": this.facts.id }));
@@ -255,6 +310,13 @@ class StreamRun {
 }
 
 const KEEP_ALIVE = new TextEncoder().encode(": keep-alive\n\n");
+
+/** A stream that broke while being read (connection lost, reset): the upstream's failure. */
+function streamCut(a: PreparedAttempt, err: unknown): GatewayError {
+  if (err instanceof GatewayError) return err;
+  const id = a.endpoint.provider.id;
+  return new UpstreamError(`Upstream '${id}' stream was interrupted: ${err instanceof Error ? err.message : String(err)}`, { provider_name: id }, 502);
+}
 
 function upstreamStreamError(a: PreparedAttempt, ev: Extract<StreamEvent, { type: "error" }>): UpstreamError {
   return new UpstreamError(`Upstream '${a.endpoint.provider.id}' stream error: ${ev.message}`, { provider_name: a.endpoint.provider.id }, ev.status);

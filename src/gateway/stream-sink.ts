@@ -35,7 +35,7 @@ export function passthroughSink(surface: Codec, ctx: EncodeContext): StreamSink 
     // Only gateway-made events reach a passthrough sink: keep-alives and a mid-stream error.
     // A comment line is a valid keep-alive in every SSE dialect (clients must ignore it).
     event: async (ev) => {
-      if (ev.type === "keep-alive") return writer.write(KEEP_ALIVE);
+      if (ev.type === "keep-alive") return writer.write(surface.streamKeepAlive?.() ?? KEEP_ALIVE);
       if (ev.type === "error") return writer.write(await renderAlone(surface, ctx, ev));
     },
     raw: (bytes) => writer.write(bytes),

@@ -32,22 +32,41 @@ export async function callUpstream(env: Env, codec: Codec, call: UpstreamCall): 
     headers: call.headers,
   });
 
+  const id = endpoint.provider.id;
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(), call.timeoutMs);
   const signal = AbortSignal.any([call.signal, timeout.signal]);
+  const failure = (err: unknown, what: string, status: number): UpstreamError | UpstreamTimeoutError => {
+    if (timeout.signal.aborted) return new UpstreamTimeoutError(`Upstream '${id}' did not answer within ${call.timeoutMs} ms`, meta);
+    if (call.signal.aborted) return new UpstreamError("Request aborted by the client", meta, 499);
+    return new UpstreamError(`${what}: ${err instanceof Error ? err.message : "connection failed"}`, meta, status);
+  };
   let res: Response;
+  let text: string;
   try {
-    res = await fetch(url, { method: call.op === "list_models" ? "GET" : "POST", headers, body: call.op === "list_models" ? undefined : JSON.stringify(call.body), signal });
-  } catch (err) {
-    if (timeout.signal.aborted) throw new UpstreamTimeoutError(`Upstream '${endpoint.provider.id}' did not answer within ${call.timeoutMs} ms`, meta);
-    if (call.signal.aborted) throw new UpstreamError("Request aborted by the client", meta, 499);
-    throw new UpstreamError(`Could not reach upstream '${endpoint.provider.id}': ${err instanceof Error ? err.message : "connection failed"}`, meta, 0);
+    res = await fetch(url, { method: call.op === "list_models" ? "GET" : "POST", headers, body: call.op === "list_models" ? undefined : JSON.stringify(call.body), signal }).catch(
+      (err: unknown) => {
+        throw failure(err, `Could not reach upstream '${id}'`, 0);
+      },
+    );
+    // A stream's body is its reader's to time (first-token timer). A complete answer, or an error
+    // body, must arrive whole within the same deadline as the headers: a stalled body is a 504.
+    if (res.ok && call.stream) return res;
+    const ok = res.ok;
+    text = await res.text().catch((err: unknown) => {
+      if (ok) throw failure(err, `Upstream '${id}' sent an incomplete response`, 502);
+      return "";
+    });
   } finally {
     clearTimeout(timer);
   }
-  if (res.ok) return res;
+  if (res.ok) {
+    const h = new Headers(res.headers);
+    h.delete("content-encoding");
+    h.delete("content-length");
+    return new Response(text, { status: res.status, headers: h });
+  }
 
-  const text = await res.text().catch(() => "");
   const info = codec.decodeError(res.status, text);
   const retryAfter = parseRetryAfter(res.headers.get("retry-after"));
   throw new UpstreamError(

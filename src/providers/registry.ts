@@ -9,7 +9,7 @@ const compatible = [
   openAICompatibleProvider({
     id: "deepseek", name: "DeepSeek", envPrefix: "DEEPSEEK", defaultBaseUrl: "https://api.deepseek.com/v1",
     ownsBareModel: (m) => m.startsWith("deepseek-"),
-    codecOptions: { reasoningHistory: "reasoning_content" },
+    codecOptions: { reasoningHistory: "reasoning_content", thinkingSwitch: true },
   }),
   openAICompatibleProvider({ id: "groq", name: "Groq", envPrefix: "GROQ", defaultBaseUrl: "https://api.groq.com/openai/v1" }),
   openAICompatibleProvider({

@@ -13,6 +13,6 @@ export const chatCompletionsRoutes = new Hono<AppBindings>().post("/", async (c)
   const req = openaiCodec.decodeRequest(body);
   return runChat({
     env: c.env, ctx: c.executionCtx, surface: openaiCodec, surfaceName: "openai", req, rawBody: body, rawBytes: bytes,
-    key, clientSignal: c.req.raw.signal,
+    key, clientSignal: c.req.raw.signal, sessionId: c.req.header("x-session-id"),
   });
 });

@@ -26,6 +26,7 @@ export const geminiRoutes = new Hono<AppBindings>().post("/*", async (c) => {
       return runChat({
         env: c.env, ctx: c.executionCtx, surface: geminiCodec, surfaceName: "gemini", req, rawBody: body, rawBytes: bytes, key,
         framing: c.req.query("alt") === "sse" ? "sse" : "json-array", clientSignal: c.req.raw.signal,
+        sessionId: c.req.header("x-session-id"),
       });
     }
     case "countTokens": {

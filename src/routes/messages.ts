@@ -25,7 +25,7 @@ export const messagesRoutes = new Hono<AppBindings>()
     const req = anthropicCodec.decodeRequest(body);
     return runChat({
       env: c.env, ctx: c.executionCtx, surface: anthropicCodec, surfaceName: "anthropic", req, rawBody: body, rawBytes: bytes,
-      key, forwardHeaders: anthropicHeaders(c.req.raw), clientSignal: c.req.raw.signal,
+      key, forwardHeaders: anthropicHeaders(c.req.raw), clientSignal: c.req.raw.signal, sessionId: c.req.header("x-session-id"),
     });
   })
   .post("/count_tokens", async (c) => {

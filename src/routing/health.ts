@@ -1,6 +1,7 @@
 // Endpoint health and speed.
 // - Cool-down (per isolate, in memory): an endpoint with FAILURE_THRESHOLD consecutive retryable
-//   failures is skipped (moved to the back of the candidate list) for COOLDOWN_MS.
+//   failures is skipped (moved to the back of the candidate list) for COOLDOWN_MS; one that sent a
+//   Retry-After is skipped for that long (at most MAX_RETRY_AFTER_COOLDOWN_MS).
 // - Throughput / time-to-first-token (rolling averages): kept in memory and shared across isolates
 //   through KV key metadata (one key per endpoint, written at most once per FLUSH_INTERVAL_MS per
 //   isolate, via ctx.waitUntil), read back with one KV list call cached for STATS_TTL_MS.
@@ -9,6 +10,8 @@ import type { Endpoint } from "./types";
 
 export const FAILURE_THRESHOLD = 3;
 export const COOLDOWN_MS = 30_000;
+/** Longest skip a Retry-After can ask for (an endpoint that answered 429 "retry after N s"). */
+export const MAX_RETRY_AFTER_COOLDOWN_MS = 10 * 60_000;
 export const FLUSH_INTERVAL_MS = 60_000;
 export const STATS_TTL_MS = 60_000;
 export const STATS_KV_PREFIX = "stats:v1:";
@@ -24,6 +27,8 @@ export interface Outcome {
   ttftMs?: number;
   /** Output tokens per second after the first token. */
   tokensPerSecond?: number;
+  /** The upstream's Retry-After (ms): the endpoint is skipped for that long. */
+  retryAfterMs?: number;
 }
 
 export interface EndpointStats {
@@ -79,6 +84,8 @@ export function recordOutcome(env: Env, ctx: Pick<ExecutionContext, "waitUntil">
       s.cooldownUntil = now + COOLDOWN_MS;
       s.consecutiveFailures = 0;
     }
+    const ra = outcome.retryAfterMs;
+    if (typeof ra === "number" && ra > 0) s.cooldownUntil = Math.max(s.cooldownUntil, now + Math.min(ra, MAX_RETRY_AFTER_COOLDOWN_MS));
   }
   const tps = outcome.tokensPerSecond;
   const ttft = outcome.ttftMs;

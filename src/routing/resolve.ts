@@ -128,6 +128,8 @@ function toEndpoint(model: CatalogModel, ce: CatalogEndpoint): Endpoint | undefi
   const ctx = ce.context_length ?? model.context_length;
   if (ctx) ep.contextLength = ctx;
   if (ce.max_completion_tokens) ep.maxOutputTokens = ce.max_completion_tokens;
+  // Discovered endpoints carry guessed parameters, so only curated ones can say "no reasoning".
+  if (!ce.discovered && !ce.supported_parameters.includes("reasoning")) ep.acceptsReasoning = false;
   if (isEmbeddingModel(model)) ep.embedding = true;
   return ep;
 }
@@ -192,6 +194,11 @@ function select(ctx: Ctx, target: Exclude<Target, { kind: "auto" }>, variant: Va
       cands = reasoning;
     }
     if (!cands.length) return fail(() => new ProviderUnavailableError(`Model '${label}' has no endpoint ARouter can call.`));
+    // A text-only model would reject the image upstream; say so up front. Discovered models are
+    // listed as text-only when their provider does not say, so only curated ones are refused.
+    if (features.images && !model.discovered && !model.architecture.input_modalities.includes("image")) {
+      return fail(() => new BadRequestError(`Model '${label}' does not accept image input; remove the image or choose a model that takes images.`));
+    }
   }
 
   if (ctx.allowed) {
@@ -253,6 +260,12 @@ function select(ctx: Ctx, target: Exclude<Target, { kind: "auto" }>, variant: Va
   const need = features.estInputTokens;
   if (need > 0) {
     const fits = cands.filter((c) => !c.ep.contextLength || need <= c.ep.contextLength);
+    if (fits.length) cands = fits;
+  }
+  // Likewise endpoints whose output limit allows max_tokens (the others would be refused).
+  const out = features.maxOutputTokens;
+  if (out !== undefined) {
+    const fits = cands.filter((c) => !c.ep.maxOutputTokens || out <= c.ep.maxOutputTokens);
     if (fits.length) cands = fits;
   }
   return { ok: true, cands };

@@ -28,6 +28,8 @@ export interface Endpoint {
   contextLength?: number;
   maxOutputTokens?: number;
   supportedParameters?: string[];
+  /** false: the curated catalog says this model takes no reasoning parameter (e.g. gpt-4o). */
+  acceptsReasoning?: false;
   /** Embedding model. */
   embedding?: boolean;
 }

@@ -5,9 +5,12 @@
  * request is strict, because the real API rejects unknown top-level fields too.
  */
 import { z } from "zod";
+import { isBase64 } from "../../canonical/base64";
 
 const cacheControl = z.looseObject({ type: z.literal("ephemeral"), ttl: z.string().optional() }).nullish();
 const jsonObject = z.record(z.string(), z.unknown());
+/** Inline image/document bytes: checked here so a broken payload is a 400, not an upstream call. */
+const base64Data = z.string().refine(isBase64, "expected non-empty base64 data");
 
 // ---- request content blocks -------------------------------------------------------------
 
@@ -21,7 +24,7 @@ export const textBlockParamSchema = z.looseObject({
 export const imageBlockParamSchema = z.looseObject({
   type: z.literal("image"),
   source: z.discriminatedUnion("type", [
-    z.looseObject({ type: z.literal("base64"), media_type: z.string(), data: z.string() }),
+    z.looseObject({ type: z.literal("base64"), media_type: z.string().min(1, "expected a media type"), data: base64Data }),
     z.looseObject({ type: z.literal("url"), url: z.string() }),
     z.looseObject({ type: z.literal("file"), file_id: z.string() }),
   ]),
@@ -31,7 +34,7 @@ export const imageBlockParamSchema = z.looseObject({
 export const documentBlockParamSchema = z.looseObject({
   type: z.literal("document"),
   source: z.discriminatedUnion("type", [
-    z.looseObject({ type: z.literal("base64"), media_type: z.string(), data: z.string() }),
+    z.looseObject({ type: z.literal("base64"), media_type: z.string().min(1, "expected a media type"), data: base64Data }),
     z.looseObject({ type: z.literal("url"), url: z.string() }),
     z.looseObject({ type: z.literal("text"), media_type: z.string().optional(), data: z.string() }),
     z.looseObject({ type: z.literal("content"), content: z.union([z.string(), z.array(z.looseObject({ type: z.string() }))]) }),

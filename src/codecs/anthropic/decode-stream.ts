@@ -84,7 +84,7 @@ class AnthropicEventDecoder implements Transformer<SseEvent, StreamEvent> {
         const e = errorEventSchema.safeParse(data);
         const type = e.success ? e.data.error.type : undefined;
         const message = (e.success && e.data.error.message) || "Anthropic stream error";
-        return this.fail(out, statusForAnthropicErrorType(type), message, type);
+        return this.fail(out, statusForAnthropicErrorType(type), message, type, true);
       }
       default:
         return; // ping and event types added after this was written
@@ -95,8 +95,8 @@ class AnthropicEventDecoder implements Transformer<SseEvent, StreamEvent> {
     if (this.phase === "open") this.fail(out, 502, "Anthropic stream ended before message_stop (truncated)");
   }
 
-  private fail(out: Emit, status: number, message: string, errorType?: string): void {
-    out.enqueue(errorType ? { type: "error", status, message, errorType } : { type: "error", status, message });
+  private fail(out: Emit, status: number, message: string, errorType?: string, fromUpstream = false): void {
+    out.enqueue({ type: "error", status, message, ...(errorType ? { errorType } : {}), ...(fromUpstream ? { fromUpstream } : {}) });
     this.phase = "failed";
   }
 

@@ -6,6 +6,9 @@
  * - with thinking on: temperature, top_k, top_p below 0.95, and tool_choice any/tool
  *   (Anthropic only allows auto/none with extended thinking);
  * - top_p when temperature is also set (recent Claude models reject both together);
+ * - thinking itself when the tool call being answered has no signed thinking block before it
+ *   (history from another provider, or a client that dropped the signatures): Anthropic rejects
+ *   thinking then ("a final assistant message must start with a thinking block");
  * - temperature / top_p are clamped to Anthropic's 0..1 range.
  * responseFormat json_object has no native form: an instruction is appended to the system
  * prompt. json_schema uses structured outputs (output_config.format).
@@ -48,7 +51,9 @@ export function encodeAnthropicRequest(req: CanonicalRequest, upstreamModel: str
   const tools = Array.isArray(ext.tools) ? ext.tools : req.tools?.map(toolDefinition);
   if (tools && tools.length > 0) body.tools = tools;
 
-  const thinking = thinkingConfig(req, ext);
+  let thinking = thinkingConfig(req, ext);
+  // (An Anthropic caller's own raw messages are left to Anthropic to judge, as in passthrough.)
+  if (thinking && thinking.type !== "disabled" && !Array.isArray(ext.messages) && unsignedToolTurn(body.messages)) thinking = undefined;
   const thinkingOn = thinking !== undefined && thinking.type !== "disabled";
   if (thinking) body.thinking = thinking;
   if (thinking?.type === "enabled" && typeof thinking.budget_tokens === "number" && maxTokens <= thinking.budget_tokens) {
@@ -76,6 +81,19 @@ export function encodeAnthropicRequest(req: CanonicalRequest, upstreamModel: str
     if (!SPECIAL_EXTENSIONS.has(key)) body[key] = value;
   }
   return body;
+}
+
+/** The last assistant turn calls tools but does not start with a thinking block. */
+function unsignedToolTurn(messages: unknown): boolean {
+  if (!Array.isArray(messages)) return false;
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m: unknown = messages[i];
+    if (!isRecord(m) || m.role !== "assistant") continue;
+    const blocks = Array.isArray(m.content) ? m.content.filter(isRecord) : [];
+    const first = blocks[0]?.type;
+    return blocks.some((b) => b.type === "tool_use") && first !== "thinking" && first !== "redacted_thinking";
+  }
+  return false;
 }
 
 function systemBlocks(req: CanonicalRequest): Record<string, unknown>[] {

@@ -3,8 +3,9 @@
  * message_start, then per content block content_block_start / *_delta / content_block_stop
  * (one block open at a time; a new block opens whenever the kind of delta changes), then
  * message_delta (stop_reason + final usage) and message_stop, written in flush() because usage
- * may arrive after `finish`. An `error` event closes the open block, writes `event: error` and
- * ends the stream: Anthropic sends nothing after an error.
+ * may arrive after `finish`. An `error` event closes an open text/thinking block (a tool_use block
+ * cut mid-arguments is left open), writes `event: error` and ends the stream: Anthropic sends
+ * nothing after an error.
  */
 import type { FinishReason, StreamEvent, Usage } from "../../canonical/types";
 import { emptyUsage } from "../../canonical/types";
@@ -47,6 +48,7 @@ class AnthropicStreamEncoder implements Transformer<StreamEvent, Uint8Array> {
         return;
       case "reasoning-delta": {
         if (!this.includeReasoning || !ev.text) return;
+        this.closeSignedThinking(out); // a signature ends its block: this is the next one
         const index = this.openBlock(out, "thinking").index;
         this.send(out, "content_block_delta", { index, delta: { type: "thinking_delta", thinking: ev.text } });
         return;
@@ -54,6 +56,7 @@ class AnthropicStreamEncoder implements Transformer<StreamEvent, Uint8Array> {
       case "reasoning-signature": {
         if (!this.includeReasoning) return;
         // Anthropic sends the signature as the last delta of its thinking block.
+        this.closeSignedThinking(out);
         const block = this.openBlock(out, "thinking");
         if (block.kind === "thinking") block.signature = ev.signature;
         return;
@@ -96,6 +99,9 @@ class AnthropicStreamEncoder implements Transformer<StreamEvent, Uint8Array> {
         this.send(out, "ping", {});
         return;
       case "error": {
+        // A tool_use block cut by the error stays open: content_block_stop would tell the client
+        // its (partial) input is complete and ready to run. Text/thinking blocks are closed.
+        if (this.block?.kind === "tool") this.block = undefined;
         this.closeBlock(out);
         const type = isAnthropicErrorType(ev.errorType) ? (ev.errorType as string) : anthropicErrorType(ev.status);
         this.send(out, "error", { error: { type, message: ev.message } });
@@ -157,6 +163,10 @@ class AnthropicStreamEncoder implements Transformer<StreamEvent, Uint8Array> {
     return block;
   }
 
+  private closeSignedThinking(out: Emit): void {
+    if (this.block?.kind === "thinking" && this.block.signature) this.closeBlock(out);
+  }
+
   private closeBlock(out: Emit): void {
     const block = this.block;
     if (!block) return;
@@ -166,6 +176,11 @@ class AnthropicStreamEncoder implements Transformer<StreamEvent, Uint8Array> {
     this.send(out, "content_block_stop", { index: block.index });
     this.block = undefined;
   }
+}
+
+/** The `ping` event Anthropic sends while a response is being prepared. */
+export function pingFrame(): Uint8Array {
+  return sseFrame(JSON.stringify({ type: "ping" }), "ping");
 }
 
 export function encodeAnthropicStream(ctx: EncodeContext): TransformStream<StreamEvent, Uint8Array> {

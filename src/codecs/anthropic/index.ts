@@ -5,7 +5,7 @@ import { decodeAnthropicResponse } from "./decode-response";
 import { decodeAnthropicStream } from "./decode-stream";
 import { encodeAnthropicRequest } from "./encode-request";
 import { encodeAnthropicResponse } from "./encode-response";
-import { encodeAnthropicStream } from "./encode-stream";
+import { encodeAnthropicStream, pingFrame } from "./encode-stream";
 import { decodeAnthropicError, encodeAnthropicError } from "./errors";
 
 export { anthropicResponseSchema, anthropicStreamChunkSchema } from "./anthropic-api";
@@ -17,6 +17,7 @@ export const anthropicCodec: Codec = {
   encodeStream: encodeAnthropicStream,
   encodeError: encodeAnthropicError,
   streamContentType: () => "text/event-stream; charset=utf-8",
+  streamKeepAlive: pingFrame,
   encodeRequest: encodeAnthropicRequest,
   decodeResponse: decodeAnthropicResponse,
   decodeStream: decodeAnthropicStream,

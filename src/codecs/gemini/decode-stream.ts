@@ -35,7 +35,7 @@ class GeminiChunkDecoder {
       const e = value.error;
       const status = typeof e.code === "number" && e.code >= 400 ? e.code : 502;
       const message = typeof e.message === "string" && e.message ? e.message : "Gemini stream error";
-      return this.fail(emit, status, message, typeof e.status === "string" ? e.status : undefined);
+      return this.fail(emit, status, message, typeof e.status === "string" ? e.status : undefined, true);
     }
     const res = generateContentResponseSchema.safeParse(value);
     if (!res.success) {
@@ -107,10 +107,10 @@ class GeminiChunkDecoder {
     this.partial = undefined;
   }
 
-  private fail(emit: Emit, status: number, message: string, errorType?: string): void {
+  private fail(emit: Emit, status: number, message: string, errorType?: string, fromUpstream = false): void {
     this.stopped = true;
     this.partial = undefined;
-    emit({ type: "error", status, message, ...(errorType ? { errorType } : {}) });
+    emit({ type: "error", status, message, ...(errorType ? { errorType } : {}), ...(fromUpstream ? { fromUpstream } : {}) });
   }
 }
 

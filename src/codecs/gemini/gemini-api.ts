@@ -10,6 +10,7 @@
  * `null` field means "not set" (llm-gemini sends `"description": null`), so null fields are removed.
  */
 import { z } from "zod";
+import { isBase64 } from "../../canonical/base64";
 import { isRecord } from "../../streams/json";
 
 function snakeToCamel(key: string): string {
@@ -26,7 +27,8 @@ function normalizeMessage(value: unknown, known: ReadonlySet<string>): unknown {
   if (!isRecord(value)) return value;
   let out: Record<string, unknown> | undefined;
   for (const key of Object.keys(value)) {
-    if (value[key] === null) {
+    // Null means "not set" for a known field; an unknown one stays, so a strict message rejects it.
+    if (value[key] === null && (known.has(key) || known.has(snakeToCamel(key)))) {
       out ??= { ...value };
       delete out[key];
       continue;
@@ -52,7 +54,11 @@ const struct = z.record(z.string(), z.unknown());
 
 // ---- request --------------------------------------------------------------
 
-export const blobSchema = proto({ mimeType: z.string(), data: z.string(), displayName: z.string().optional() }, "loose");
+/** Inline bytes are checked here so a broken payload is a 400, not an upstream call. */
+export const blobSchema = proto(
+  { mimeType: z.string().min(1, "expected a MIME type"), data: z.string().refine(isBase64, "expected non-empty base64 data"), displayName: z.string().optional() },
+  "loose",
+);
 export const fileDataSchema = proto(
   { fileUri: z.string(), mimeType: z.string().optional(), displayName: z.string().optional() },
   "loose",

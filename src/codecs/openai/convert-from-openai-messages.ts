@@ -5,6 +5,7 @@
  * - tool-result names are recovered from the assistant tool call with the same id;
  * - legacy `function_call` / `function` messages get synthetic ids so they pair up like tool calls.
  */
+import { isBase64 } from "../../canonical/base64";
 import { newToolCallId } from "../../canonical/ids";
 import { unpackToolCallId } from "../../canonical/tool-call-id";
 import type {
@@ -55,6 +56,7 @@ function convertPart(p: OpenAIUserPart | OpenAIToolPart, path: string): UserCont
       if (!data && !isHttpUrl(url)) {
         throw new BadRequestError(`${path}.image_url.url: expected an http(s) URL or a base64 data URL`);
       }
+      if (data && !isBase64(data.data)) throw new BadRequestError(`${path}.image_url.url: the data URL's image data is not valid base64`);
       const part: ImagePart = {
         type: "image",
         source: data ? { kind: "base64", mediaType: data.mediaType, data: data.data } : { kind: "url", url },
@@ -63,6 +65,7 @@ function convertPart(p: OpenAIUserPart | OpenAIToolPart, path: string): UserCont
       return withCache(part, p);
     }
     case "input_audio": {
+      if (!isBase64(p.input_audio.data)) throw new BadRequestError(`${path}.input_audio.data: expected base64 audio data`);
       const mediaType = audioMediaType(p.input_audio.format);
       return withCache<FilePart>(
         { type: "file", source: { kind: "base64", mediaType, data: p.input_audio.data }, mediaType },
@@ -85,6 +88,9 @@ function convertFile(p: Extract<OpenAIUserPart, { type: "file" }>, path: string)
     );
   }
   const data = parseDataUrl(file_data);
+  if ((data && !isBase64(data.data)) || (!data && !isHttpUrl(file_data) && !isBase64(file_data))) {
+    throw new BadRequestError(`${path}.file.file_data: expected an http(s) URL, a base64 data URL or base64 file data`);
+  }
   let part: FilePart;
   if (data) part = { type: "file", source: { kind: "base64", ...data }, mediaType: data.mediaType };
   else if (isHttpUrl(file_data)) {

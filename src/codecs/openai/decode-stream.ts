@@ -49,7 +49,7 @@ class ChunkDecoder {
     // OpenRouter mid-stream errors (and vLLM/SGLang) arrive as a chunk with a top-level error.
     if (chunk.error) {
       const info = upstreamErrorInfo(chunk.error);
-      return this.fail(emit, info.status ?? 502, `Upstream error: ${info.message}`, info.type);
+      return this.fail(emit, info.status ?? 502, `Upstream error: ${info.message}`, info.type, true);
     }
     const choices = chunk.choices;
     const choice = choices.find((c) => (c.index ?? 0) === 0) ?? choices[0];
@@ -113,9 +113,9 @@ class ChunkDecoder {
     if (d.function_call) this.tools.push({ index: -1, id: null, function: d.function_call }, emit);
   }
 
-  private fail(emit: Emit, status: number, message: string, errorType?: string): void {
+  private fail(emit: Emit, status: number, message: string, errorType?: string, fromUpstream = false): void {
     this.failed = true;
-    emit(errorType ? { type: "error", status, message, errorType } : { type: "error", status, message });
+    emit({ type: "error", status, message, ...(errorType ? { errorType } : {}), ...(fromUpstream ? { fromUpstream } : {}) });
   }
 
   onEnd(emit: Emit): void {

@@ -16,6 +16,11 @@ export interface OpenAIEncodeOptions {
    */
   reasoningParam?: "reasoning_effort" | "openrouter";
   /**
+   * Also send the thinking-mode switch `thinking: {type: "enabled" | "disabled"}` next to
+   * reasoning_effort (DeepSeek: the effort only tunes thinking, the switch turns it on or off).
+   */
+  thinkingSwitch?: boolean;
+  /**
    * How reasoning from earlier assistant turns is sent back. Default "openrouter": `reasoning` +
    * `reasoning_details` (signatures and encrypted blocks kept). "reasoning_content" is DeepSeek's
    * field; "none" drops it.

@@ -54,7 +54,9 @@ export function encodeOpenAIRequest(
       if (r) body.reasoning = r;
     } else {
       const effort = reasoningEffort(req.reasoning, req.maxTokens);
-      if (effort) body.reasoning_effort = effort;
+      const off = req.reasoning.enabled === false || effort === "none";
+      if (opts.thinkingSwitch && (off || effort)) body.thinking = { type: off ? "disabled" : "enabled" };
+      if (effort && !(opts.thinkingSwitch && off)) body.reasoning_effort = effort;
     }
   }
 

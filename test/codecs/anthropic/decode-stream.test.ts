@@ -104,13 +104,13 @@ describe("anthropic decodeStream", () => {
     const events = await decodeSse(errorSse + frame([{ type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "late" } }]), 1);
     expect(events.slice(-2)).toEqual([
       { type: "text-delta", text: "Partial answer" },
-      { type: "error", status: 503, message: "Overloaded", errorType: "overloaded_error" },
+      { type: "error", status: 503, message: "Overloaded", errorType: "overloaded_error", fromUpstream: true },
     ]);
   });
 
   it("maps api_error to 502", async () => {
     const events = await decodeSse('event: error\ndata: {"type":"error","error":{"type":"api_error","message":"Internal server error"}}\n\n');
-    expect(events).toEqual([{ type: "error", status: 502, message: "Internal server error", errorType: "api_error" }]);
+    expect(events).toEqual([{ type: "error", status: 502, message: "Internal server error", errorType: "api_error", fromUpstream: true }]);
   });
 
   it("reports a truncated stream as an error", async () => {

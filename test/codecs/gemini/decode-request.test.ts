@@ -367,7 +367,7 @@ describe("gemini decodeRequest", () => {
     );
     expect(badRequest({ contents: [{ role: "user", parts: [] }] })).toMatch(/^contents\[0\]\.parts: /);
     expect(badRequest({ contents: [{ parts: [{ thoughtSignature: "x" }] }] })).toMatch(/^contents\[0\]\.parts\[0\]: required oneof/);
-    expect(badRequest({ contents: [{ parts: [{ text: "a", inlineData: { mimeType: "image/png", data: "" } }] }] })).toMatch(
+    expect(badRequest({ contents: [{ parts: [{ text: "a", inlineData: { mimeType: "image/png", data: "AAAA" } }] }] })).toMatch(
       /oneof field 'data' is already set/,
     );
     expect(badRequest({ contents: [user("x")], generationConfig: { candidateCount: 2 } })).toBe(

@@ -108,7 +108,7 @@ describe("gemini decodeStream (alt=sse)", () => {
     expect(events.slice(1)).toEqual([
       { type: "text-delta", text: "Once upon" },
       { type: "usage", usage: { inputTokens: 8, outputTokens: 2 } },
-      { type: "error", status: 503, message: "The model is overloaded. Please try again later.", errorType: "UNAVAILABLE" },
+      { type: "error", status: 503, message: "The model is overloaded. Please try again later.", errorType: "UNAVAILABLE", fromUpstream: true },
     ]);
   });
 

@@ -162,6 +162,7 @@ describe("gemini encodeStream", () => {
       status: 429,
       message: "Rate limited upstream",
       errorType: "RESOURCE_EXHAUSTED",
+      fromUpstream: true,
     });
   });
 

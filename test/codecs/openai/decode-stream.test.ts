@@ -124,7 +124,7 @@ describe("openai decodeStream (1-byte chunks)", () => {
     expect(await decodeSse(orError)).toEqual([
       { type: "start", id: "gen-1771100200-QwErTyUiOpAsDfGhJkLz", model: "google/gemini-2.5-pro" },
       ...texts("Once upon"),
-      { type: "error", status: 502, message: "Upstream error: Provider disconnected unexpectedly" },
+      { type: "error", status: 502, message: "Upstream error: Provider disconnected unexpectedly", fromUpstream: true },
     ]);
   });
 
@@ -157,10 +157,10 @@ describe("openai decodeStream (1-byte chunks)", () => {
     expect(odd).toEqual([{ type: "start", id: "a" }, ...texts("x"), { type: "finish", finishReason: "stop", nativeFinishReason: "stop" }]);
 
     const vllm = await decodeSse('data: {"object":"error","message":"context too long","type":"BadRequestError","code":400}\n\n');
-    expect(vllm).toEqual([{ type: "error", status: 400, message: "Upstream error: context too long", errorType: "BadRequestError" }]);
+    expect(vllm).toEqual([{ type: "error", status: 400, message: "Upstream error: context too long", errorType: "BadRequestError", fromUpstream: true }]);
 
     const rateLimited = await decodeSse('data: {"error":{"message":"Rate limit reached","type":"rate_limit_error","code":429}}\n\n');
-    expect(rateLimited).toEqual([{ type: "error", status: 429, message: "Upstream error: Rate limit reached", errorType: "rate_limit_error" }]);
+    expect(rateLimited).toEqual([{ type: "error", status: 429, message: "Upstream error: Rate limit reached", errorType: "rate_limit_error", fromUpstream: true }]);
 
     expect(await decodeSse("")).toEqual([expect.objectContaining({ type: "error", status: 502 })]);
   });

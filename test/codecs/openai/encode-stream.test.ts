@@ -113,7 +113,7 @@ describe("openai encodeStream", () => {
 
     // Our own decoder reads it back as the same error.
     const back = await decodeSse(out);
-    expect(back.at(-1)).toEqual({ type: "error", status: 529, message: "Upstream error: Overloaded" });
+    expect(back.at(-1)).toEqual({ type: "error", status: 529, message: "Upstream error: Overloaded", fromUpstream: true });
   });
 
   it("an empty stream still yields a well-formed response", async () => {

@@ -1,0 +1,194 @@
+/**
+ * Every response carries its usage and cost, computed here independently from the catalog price
+ * (data/models.json) × the usage the response itself reports:
+ * - OpenAI surface: `usage.cost` (USD) in the body, and in the final usage chunk of a stream;
+ * - Anthropic and Gemini surfaces: their native usage, untouched, plus an `x-arouter-cost` header.
+ *   A streamed answer's headers leave before its usage is known, so streams carry no header and
+ *   (today) no cost in their final event either: their cost is in the usage record
+ *   (GET /api/v1/generation), checked here.
+ * And every request leaves one usage record with all its fields, and no prompt or completion
+ * text anywhere in D1.
+ */
+import { describe, expect, it } from "vitest";
+import { MICROS_PER_USD } from "../../src/spend/money";
+import { MANAGEMENT_KEY } from "../helpers/gateway";
+import {
+  buildCall, catalogPrices, expectedCostMicros, generation, readAnswer, send, setup, SURFACES, usageRows, type Answer, type SurfaceName,
+} from "./helpers";
+
+const UPSTREAMS = [
+  // Requested by its bare id: the record keeps what the caller asked for next to the model served.
+  { requested: "gpt-4o-mini", model: "openai/gpt-4o-mini", provider: "openai" },
+  { requested: "anthropic/claude-haiku-4.5", model: "anthropic/claude-haiku-4.5", provider: "anthropic" },
+  { requested: "google/gemini-2.5-flash", model: "google/gemini-2.5-flash", provider: "google" },
+];
+
+const FINISH: Record<SurfaceName, string> = { openai: "stop", anthropic: "end_turn", gemini: "STOP" };
+
+describe("usage and cost on every response, and its usage record", () => {
+  for (const surface of SURFACES) {
+    it(`${surface} surface: native usage + cost from the catalog price, streamed and not, from every upstream`, async () => {
+      const marker = `PROMPT-MARKER-${crypto.randomUUID()}`;
+      const { gw, key, hash } = await setup(`acct-cost-${surface}`, { limit: 5 });
+      const seen: Array<{ a: Answer; stream: boolean; u: (typeof UPSTREAMS)[number]; before: number }> = [];
+      for (const u of UPSTREAMS) {
+        for (const stream of [false, true]) {
+          const c = buildCall(surface, { model: u.requested, key, text: `Say hello. ${marker}`, maxTokens: 50, stream });
+          const before = Date.now();
+          const a = await readAnswer(c, await send(gw, c));
+          expect(a.status, JSON.stringify(a.error)).toBe(200);
+          seen.push({ a, stream, u, before });
+        }
+      }
+
+      for (const { a, stream, u } of seen) {
+        const what = `${u.provider}${stream ? " streamed" : ""}`;
+        expect(a.promptTokens, what).toBeGreaterThan(0);
+        expect(a.completionTokens, what).toBeGreaterThan(0);
+        expect(a.finish, what).toBe(FINISH[surface]);
+        expect(a.text, what).toContain("Hello");
+        const expected = expectedCostMicros(catalogPrices(u.model, u.provider), { prompt: a.promptTokens!, completion: a.completionTokens! });
+        expect(expected).toBeGreaterThan(0);
+        if (surface === "openai") {
+          // usage.cost in USD, in the body or the stream's final usage chunk.
+          expect(a.reportedCost, what).toBeCloseTo(expected / MICROS_PER_USD, 12);
+        } else if (!stream) {
+          expect(a.headers.get("x-arouter-cost"), what).toBe((expected / MICROS_PER_USD).toFixed(6));
+        } else {
+          expect(a.headers.get("x-arouter-cost"), what).toBeNull();
+        }
+        expect(a.headers.get("x-arouter-provider"), what).toBe(u.provider);
+        expect(a.headers.get("x-arouter-model"), what).toBe(u.model);
+
+        const g = await generation(gw, key, a.id!);
+        expect(g, what).toMatchObject({
+          id: a.id,
+          api_key_hash: hash,
+          requested_model: u.requested,
+          model: u.model,
+          provider_name: u.provider,
+          surface,
+          streamed: stream,
+          tokens_prompt: a.promptTokens,
+          tokens_completion: a.completionTokens,
+          native_tokens_cached: 0,
+          native_tokens_cache_write: 0,
+          cost_micros: expected,
+          total_cost: expected / MICROS_PER_USD,
+          status: 200,
+          finish_reason: "stop",
+        });
+        expect(g.latency, what).toBeGreaterThanOrEqual(0);
+        expect(g.ttft, what).toBeGreaterThanOrEqual(0);
+        expect(g.ttft, what).toBeLessThanOrEqual(g.latency);
+        expect(Date.parse(g.created_at)).toBeGreaterThan(Date.now() - 60_000);
+      }
+
+      // One record per request, and the key's usage is their sum.
+      const rows = await usageRows(gw, hash);
+      expect(rows).toHaveLength(seen.length);
+      const total = rows.reduce((s, r) => s + r.cost_micros, 0);
+      const k = await gw.fetch(`/api/v1/keys/${hash}`, { headers: { authorization: `Bearer ${MANAGEMENT_KEY}` } });
+      const data = ((await k.json()) as any).data;
+      expect(Math.round(data.usage * MICROS_PER_USD)).toBe(total);
+      expect(Math.round(data.limit_remaining * MICROS_PER_USD)).toBe(5 * MICROS_PER_USD - total);
+
+      // No prompt or completion text anywhere in D1.
+      const dump = await dumpD1(gw.env.DB);
+      expect(dump).not.toContain(marker);
+      expect(dump).not.toContain("Hello from fake");
+      expect(dump).toContain(seen[0].a.id!); // (the dump does hold the records)
+    });
+  }
+
+  it("the native usage shapes are kept: no foreign fields in Anthropic's usage or Gemini's usageMetadata", async () => {
+    const { gw, key } = await setup("acct-cost-native");
+    const a = await send(gw, buildCall("anthropic", { model: "google/gemini-2.5-flash", key, text: "hi", maxTokens: 20, stream: false }));
+    const ab = (await a.json()) as any;
+    expect(Object.keys(ab.usage).sort()).toEqual(expect.arrayContaining(["input_tokens", "output_tokens"]));
+    expect(ab.usage.cost).toBeUndefined();
+    const g = await send(gw, buildCall("gemini", { model: "anthropic/claude-haiku-4.5", key, text: "hi", maxTokens: 20, stream: false }));
+    const gb = (await g.json()) as any;
+    expect(gb.usageMetadata).toMatchObject({ promptTokenCount: expect.any(Number), candidatesTokenCount: expect.any(Number), totalTokenCount: expect.any(Number) });
+    expect(gb.usageMetadata.cost).toBeUndefined();
+    expect(Number(a.headers.get("x-arouter-cost"))).toBeGreaterThan(0);
+    expect(Number(g.headers.get("x-arouter-cost"))).toBeGreaterThan(0);
+  });
+});
+
+/** Every row of every table of the D1 database, as one string. */
+async function dumpD1(db: D1Database): Promise<string> {
+  const tables = await db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'").all<{ name: string }>();
+  let out = "";
+  for (const { name } of tables.results) {
+    const rows = await db.prepare(`SELECT * FROM "${name}"`).all();
+    out += `${name}\n${JSON.stringify(rows.results)}\n`;
+  }
+  return out;
+}
+
+describe("cost of cached, cache-write and reasoning tokens", () => {
+  it("Anthropic upstream: cache reads and writes at their own prices (OpenAI surface usage.cost)", async () => {
+    const { up, gw, key, hash } = await setup("acct-cost-cache");
+    await up.script({
+      body: {
+        id: "msg_1", type: "message", role: "assistant", model: "claude-haiku-4-5", content: [{ type: "text", text: "ok" }],
+        stop_reason: "end_turn", stop_sequence: null,
+        usage: { input_tokens: 12, cache_creation_input_tokens: 500, cache_read_input_tokens: 1000, output_tokens: 30 },
+      },
+    });
+    const c = buildCall("openai", { model: "anthropic/claude-haiku-4.5", key, text: "hi", maxTokens: 100, stream: false });
+    const res = await send(gw, c);
+    const body = (await res.json()) as any;
+    const p = catalogPrices("anthropic/claude-haiku-4.5");
+    expect(p.cacheRead).toBeLessThan(p.prompt);
+    expect(p.cacheWrite).toBeGreaterThan(p.prompt);
+    const expected = Math.ceil(12 * p.prompt + 1000 * p.cacheRead + 500 * p.cacheWrite + 30 * p.completion);
+    expect(body.usage.prompt_tokens).toBe(1512);
+    expect(body.usage.prompt_tokens_details.cached_tokens).toBe(1000);
+    expect(body.usage.cost).toBeCloseTo(expected / MICROS_PER_USD, 12);
+    const g = await generation(gw, key, body.id);
+    expect(g).toMatchObject({ tokens_prompt: 1512, native_tokens_cached: 1000, native_tokens_cache_write: 500, tokens_completion: 30, cost_micros: expected });
+    expect((await usageRows(gw, hash))[0].cost_micros).toBe(expected);
+  });
+
+  it("Gemini upstream: cached content and thinking tokens (billed as output) on the Anthropic surface", async () => {
+    const { up, gw, key } = await setup("acct-cost-reasoning");
+    await up.script({
+      body: {
+        candidates: [{ content: { role: "model", parts: [{ text: "ok" }] }, finishReason: "STOP", index: 0 }],
+        usageMetadata: { promptTokenCount: 1000, cachedContentTokenCount: 400, candidatesTokenCount: 10, thoughtsTokenCount: 200, totalTokenCount: 1210 },
+        modelVersion: "gemini-2.5-flash",
+      },
+    });
+    const c = buildCall("anthropic", { model: "google/gemini-2.5-flash", key, text: "hi", maxTokens: 1000, stream: false });
+    const res = await send(gw, c);
+    expect(res.status).toBe(200);
+    const p = catalogPrices("google/gemini-2.5-flash");
+    const expected = Math.ceil(600 * p.prompt + 400 * p.cacheRead + 210 * p.completion);
+    expect(res.headers.get("x-arouter-cost")).toBe((expected / MICROS_PER_USD).toFixed(6));
+    const g = await generation(gw, key, res.headers.get("x-generation-id")!);
+    expect(g).toMatchObject({ tokens_prompt: 1000, native_tokens_cached: 400, tokens_completion: 210, native_tokens_reasoning: 200, cost_micros: expected });
+  });
+});
+
+describe("a model with no known price", () => {
+  it("on a key without a limit: served, recorded at 0 µ$, and no cost claimed in the response", async () => {
+    const { gw, key, hash } = await setup("acct-cost-unpriced");
+    const c = buildCall("openai", { model: "openai/gpt-99-unreleased", key, text: "hi", maxTokens: 20, stream: false });
+    const res = await send(gw, c);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as any;
+    expect(body.usage.prompt_tokens).toBeGreaterThan(0);
+    expect(body.usage.cost).toBeUndefined();
+    expect(res.headers.get("x-arouter-cost")).toBeNull();
+    const a = await send(gw, buildCall("anthropic", { model: "openai/gpt-99-unreleased", key, text: "hi", maxTokens: 20, stream: false }));
+    expect(a.status).toBe(200);
+    expect(a.headers.get("x-arouter-cost")).toBeNull();
+    const rows = await usageRows(gw, hash);
+    expect(rows.map((r) => [r.requested_model, r.provider, r.cost_micros, r.status])).toEqual([
+      ["openai/gpt-99-unreleased", "openai", 0, 200],
+      ["openai/gpt-99-unreleased", "openai", 0, 200],
+    ]);
+  });
+});

@@ -1,0 +1,208 @@
+/**
+ * Client faults: a caller that goes away (mid-stream, before the first token, during a non-streamed
+ * call) and a caller that reads slowly. The upstream call must be aborted, the request recorded once
+ * with what was generated so far, and a slow reader must not make the gateway buffer the upstream.
+ */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { fakeSession } from "../helpers/fake-upstream";
+import { gateway } from "../helpers/gateway";
+import {
+  MODEL_FOR, SURFACES, buildCall, expectBalancedBooks, expectedCost, readOutcome, rowOf, sleep,
+  type Format, type Mode, type Surface,
+} from "./helpers";
+
+const LIMIT = 10;
+const UPSTREAMS: Format[] = ["openai", "anthropic", "gemini"];
+const STREAM_MODES: Record<Surface, Mode[]> = { openai: ["sse"], anthropic: ["sse"], gemini: ["sse", "json-array"] };
+
+/** Answer text in the complete SSE events of a partial stream body. */
+function textSoFar(surface: Surface, raw: string): string {
+  let text = "";
+  const blocks = raw.split(/\r?\n\r?\n/);
+  blocks.pop(); // possibly incomplete
+  for (const block of blocks) {
+    const data = block.split(/\r?\n/).filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trim()).join("\n");
+    if (!data || data === "[DONE]") continue;
+    const j = JSON.parse(data);
+    if (surface === "openai") text += j.choices?.[0]?.delta?.content ?? "";
+    else if (surface === "anthropic") text += j.type === "content_block_delta" && j.delta?.type === "text_delta" ? j.delta.text : "";
+    else text += (j.candidates?.[0]?.content?.parts ?? []).map((p: { text?: string }) => p.text ?? "").join("");
+  }
+  return text;
+}
+
+describe.each(SURFACES)("client abort on the %s surface", (surface: Surface) => {
+  for (const mode of STREAM_MODES[surface]) {
+    describe.concurrent(mode, () => {
+      it.each(UPSTREAMS)(`mid-stream (→ %s): the upstream fetch is aborted and the tokens seen so far are billed`, async (upstream) => {
+        const up = fakeSession(`abort-${surface}`);
+        await up.configure({ chunks: 200, chunkDelayMs: 8 });
+        const gw = gateway(up.env);
+        const { key, hash } = await gw.createKey({ limit: LIMIT });
+        const ac = new AbortController();
+        const call = buildCall({ surface, model: MODEL_FOR[upstream], mode, maxTokens: 1000 }, key, ac.signal);
+        const res = await gw.fetch(call.path, call.init);
+        expect(res.status).toBe(200);
+        const id = res.headers.get("x-generation-id");
+        const reader = res.body!.getReader();
+        const dec = new TextDecoder();
+        let raw = "";
+        // Read until some answer text has arrived (json-array: some elements), then walk away.
+        while (mode === "json-array" ? (raw.match(/"text"/g) ?? []).length < 4 : textSoFar(surface, raw).length < 20) {
+          const { value, done } = await reader.read();
+          expect(done, "the stream must still be running when the client leaves").toBe(false);
+          raw += dec.decode(value, { stream: true });
+        }
+        const seen = mode === "json-array" ? "" : textSoFar(surface, raw);
+        await reader.cancel();
+        ac.abort();
+        expect(await up.waitForAborted(1)).toBe(1);
+
+        const b = await expectBalancedBooks(gw, hash, LIMIT, 1);
+        const row = rowOf(b, id);
+        expect(row.status).toBe(499);
+        expect(row.completion_tokens).toBeGreaterThan(0);
+        expect(row.completion_tokens).toBeGreaterThanOrEqual(Math.ceil(seen.length / 4));
+        // Far less than the 200-piece answer the upstream would have produced.
+        expect(row.completion_tokens).toBeLessThan(200);
+        expect(row.prompt_tokens).toBeGreaterThan(0);
+        if (upstream === "anthropic") {
+          // Anthropic reports input tokens up front: the record has the upstream's own number.
+          const sent = (await up.requests())[0];
+          expect(row.prompt_tokens).toBe(Math.ceil(new TextEncoder().encode(JSON.stringify(sent.body)).length / 4));
+        }
+        expect(row.cost_micros).toBe(expectedCost(MODEL_FOR[upstream], row.provider!, row.prompt_tokens, row.completion_tokens));
+      });
+
+      it.each(UPSTREAMS)("before the first token (→ %s): the upstream fetch is aborted, nothing is billed", async (upstream) => {
+        const up = fakeSession(`abort-early-${surface}`);
+        await up.script({ firstByteDelayMs: 3000 });
+        const gw = gateway({ ...up.env, STREAM_KEEPALIVE_MS: "30" });
+        const { key, hash } = await gw.createKey({ limit: LIMIT });
+        const ac = new AbortController();
+        const call = buildCall({ surface, model: MODEL_FOR[upstream], mode }, key, ac.signal);
+        const pending = gw.fetch(call.path, call.init);
+        await up.waitForRequests(1);
+        await sleep(80);
+        ac.abort();
+        const res = await pending;
+        await res.body?.cancel().catch(() => {});
+        expect(await up.waitForAborted(1)).toBe(1);
+        const b = await expectBalancedBooks(gw, hash, LIMIT, 1);
+        expect(b.rows[0].status).toBe(499);
+        expect(b.rows[0].cost_micros).toBe(0);
+      });
+    });
+  }
+
+  it.concurrent.each(UPSTREAMS)("during a non-streamed call (→ %s): the upstream fetch is aborted, nothing is billed", async (upstream) => {
+    const up = fakeSession(`abort-json-${surface}`);
+    await up.script({ firstByteDelayMs: 3000 });
+    const gw = gateway(up.env);
+    const { key, hash } = await gw.createKey({ limit: LIMIT });
+    const ac = new AbortController();
+    const call = buildCall({ surface, model: MODEL_FOR[upstream], mode: "json" }, key, ac.signal);
+    const pending = gw.fetch(call.path, call.init);
+    await up.waitForRequests(1);
+    ac.abort();
+    const res = await pending;
+    await res.body?.cancel().catch(() => {});
+    expect(await up.waitForAborted(1)).toBe(1);
+    const b = await expectBalancedBooks(gw, hash, LIMIT, 1);
+    expect(b.rows[0].status).toBe(499);
+    expect(b.rows[0].cost_micros).toBe(0);
+  });
+});
+
+// ---------------------------------------------------------------- slow reader
+
+/**
+ * Wraps the global fetch so the test can see how many bytes the gateway has pulled from the
+ * upstream, to compare with what the client has read: a gateway that buffers for a slow client
+ * pulls the whole answer at once.
+ */
+function meterUpstreamReads(upstreamBase: string) {
+  const original = globalThis.fetch;
+  const counter = { pulled: 0 };
+  vi.spyOn(globalThis, "fetch").mockImplementation(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const res = await original(input, init);
+    const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    if (!url.startsWith(upstreamBase) || !res.body) return res;
+    const counted = res.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, c) {
+          counter.pulled += chunk.byteLength;
+          c.enqueue(chunk);
+        },
+      }),
+    );
+    return new Response(counted, { status: res.status, statusText: res.statusText, headers: res.headers });
+  });
+  return counter;
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe("slow reader", () => {
+  const SIZE = 4_000_000;
+  const cases: Array<[Surface, Format, Mode]> = [
+    ["openai", "openai", "sse"],
+    ["openai", "anthropic", "sse"],
+    ["anthropic", "anthropic", "sse"], // same format: the upstream's bytes are passed through
+    ["anthropic", "gemini", "sse"],
+    ["gemini", "gemini", "sse"], // same format: passthrough
+    ["gemini", "openai", "json-array"],
+  ];
+  it.each(cases)("%s surface ← %s (%s): the upstream is read at the client's pace, and the stream completes", async (surface, upstream, mode) => {
+    const up = fakeSession(`slow-${surface}`);
+    await up.script({ size: SIZE });
+    const gw = gateway(up.env);
+    const { key, hash } = await gw.createKey({ limit: LIMIT });
+    const counter = meterUpstreamReads(up.baseUrl);
+    const call = buildCall({ surface, model: MODEL_FOR[upstream], mode, maxTokens: 4096 }, key);
+    const res = await gw.fetch(call.path, call.init);
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    let delivered = 0;
+    const chunks: Uint8Array[] = [];
+    const take = async () => {
+      const { value, done } = await reader.read();
+      if (!done) {
+        delivered += value.byteLength;
+        chunks.push(value);
+      }
+      return done;
+    };
+    await take();
+    // The client stalls: the gateway may read a little ahead, never the whole answer.
+    await sleep(400);
+    const aheadWhileStalled = counter.pulled - delivered;
+    expect(counter.pulled, "bytes pulled from the upstream while the client stalled").toBeLessThan(SIZE / 4);
+    // Then it reads slowly, in bursts, checking the lead stays bounded.
+    let maxLead = aheadWhileStalled;
+    let reads = 0;
+    while (!(await take())) {
+      if (++reads % 50 === 0) {
+        await sleep(5);
+        maxLead = Math.max(maxLead, counter.pulled - delivered);
+      }
+    }
+    expect(maxLead, "gateway read-ahead over the client").toBeLessThan(1_000_000);
+    vi.restoreAllMocks();
+
+    const all = new Uint8Array(delivered);
+    let at = 0;
+    for (const c of chunks) {
+      all.set(c, at);
+      at += c.byteLength;
+    }
+    const whole = new Response(all, { status: 200, headers: res.headers });
+    const o = await readOutcome(surface, mode, whole);
+    expect(o.ok).toBe(true);
+    expect(o.text.length).toBeGreaterThan(SIZE * 0.8);
+    const b = await expectBalancedBooks(gw, hash, LIMIT, 1);
+    expect(rowOf(b, o.generationId).status).toBe(200);
+  });
+});

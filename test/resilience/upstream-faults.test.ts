@@ -1,0 +1,246 @@
+/**
+ * Upstream faults on every surface × upstream format × framing: whatever the upstream does, the
+ * caller gets a well-formed answer or error in its own format, the reservation is settled or
+ * released, and exactly one usage record is written (its cost = its tokens × the catalog price).
+ */
+import { describe, expect, it } from "vitest";
+import { fakeSession, type FakeStep } from "../helpers/fake-upstream";
+import { gateway } from "../helpers/gateway";
+import {
+  MODEL_FOR, MODES, SURFACES, buildCall, expectBalancedBooks, expectedCost, readOutcome, rowOf,
+  type Format, type Mode, type Outcome, type Surface,
+} from "./helpers";
+
+const LIMIT = 10;
+
+// ---- hand-written upstream streams (valid content first, then whatever the fault needs) ----
+
+const oaChunk = (delta: object, finish: string | null = null) =>
+  `data: ${JSON.stringify({ id: "chatcmpl-r", object: "chat.completion.chunk", created: 1, model: "gpt-4o", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+const anEvent = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+const gmChunk = (text: string) =>
+  `data: ${JSON.stringify({ candidates: [{ content: { parts: [{ text }], role: "model" }, index: 0 }], usageMetadata: { promptTokenCount: 11, candidatesTokenCount: 2, totalTokenCount: 13 }, modelVersion: "gemini-2.0-flash" })}\r\n\r\n`;
+
+/** A stream's opening with some content, no terminator. */
+function contentChunks(f: Format): string[] {
+  if (f === "openai") return [oaChunk({ role: "assistant", content: "" }), oaChunk({ content: "Hello" }), oaChunk({ content: " there, partial" })];
+  if (f === "anthropic")
+    return [
+      anEvent("message_start", { message: { id: "msg_r", type: "message", role: "assistant", model: "claude-sonnet-4-6", content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 11, output_tokens: 1 } } }),
+      anEvent("content_block_start", { index: 0, content_block: { type: "text", text: "" } }),
+      anEvent("content_block_delta", { index: 0, delta: { type: "text_delta", text: "Hello" } }),
+      anEvent("content_block_delta", { index: 0, delta: { type: "text_delta", text: " there, partial" } }),
+    ];
+  return [gmChunk("Hello"), gmChunk(" there, partial")];
+}
+
+function garbage(f: Format): string {
+  if (f === "openai") return `data: {"id":"chatcmpl-r","choices":[{"delta":{"content":"x"}\n\n`;
+  if (f === "anthropic") return `event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":\n\n`;
+  return `data: {"candidates":[{"content":\r\n\r\n`;
+}
+
+/** A non-streamed body cut in the middle (for reset-after). */
+const HALF_BODY = ['{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"Hel', 'lo"}}]}'];
+
+type Expect = "ok" | "error" | "in-band" | "error-or-in-band";
+
+interface Fault {
+  name: string;
+  /**
+   * Faults whose handling depends on the upstream's format (decoders, passthrough vs translation)
+   * run against every upstream format; the others against one, rotating across surfaces and modes.
+   */
+  everyUpstream?: boolean;
+  only?: "json" | "stream";
+  env?: Record<string, string>;
+  /** Point every provider at a closed port instead of the fake. */
+  refused?: boolean;
+  steps?: (f: Format, mode: Mode) => FakeStep[];
+  expect: Expect;
+  status?: number | number[];
+  /** The upstream connection must have been aborted by the gateway. */
+  upstreamAborted?: boolean;
+  check?: (o: Outcome) => void;
+}
+
+const FAULTS: Fault[] = [
+  { name: "connection refused", refused: true, expect: "error", status: 502 },
+  { name: "no response (hang) → 504", env: { UPSTREAM_TIMEOUT_MS: "250", STREAM_KEEPALIVE_MS: "10000" }, steps: () => [{ fault: "hang" }], expect: "error", status: 504, upstreamAborted: true },
+  {
+    name: "no response after keep-alives committed the stream → in-band 504",
+    only: "stream",
+    env: { UPSTREAM_TIMEOUT_MS: "300", STREAM_KEEPALIVE_MS: "40" },
+    steps: () => [{ fault: "hang" }],
+    // json-array framing has no keep-alive, so it stays an HTTP 504.
+    expect: "error-or-in-band",
+    status: 504,
+    upstreamAborted: true,
+  },
+  {
+    name: "slow first byte",
+    env: { STREAM_KEEPALIVE_MS: "40" },
+    steps: () => [{ firstByteDelayMs: 300 }],
+    expect: "ok",
+  },
+  { name: "reset before any byte", steps: () => [{ fault: "reset" }], expect: "error", status: 502 },
+  {
+    name: "headers, then silence (stall before any content) → 504",
+    env: { UPSTREAM_TIMEOUT_MS: "300", STREAM_KEEPALIVE_MS: "10000" },
+    steps: (f, mode) => [{ fault: "stall", stallAfterChunks: mode === "json" ? 1 : 0, chunks: mode === "json" ? HALF_BODY : contentChunks(f) }],
+    expect: "error",
+    status: 504,
+    upstreamAborted: true,
+  },
+  {
+    everyUpstream: true, name: "reset mid-body / mid-stream",
+    steps: (f, mode) => (mode === "json" ? [{ fault: "reset-after", resetAfterChunks: 1, chunks: HALF_BODY }] : [{ fault: "reset-after", resetAfterChunks: f === "anthropic" ? 5 : 3 }]),
+    expect: "error-or-in-band",
+  },
+  { everyUpstream: true, name: "malformed JSON body", only: "json", steps: () => [{ body: '{"id": "x", "choices": [ {"mess' }], expect: "error", status: 502 },
+  { everyUpstream: true, name: "JSON of the wrong shape", only: "json", steps: () => [{ body: { hello: "world" } }], expect: "error", status: 502 },
+  { everyUpstream: true, name: "malformed SSE after content", only: "stream", steps: (f) => [{ chunks: [...contentChunks(f), garbage(f)] }], expect: "in-band" },
+  { everyUpstream: true, name: "malformed SSE before content", only: "stream", steps: (f) => [{ chunks: [garbage(f)] }], expect: "error-or-in-band" },
+  { everyUpstream: true, name: "truncated SSE (no terminator)", only: "stream", steps: (f) => [{ fault: "truncate", chunks: contentChunks(f) }], expect: "in-band" },
+  { everyUpstream: true, name: "empty 200 stream", only: "stream", steps: () => [{ fault: "truncate", chunks: [""] }], expect: "error-or-in-band" },
+  ...[500, 502, 503, 529].map((s): Fault => ({ name: `upstream ${s}`, everyUpstream: s >= 503, steps: () => [{ status: s }], expect: "error", status: [502, 503] })),
+  {
+    everyUpstream: true, name: "upstream 429 with Retry-After",
+    steps: () => [{ status: 429, headers: { "retry-after": "7" } }],
+    expect: "error",
+    status: 429,
+    check: (o) => expect(o.retryAfter).toBe("7"),
+  },
+  {
+    name: "5 MB response",
+    steps: () => [{ size: 5_000_000 }],
+    expect: "ok",
+    check: (o) => expect(o.text.length).toBeGreaterThan(4_000_000),
+  },
+];
+
+const UPSTREAMS: Format[] = ["openai", "anthropic", "gemini"];
+
+describe.each(SURFACES)("%s surface", (surface: Surface) => {
+  MODES[surface].forEach((mode, m) => {
+    const rotated = UPSTREAMS[(SURFACES.indexOf(surface) + m) % UPSTREAMS.length];
+    const faults = FAULTS.filter((f) => !f.only || (f.only === "json") === (mode === "json"));
+    const cases = UPSTREAMS.flatMap((upstream) =>
+      faults.filter((f) => f.everyUpstream || upstream === rotated).map((f) => [`→ ${upstream} upstream: ${f.name}`, upstream, f] as const),
+    );
+    describe.concurrent(mode, () => {
+      it.each(cases)("%s", async (_name, upstream, fault) => {
+        await runFault(surface, upstream, mode, fault);
+      });
+    });
+  });
+});
+
+async function runFault(surface: Surface, upstream: Format, mode: Mode, fault: Fault) {
+  const up = fakeSession(`res-${surface}-${upstream}`);
+  const upstreamEnv = fault.refused ? Object.fromEntries(Object.entries(up.env).map(([k, v]) => [k, k.endsWith("_BASE_URL") ? v.replace(/^http:\/\/[^/]+/, "http://127.0.0.1:9") : v])) : up.env;
+  const gw = gateway({ ...upstreamEnv, ...fault.env });
+  const { key, hash } = await gw.createKey({ limit: LIMIT });
+  if (fault.steps) await up.script(fault.steps(upstream, mode));
+  const model = MODEL_FOR[upstream];
+  const call = buildCall({ surface, model, mode }, key);
+  const res = await gw.fetch(call.path, call.init);
+  const o = await readOutcome(surface, mode, res);
+
+  const label = `${fault.name}: ${JSON.stringify({ status: o.status, ok: o.ok, inBand: o.inBand, msg: o.errorMessage })}`;
+  switch (fault.expect) {
+    case "ok":
+      expect(o.ok, label).toBe(true);
+      break;
+    case "error":
+      expect(o.status, label).toBeGreaterThanOrEqual(400);
+      break;
+    case "in-band":
+      expect(o.status, label).toBe(200);
+      expect(o.inBand, label).toBe(true);
+      break;
+    case "error-or-in-band":
+      expect(o.ok, label).toBe(false);
+      break;
+  }
+  if (fault.status !== undefined && !o.inBand) {
+    const allowed = Array.isArray(fault.status) ? fault.status : [fault.status];
+    expect(allowed, label).toContain(o.status);
+  }
+  if (fault.status !== undefined && o.inBand && o.errorStatus !== undefined && !Array.isArray(fault.status)) expect(o.errorStatus, label).toBe(fault.status);
+  if (!o.ok) expect(o.errorMessage!.length).toBeGreaterThan(0);
+  if (fault.name.startsWith("slow first byte") && mode === "sse") expect(o.keepAlives, "keep-alive comments while waiting").toBeGreaterThan(0);
+  if (fault.name.includes("after keep-alives") && mode === "sse") {
+    expect(o.keepAlives).toBeGreaterThan(0);
+    expect(o.inBand, label).toBe(true);
+  }
+  fault.check?.(o);
+
+  // Exactly one upstream call (no hidden retries), none when the upstream is unreachable.
+  expect((await up.requests()).length).toBe(fault.refused ? 0 : 1);
+  if (fault.upstreamAborted) expect(await up.waitForAborted(1)).toBeGreaterThanOrEqual(1);
+
+  const b = await expectBalancedBooks(gw, hash, LIMIT, 1);
+  const row = rowOf(b, o.generationId);
+  expect(row.surface).toBe(surface);
+  expect(row.streamed).toBe(mode === "json" ? 0 : 1);
+  if (o.ok) {
+    expect(row.status).toBe(200);
+    expect(o.usage, "a complete answer reports usage").toBeDefined();
+    expect(row.prompt_tokens).toBe(o.usage!.input);
+    expect(row.completion_tokens).toBe(o.usage!.output);
+    expect(row.cost_micros).toBe(expectedCost(model, row.provider!, o.usage!.input, o.usage!.output));
+    expect(row.cost_micros).toBeGreaterThan(0);
+  } else if (!o.inBand) {
+    // Nothing was generated: nothing is charged, the failure is still on record with its status.
+    expect(row.status).toBe(o.status);
+    expect(row.cost_micros).toBe(0);
+  } else {
+    expect(row.status).toBeGreaterThanOrEqual(400);
+    if (o.text.length > 0) {
+      // Tokens the caller saw are billed.
+      expect(row.completion_tokens).toBeGreaterThanOrEqual(Math.ceil(o.text.length / 4));
+      expect(row.cost_micros).toBeGreaterThan(0);
+    }
+  }
+}
+
+/** A model with two endpoints of the same format: openai first, openrouter as the fallback. */
+const TWO_ENDPOINTS = "openai/gpt-4o-mini";
+
+const FALLBACK_FAULTS: Array<[string, FakeStep, Record<string, string>]> = [
+  ["no response (hang)", { match: "/openai/v1/", fault: "hang" }, { UPSTREAM_TIMEOUT_MS: "250", STREAM_KEEPALIVE_MS: "10000" }],
+  ["503", { match: "/openai/v1/", status: 503 }, {}],
+  ["connection reset", { match: "/openai/v1/", fault: "reset" }, {}],
+];
+
+// Sequential: endpoint health is per isolate, and the follow-up request checks the primary is still first.
+describe.each(SURFACES)("fallback on the %s surface", (surface: Surface) => {
+  for (const mode of ["json", "sse"] as const) {
+    it.each(FALLBACK_FAULTS)(`${mode}: primary fails before any content (%s) → the next endpoint answers, one record`, async (_n, step, env) => {
+      const up = fakeSession(`fallback-${surface}`);
+      const gw = gateway({ ...up.env, ...env });
+      const { key, hash } = await gw.createKey({ limit: LIMIT });
+      await up.script(step);
+      const call = buildCall({ surface, model: TWO_ENDPOINTS, mode }, key);
+      const o = await readOutcome(surface, mode, await gw.fetch(call.path, call.init));
+      expect(o.ok, JSON.stringify(o)).toBe(true);
+      const paths = (await up.requests()).map((r) => r.path);
+      expect(paths).toEqual(["/openai/v1/chat/completions", "/openrouter/v1/chat/completions"]);
+      if (step.fault === "hang") expect(await up.waitForAborted(1)).toBe(1);
+
+      // The primary is still tried first next time (one failure is no cool-down), and answers.
+      const again = buildCall({ surface, model: TWO_ENDPOINTS, mode }, key);
+      const o2 = await readOutcome(surface, mode, await gw.fetch(again.path, again.init));
+      expect(o2.ok).toBe(true);
+      expect((await up.requests()).at(-1)!.path).toBe("/openai/v1/chat/completions");
+
+      const b = await expectBalancedBooks(gw, hash, LIMIT, 2);
+      const row = rowOf(b, o.generationId);
+      expect(row.provider).toBe("openrouter");
+      expect(row.status).toBe(200);
+      expect([row.prompt_tokens, row.completion_tokens]).toEqual([o.usage!.input, o.usage!.output]);
+      expect(rowOf(b, o2.generationId).provider).toBe("openai");
+    });
+  }
+});
