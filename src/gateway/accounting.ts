@@ -5,7 +5,7 @@
 import type { Usage } from "../canonical/types";
 import { costMicros, worstCaseMicros } from "../catalog/pricing";
 import type { Env, WaitUntil } from "../env";
-import { authenticateApiKey, release, reserve, settle } from "../keys/hot-path";
+import { authenticateApiKey, release, reserve, settle, settleNow } from "../keys/hot-path";
 import type { KeyContext, Reservation, UsageRecord } from "../keys/types";
 import type { Endpoint } from "../routing/types";
 
@@ -71,4 +71,12 @@ export function settleOutcome(env: Env, ctx: WaitUntil, facts: RequestFacts, res
 /** Releases a reservation; with an outcome, the failed request is still recorded. */
 export function releaseOutcome(env: Env, ctx: WaitUntil, facts: RequestFacts, reservation: Reservation, o?: Outcome): void {
   release(env, ctx, facts.key, reservation, o ? usageRecord(facts, o, 0) : undefined);
+}
+
+/**
+ * Releases a failed attempt's reservation before the next attempt reserves under the same
+ * request id; in the background the release could land after the new reservation and drop it.
+ */
+export async function releaseBeforeRetry(env: Env, facts: RequestFacts, reservation: Reservation): Promise<void> {
+  await settleNow(env, facts.key, reservation, { costMicros: 0 }).catch(() => {});
 }

@@ -7,7 +7,7 @@ import { BadRequestError, GatewayError, UpstreamError } from "../errors/gateway-
 import { recordOutcome, isCoolingDown } from "../routing/health";
 import { resolveRoute } from "../routing/resolve";
 import type { Endpoint, RouteResolution } from "../routing/types";
-import { releaseOutcome, reserveFor, settleOutcome, type KeyContext, type RequestFacts, type Reservation, type Surface } from "./accounting";
+import { releaseBeforeRetry, releaseOutcome, reserveFor, settleOutcome, type KeyContext, type RequestFacts, type Reservation, type Surface } from "./accounting";
 import { estimateInputTokens } from "./meter";
 import { renderError } from "./render-error";
 import { streamChat } from "./stream-chat";
@@ -245,7 +245,7 @@ async function completeChat(inv: ChatInvocation, facts: RequestFacts, route: Rou
     } catch (err) {
       recordOutcome(inv.env, inv.ctx, attempt.endpoint, failureOutcome(err));
       if (await plan.next(err, inv.clientSignal)) {
-        releaseOutcome(inv.env, inv.ctx, facts, reservation);
+        await releaseBeforeRetry(inv.env, facts, reservation);
         continue;
       }
       const status = inv.clientSignal?.aborted ? 499 : statusOf(err);

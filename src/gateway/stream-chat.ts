@@ -3,7 +3,7 @@ import type { Env } from "../env";
 import { GatewayError, UpstreamError, UpstreamTimeoutError, toGatewayError } from "../errors/gateway-error";
 import { recordOutcome } from "../routing/health";
 import type { RouteResolution } from "../routing/types";
-import { releaseOutcome, reserveFor, settleOutcome, type RequestFacts, type Reservation } from "./accounting";
+import { releaseBeforeRetry, releaseOutcome, reserveFor, settleOutcome, type RequestFacts, type Reservation } from "./accounting";
 import {
   AttemptPlan, encodeContext, failureOutcome, prepareAttempt, responseHeaders, statusOf, tokensPerSecond,
   type ChatInvocation, type PreparedAttempt,
@@ -88,7 +88,7 @@ class StreamRun {
         if (!gone) recordOutcome(this.inv.env, this.inv.ctx, attempt.endpoint, failureOutcome(err));
         const canRetry = await plan.next(err, this.upstreamAbort.signal, gone || this.contentStarted);
         if (canRetry) {
-          releaseOutcome(this.inv.env, this.inv.ctx, this.facts, reservation);
+          await releaseBeforeRetry(this.inv.env, this.facts, reservation);
           continue;
         }
         if (this.contentStarted || meter.contentChars > 0) {
@@ -282,7 +282,7 @@ class StreamRun {
     // Nothing was committed yet (no keep-alive in this framing): settle the pending response anyway.
     if (!this.committed) {
       this.committed = true;
-      this.respond(new Response(null, { status: 499 }));
+      this.respond(new Response(null, { status: 499, headers: { "x-generation-id": this.facts.id } }));
     }
     await this.sink?.abort(new ClientGone()).catch(() => {});
     // The aborted sink errors the pump's read; it is done, not an unhandled rejection.

@@ -26,7 +26,7 @@ async function expectNoOutstanding(gw: Parameters<typeof keyObject>[0], hash: st
 }
 
 /** Reads SSE `data:` events until the stream goes quiet, then aborts the request; returns how many came. */
-async function readUntilQuietThenAbort(res: Response, ac: AbortController, quietMs = 150): Promise<number> {
+async function readUntilQuietThenAbort(res: Response, ac: AbortController, quietMs = 300): Promise<number> {
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
   let text = "";

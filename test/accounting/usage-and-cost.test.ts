@@ -3,9 +3,9 @@
  * (data/models.json) × the usage the response itself reports:
  * - OpenAI surface: `usage.cost` (USD) in the body, and in the final usage chunk of a stream;
  * - Anthropic and Gemini surfaces: their native usage, untouched, plus an `x-arouter-cost` header.
- *   A streamed answer's headers leave before its usage is known, so streams carry no header and
- *   (today) no cost in their final event either: their cost is in the usage record
- *   (GET /api/v1/generation), checked here.
+ *   A streamed answer's headers leave before its usage is known, so streams carry no header; a
+ *   translated Anthropic stream puts the cost in its final message_delta usage (checked below),
+ *   and every stream's cost is in the usage record (GET /api/v1/generation), checked here.
  * And every request leaves one usage record with all its fields, and no prompt or completion
  * text anywhere in D1.
  */
@@ -100,6 +100,18 @@ describe("usage and cost on every response, and its usage record", () => {
       expect(dump).toContain(seen[0].a.id!); // (the dump does hold the records)
     });
   }
+
+  it("a translated Anthropic stream carries the cost in its final message_delta usage", async () => {
+    const { gw, key } = await setup("acct-cost-anthropic-stream");
+    const res = await send(gw, buildCall("anthropic", { model: "openai/gpt-4o-mini", key, text: "Say hello.", maxTokens: 50, stream: true }));
+    expect(res.status).toBe(200);
+    const events = (await res.text()).split("\n\n").filter((b) => b.includes("event: message_delta"));
+    expect(events).toHaveLength(1);
+    const delta = JSON.parse(events[0].slice(events[0].indexOf("data: ") + 6)) as { usage: { input_tokens: number; output_tokens: number; cost: number } };
+    const expected = expectedCostMicros(catalogPrices("openai/gpt-4o-mini", "openai"), { prompt: delta.usage.input_tokens, completion: delta.usage.output_tokens });
+    expect(expected).toBeGreaterThan(0);
+    expect(delta.usage.cost).toBeCloseTo(expected / MICROS_PER_USD, 12);
+  });
 
   it("the native usage shapes are kept: no foreign fields in Anthropic's usage or Gemini's usageMetadata", async () => {
     const { gw, key } = await setup("acct-cost-native");

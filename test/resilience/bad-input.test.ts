@@ -231,6 +231,8 @@ function deleteAt(obj: Record<string, unknown>, path: (string | number)[]): bool
 
 interface Case {
   name: string;
+  /** Generator kind (fuzzed cases). */
+  kind?: string;
   body: string;
   /** Override of the model in the URL / body. */
   model?: string;
@@ -288,17 +290,17 @@ function fuzzCases(surface: Surface, seed: number, n: number): Case[] {
     if (kind === "wrong-type" || kind === "bad-value" || kind === "missing") {
       const m = mutate();
       if (!m) continue;
-      out.push({ name: `${kind} ${m.what}`, body: JSON.stringify(b), status: 400, mention: m.mention });
+      out.push({ kind, name: `${kind} ${m.what}`, body: JSON.stringify(b), status: 400, mention: m.mention });
     } else if (kind === "two-faults") {
       const m1 = mutate();
       const m2 = m1 && mutate();
       if (!m1 || !m2) continue;
-      out.push({ name: `two faults: ${m1.what} + ${m2.what}`, body: JSON.stringify(b), status: 400, mention: [...m1.mention, ...m2.mention] });
+      out.push({ kind, name: `two faults: ${m1.what} + ${m2.what}`, body: JSON.stringify(b), status: 400, mention: [...m1.mention, ...m2.mention] });
     } else if (kind === "unknown-field") {
       const where = r.pick(spec.strictObjects);
       const field = `x_${Math.floor(r.next() * 1e9).toString(36)}`;
       if (!setAt(b, [...where, field], r.pick(POOL))) continue;
-      out.push({ name: `unknown field ${[...where, field].join(".")}`, body: JSON.stringify(b), status: 400, mention: [field] });
+      out.push({ kind, name: `unknown field ${[...where, field].join(".")}`, body: JSON.stringify(b), status: 400, mention: [field] });
     } else if (kind === "invalid-json") {
       const text = JSON.stringify(b);
       const how = r.int(4);
@@ -310,10 +312,10 @@ function fuzzCases(surface: Surface, seed: number, n: number): Case[] {
       } else if (how === 2) bad = text.replace(/"/g, "'"); // single quotes
       else bad = r.pick(["{", "{\"model\":", "}{", "{,}", "{\"a\":1,}", "NaN", "\uFEFF{oops}"]);
       if (parses(bad)) continue; // e.g. a stray character that landed inside a string
-      out.push({ name: `invalid JSON (${JSON.stringify(bad.slice(0, 30))}…)`, body: bad, status: 400, mention: ["JSON"] });
+      out.push({ kind, name: `invalid JSON (${JSON.stringify(bad.slice(0, 30))}…)`, body: bad, status: 400, mention: ["JSON"] });
     } else {
       const v = r.pick(["[]", "null", "42", "\"hello\"", "true", "[{\"role\":\"user\"}]"]);
-      out.push({ name: `not an object: ${v}`, body: v, status: 400, mention: ["object", "JSON"] });
+      out.push({ kind, name: `not an object: ${v}`, body: v, status: 400, mention: ["object", "JSON"] });
     }
   }
   return out;
@@ -471,6 +473,7 @@ describe.each(["openai", "anthropic", "gemini"] as Surface[])("bad input on the 
   it(`${CASES_PER_SURFACE} fuzzed bodies (seed ${SEED}): 400 naming the problem, no upstream call, nothing billed`, async () => {
     const cases = fuzzCases(surface, SEED + surface.length, CASES_PER_SURFACE);
     expect(cases.length).toBe(CASES_PER_SURFACE);
+    expect(new Set(cases.map((c) => c.kind)).size, "every generator kind is exercised").toBe(7);
     const { up, gws, key, hash, main } = await setup(cases);
     const failures = await runCases(surface, cases, up, gws, key);
     expect(failures).toEqual([]);

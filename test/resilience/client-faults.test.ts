@@ -36,7 +36,7 @@ describe.each(SURFACES)("client abort on the %s surface", (surface: Surface) => 
     describe.concurrent(mode, () => {
       it.each(UPSTREAMS)(`mid-stream (→ %s): the upstream fetch is aborted and the tokens seen so far are billed`, async (upstream) => {
         const up = fakeSession(`abort-${surface}`);
-        await up.configure({ chunks: 200, chunkDelayMs: 8 });
+        await up.configure({ chunks: 200, chunkDelayMs: 15 });
         const gw = gateway(up.env);
         const { key, hash } = await gw.createKey({ limit: LIMIT });
         const ac = new AbortController();

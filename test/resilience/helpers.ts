@@ -277,6 +277,27 @@ async function readGeminiStream(res: Response, mode: Mode): Promise<Omit<Outcome
   return { ok: true, inBand: false, text, usage, keepAlives };
 }
 
+// ---- hand-written upstream streams (valid content first, then whatever the fault needs) ----
+
+const oaChunk = (delta: object, finish: string | null = null) =>
+  `data: ${JSON.stringify({ id: "chatcmpl-r", object: "chat.completion.chunk", created: 1, model: "gpt-4o", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+const anEvent = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+const gmChunk = (text: string) =>
+  `data: ${JSON.stringify({ candidates: [{ content: { parts: [{ text }], role: "model" }, index: 0 }], usageMetadata: { promptTokenCount: 11, candidatesTokenCount: 2, totalTokenCount: 13 }, modelVersion: "gemini-2.0-flash" })}\r\n\r\n`;
+
+/** A stream's opening with some content, no terminator. */
+export function contentChunks(f: Format): string[] {
+  if (f === "openai") return [oaChunk({ role: "assistant", content: "" }), oaChunk({ content: "Hello" }), oaChunk({ content: " there, partial" })];
+  if (f === "anthropic")
+    return [
+      anEvent("message_start", { message: { id: "msg_r", type: "message", role: "assistant", model: "claude-sonnet-4-6", content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 11, output_tokens: 1 } } }),
+      anEvent("content_block_start", { index: 0, content_block: { type: "text", text: "" } }),
+      anEvent("content_block_delta", { index: 0, delta: { type: "text_delta", text: "Hello" } }),
+      anEvent("content_block_delta", { index: 0, delta: { type: "text_delta", text: " there, partial" } }),
+    ];
+  return [gmChunk("Hello"), gmChunk(" there, partial")];
+}
+
 // ---------------------------------------------------------------- prices and books
 
 interface PriceRow {
@@ -368,7 +389,7 @@ export async function expectBalancedBooks(gw: Gateway, hash: string, limitUsd: n
 /** The usage row of one generation (after books() flushed). */
 export function rowOf(b: Books, id: string | null): UsageRow {
   const r = b.rows.find((x) => x.id === id);
-  if (!r) throw new Error(`no usage row for ${id}; rows: ${b.rows.map((x) => x.id).join(", ")}`);
+  if (!r) throw new Error(`no usage row for ${id} (${b.rows.length} rows)`);
   return r;
 }
 

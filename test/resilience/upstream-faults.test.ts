@@ -7,37 +7,23 @@ import { describe, expect, it } from "vitest";
 import { fakeSession, type FakeStep } from "../helpers/fake-upstream";
 import { gateway } from "../helpers/gateway";
 import {
-  MODEL_FOR, MODES, SURFACES, buildCall, expectBalancedBooks, expectedCost, readOutcome, rowOf,
+  MODEL_FOR, MODES, SURFACES, buildCall, contentChunks, expectBalancedBooks, expectedCost, readOutcome, rowOf,
   type Format, type Mode, type Outcome, type Surface,
 } from "./helpers";
 
 const LIMIT = 10;
 
-// ---- hand-written upstream streams (valid content first, then whatever the fault needs) ----
-
-const oaChunk = (delta: object, finish: string | null = null) =>
-  `data: ${JSON.stringify({ id: "chatcmpl-r", object: "chat.completion.chunk", created: 1, model: "gpt-4o", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
-const anEvent = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
-const gmChunk = (text: string) =>
-  `data: ${JSON.stringify({ candidates: [{ content: { parts: [{ text }], role: "model" }, index: 0 }], usageMetadata: { promptTokenCount: 11, candidatesTokenCount: 2, totalTokenCount: 13 }, modelVersion: "gemini-2.0-flash" })}\r\n\r\n`;
-
-/** A stream's opening with some content, no terminator. */
-function contentChunks(f: Format): string[] {
-  if (f === "openai") return [oaChunk({ role: "assistant", content: "" }), oaChunk({ content: "Hello" }), oaChunk({ content: " there, partial" })];
-  if (f === "anthropic")
-    return [
-      anEvent("message_start", { message: { id: "msg_r", type: "message", role: "assistant", model: "claude-sonnet-4-6", content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 11, output_tokens: 1 } } }),
-      anEvent("content_block_start", { index: 0, content_block: { type: "text", text: "" } }),
-      anEvent("content_block_delta", { index: 0, delta: { type: "text_delta", text: "Hello" } }),
-      anEvent("content_block_delta", { index: 0, delta: { type: "text_delta", text: " there, partial" } }),
-    ];
-  return [gmChunk("Hello"), gmChunk(" there, partial")];
-}
-
 function garbage(f: Format): string {
   if (f === "openai") return `data: {"id":"chatcmpl-r","choices":[{"delta":{"content":"x"}\n\n`;
   if (f === "anthropic") return `event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":\n\n`;
   return `data: {"candidates":[{"content":\r\n\r\n`;
+}
+
+/** The upstream's own, well-formed in-band error event. */
+function upstreamErrorEvent(f: Format): string {
+  if (f === "openai") return `data: {"error":{"message":"Provider overloaded","code":503}}\n\n`;
+  if (f === "anthropic") return `event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n`;
+  return `data: {"error":{"code":503,"message":"The model is overloaded.","status":"UNAVAILABLE"}}\r\n\r\n`;
 }
 
 /** A non-streamed body cut in the middle (for reset-after). */
@@ -102,6 +88,21 @@ const FAULTS: Fault[] = [
   { everyUpstream: true, name: "malformed SSE after content", only: "stream", steps: (f) => [{ chunks: [...contentChunks(f), garbage(f)] }], expect: "in-band" },
   { everyUpstream: true, name: "malformed SSE before content", only: "stream", steps: (f) => [{ chunks: [garbage(f)] }], expect: "error-or-in-band" },
   { everyUpstream: true, name: "truncated SSE (no terminator)", only: "stream", steps: (f) => [{ fault: "truncate", chunks: contentChunks(f) }], expect: "in-band" },
+  {
+    everyUpstream: true,
+    name: "upstream's own error event after content → one in-band error",
+    only: "stream",
+    steps: (f) => [{ chunks: [...contentChunks(f), upstreamErrorEvent(f)] }],
+    expect: "in-band",
+  },
+  {
+    everyUpstream: true,
+    name: "upstream's own error event before any content → HTTP error",
+    only: "stream",
+    steps: (f) => [{ chunks: [upstreamErrorEvent(f)] }],
+    expect: "error",
+    status: [502, 503],
+  },
   { everyUpstream: true, name: "empty 200 stream", only: "stream", steps: () => [{ fault: "truncate", chunks: [""] }], expect: "error-or-in-band" },
   ...[500, 502, 503, 529].map((s): Fault => ({ name: `upstream ${s}`, everyUpstream: s >= 503, steps: () => [{ status: s }], expect: "error", status: [502, 503] })),
   {
