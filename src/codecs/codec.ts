@@ -1,5 +1,6 @@
 import type { CanonicalRequest, CanonicalResponse, FormatName, StreamEvent, Usage } from "../canonical/types";
 import type { GatewayError } from "../errors/gateway-error";
+import type { SyncTransformer } from "../streams/sync-transformer";
 
 /** What an encoder needs to know about the request being answered. */
 export interface EncodeContext {
@@ -49,6 +50,14 @@ export interface Codec {
   encodeResponse(res: CanonicalResponse, ctx: EncodeContext): unknown;
   /** Canonical events → wire bytes (framing included). Trailers are written in flush(). */
   encodeStream(ctx: EncodeContext): TransformStream<StreamEvent, Uint8Array>;
+  /**
+   * encodeStream as a synchronous stage, the form the codec's logic is written in, so the
+   * gateway can fuse decode → meter → encode into ONE pass per upstream chunk (every
+   * TransformStream hop costs promise turns per chunk in workerd). encodeStream(ctx) is
+   * `toTransformStream(streamEncoder(ctx))`: same bytes, same trailer in flush(). One instance
+   * per response (it is stateful).
+   */
+  streamEncoder(ctx: EncodeContext): SyncTransformer<StreamEvent, Uint8Array>;
   /** An error in this format's own envelope. */
   encodeError(err: GatewayError): { status: number; body: unknown };
   /** content-type of a streamed response. */
@@ -66,6 +75,13 @@ export interface Codec {
   decodeResponse(body: unknown): CanonicalResponse;
   /** Wire bytes → canonical events. Malformed events become an `error` event, never a throw. */
   decodeStream(): TransformStream<Uint8Array, StreamEvent>;
+  /**
+   * decodeStream as a synchronous stage (framing included: raw upstream bytes in, any chunking),
+   * for the fused single-pass stream pipeline; decodeStream() is
+   * `toTransformStream(streamDecoder())`. Same events, same never-throw contract. One instance
+   * per upstream response (it is stateful).
+   */
+  streamDecoder(): SyncTransformer<Uint8Array, StreamEvent>;
   decodeError(status: number, bodyText: string): UpstreamErrorInfo;
   /**
    * Same-format upstream: the caller's own body with only what the gateway must change (the

@@ -80,3 +80,20 @@ export function releaseOutcome(env: Env, ctx: WaitUntil, facts: RequestFacts, re
 export async function releaseBeforeRetry(env: Env, facts: RequestFacts, reservation: Reservation): Promise<void> {
   await settleNow(env, facts.key, reservation, { costMicros: 0 }).catch(() => {});
 }
+
+/**
+ * Authenticates while the body is read and decoded — the two do not depend on each other, so the
+ * key's Durable Object round trip overlaps the parsing. An auth error still wins over a body error.
+ */
+export async function authenticateWhile<T>(env: Env, token: string | undefined, work: () => Promise<T> | T): Promise<{ key: KeyContext; value: T }> {
+  const keyP = authenticateApiKey(env, token);
+  keyP.catch(() => {});
+  let value: T;
+  try {
+    value = await work();
+  } catch (err) {
+    await keyP;
+    throw err;
+  }
+  return { key: await keyP, value };
+}

@@ -1,8 +1,10 @@
 import type { StreamEvent } from "../canonical/types";
+import type { EncodeContext } from "../codecs/codec";
 import type { Env } from "../env";
 import { GatewayError, UpstreamError, UpstreamTimeoutError, toGatewayError } from "../errors/gateway-error";
 import { recordOutcome } from "../routing/health";
 import type { RouteResolution } from "../routing/types";
+import type { SyncTransformer } from "../streams/sync-transformer";
 import { releaseBeforeRetry, releaseOutcome, reserveFor, settleOutcome, type RequestFacts, type Reservation } from "./accounting";
 import {
   AttemptPlan, encodeContext, failureOutcome, prepareAttempt, responseHeaders, statusOf, tokensPerSecond,
@@ -10,7 +12,7 @@ import {
 } from "./chat";
 import { StreamMeter, isContentEvent } from "./meter";
 import { renderError } from "./render-error";
-import { passthroughSink, translatingSink, type StreamSink } from "./stream-sink";
+import { Batch, Output } from "./stream-output";
 import { callUpstream } from "./upstream";
 
 class ClientGone extends Error {}
@@ -22,6 +24,10 @@ class ClientGone extends Error {}
  * - if no token arrives within STREAM_KEEPALIVE_MS, the stream is committed early and keep-alives
  *   flow until the first token — fallback is still possible then, since no content was sent.
  * Once content was sent, a failure is an in-band error event; the stream is never silently cut.
+ *
+ * Speed: each upstream chunk is read once and goes through decode → meter → encode in one
+ * synchronous pass (the codecs' SyncTransformer forms), then one write to a native
+ * IdentityTransformStream whose readable side is the response body. No JS stream hop per event.
  */
 export function streamChat(inv: ChatInvocation, facts: RequestFacts, route: RouteResolution): Promise<Response> {
   let resolveResponse!: (r: Response) => void;
@@ -34,15 +40,16 @@ export function streamChat(inv: ChatInvocation, facts: RequestFacts, route: Rout
 class StreamRun {
   private committed = false;
   private contentStarted = false;
-  /** Bytes go here; the Response body is its readable side. */
-  private readonly channel = new TransformStream<Uint8Array, Uint8Array>();
-  private readonly out = this.channel.writable.getWriter();
-  private sink?: StreamSink;
-  private pump?: Promise<void>;
+  /** The Response body. */
+  private readonly out = new Output(() => this.onClientGone());
   private keepAliveTimer?: ReturnType<typeof setTimeout>;
   private readonly upstreamAbort = new AbortController();
   private readonly keepAliveMs: number;
   private clientGone = false;
+  /** The caller-format encoder of a translated stream, once content started. */
+  private encoder?: SyncTransformer<StreamEvent, Uint8Array>;
+  private encodeCtx?: EncodeContext;
+  private passthroughMode = false;
 
   constructor(
     private readonly inv: ChatInvocation,
@@ -63,6 +70,7 @@ class StreamRun {
     // Keep-alive applies only where a comment/whitespace is valid before content (all SSE surfaces).
     if (this.inv.framing !== "json-array") this.keepAliveTimer = setTimeout(() => void this.keepAlive(), this.keepAliveMs);
     const plan = new AttemptPlan(this.inv.env, this.route, this.facts.startedAt);
+    let lastFailure: { attempt: PreparedAttempt; status: number } | undefined;
     for (;;) {
       let attempt: PreparedAttempt;
       let reservation: Reservation;
@@ -70,12 +78,20 @@ class StreamRun {
         attempt = prepareAttempt(this.inv, this.route, plan.endpoint);
         reservation = await reserveFor(this.inv.env, this.facts, attempt.endpoint, attempt.estInputTokens, attempt.maxOutputTokens);
       } catch (err) {
+        // A request that already reached an upstream still leaves its one usage record.
+        if (lastFailure) this.recordFailure(lastFailure.attempt, lastFailure.status);
         return this.fail(err, plan);
       }
       const meter = new StreamMeter();
       const attemptStart = Date.now();
+      // A long stream renews its reservation before the Durable Object's expiry alarm could drop it
+      // (a reservation nobody renews is a crashed isolate's, and is freed after RESERVATION_TTL).
+      const renew = setInterval(() => {
+        reserveFor(this.inv.env, this.facts, attempt.endpoint, attempt.estInputTokens, attempt.maxOutputTokens).catch(() => {});
+      }, RESERVATION_RENEW_MS);
       try {
         await this.attempt(attempt, meter, plan.attemptTimeoutMs());
+        clearInterval(renew);
         this.settle(attempt, reservation, meter, meter.error ? meter.error.status : 200);
         const first = meter.firstTokenAt;
         recordOutcome(this.inv.env, this.inv.ctx, attempt.endpoint, {
@@ -84,11 +100,13 @@ class StreamRun {
         });
         return this.finish();
       } catch (err) {
+        clearInterval(renew);
         const gone = this.clientGone || err instanceof ClientGone;
         if (!gone) recordOutcome(this.inv.env, this.inv.ctx, attempt.endpoint, failureOutcome(err));
         const canRetry = await plan.next(err, this.upstreamAbort.signal, gone || this.contentStarted);
         if (canRetry) {
           await releaseBeforeRetry(this.inv.env, this.facts, reservation);
+          lastFailure = { attempt, status: statusOf(err) };
           continue;
         }
         if (this.contentStarted || meter.contentChars > 0) {
@@ -122,7 +140,7 @@ class StreamRun {
       giveUp.abort(timedOut);
     }, Math.max(0, firstTokenBy - Date.now()));
     try {
-      await (a.passthrough ? this.passthrough(a, res.body, meter) : this.translate(a, res.body, meter));
+      await this.pump(a, res.body, meter);
     } catch (err) {
       throw timedOut ?? err;
     } finally {
@@ -130,91 +148,84 @@ class StreamRun {
     }
   }
 
-  private async translate(a: PreparedAttempt, body: ReadableStream<Uint8Array>, meter: StreamMeter): Promise<void> {
-    const reader = body.pipeThrough(a.upstream.decodeStream()).getReader();
-    const held: StreamEvent[] = [];
-    let sink: StreamSink | undefined;
-    for (;;) {
-      const { value: ev, done } = await reader.read().catch((err: unknown) => {
-        throw streamCut(a, err);
-      });
-      if (done) break;
-      meter.observe(ev);
-      if (!sink) {
-        if (ev.type === "error") throw upstreamStreamError(a, ev);
-        held.push(ev);
-        if (!isContentEvent(ev)) continue;
-        sink = this.begin(a, "translate");
-        for (const h of held) await this.write(sink.event(h));
-        held.length = 0;
-        continue;
-      }
-      await this.write(sink.event(ev));
-      if (ev.type === "error") break;
-    }
-    if (!sink) throw new UpstreamError(`Upstream '${a.endpoint.provider.id}' closed the stream before sending anything`, { provider_name: a.endpoint.provider.id }, 502);
-  }
+  /**
+   * Reads the upstream body to its end. Before the first content nothing is written (events, or
+   * for a same-format stream the raw bytes, are held), so a failure can still fall back or become
+   * an HTTP error; from the first content on, every upstream chunk becomes one write.
+   */
+  private async pump(a: PreparedAttempt, body: ReadableStream<Uint8Array>, meter: StreamMeter): Promise<void> {
+    const decoder = a.upstream.streamDecoder();
+    const reader = body.getReader();
+    const batch = new Batch();
+    const passthrough = a.passthrough;
+    const heldEvents: StreamEvent[] = [];
+    const heldRaw: Uint8Array[] = [];
+    /** A gateway-detected failure (malformed or cut stream) after content: render it and stop. */
+    let broken: Extract<StreamEvent, { type: "error" }> | undefined;
 
-  private async passthrough(a: PreparedAttempt, body: ReadableStream<Uint8Array>, meter: StreamMeter): Promise<void> {
-    // The caller gets the upstream's bytes untouched, but only once the decoder has read them: the
-    // response is committed at the first content (an error or an empty stream before that can still
-    // fall back or become an HTTP error), one reader paced by the caller feeds both (a tee would
-    // buffer a slow client's whole backlog), and a stream the decoder finds malformed or cut ends
-    // with the gateway's own in-band error instead of the bad bytes or a silent end.
-    const decoder = a.upstream.decodeStream();
-    const feed = decoder.writable.getWriter();
-    const events = decoder.readable.getReader();
-    const upstream = body.getReader();
-    const unsent: Uint8Array[] = [];
-    let cut: unknown;
-    void (async () => {
-      for (;;) {
-        const { value, done } = await upstream.read();
-        if (done) return feed.close();
-        unsent.push(value);
-        await feed.write(value);
+    const onEvent = (ev: StreamEvent) => {
+      if (broken) return;
+      meter.observe(ev);
+      if (!this.contentStarted) {
+        if (ev.type === "error") throw upstreamStreamError(a, ev);
+        if (!passthrough) heldEvents.push(ev);
+        if (!isContentEvent(ev)) return;
+        this.begin(a, passthrough);
+        if (!passthrough) {
+          for (const h of heldEvents) this.encoder!.transform(h, batch.push);
+          heldEvents.length = 0;
+        }
+        return;
       }
-    })().catch(async (err: unknown) => {
-      cut ??= err;
-      await feed.abort(err).catch(() => {});
-    });
-    let sink: StreamSink | undefined;
+      if (passthrough) {
+        if (ev.type === "error" && !ev.fromUpstream) broken = ev;
+        return;
+      }
+      this.encoder!.transform(ev, batch.push);
+      if (ev.type === "error") broken = ev;
+    };
+
     try {
       for (;;) {
-        const { value: ev, done } = await events.read().catch((err: unknown) => {
-          throw streamCut(a, cut ?? err);
-        });
-        if (done) break;
-        meter.observe(ev);
-        if (!sink) {
-          if (ev.type === "error") throw upstreamStreamError(a, ev);
-          if (!isContentEvent(ev)) continue;
-          sink = this.begin(a, "passthrough");
+        let chunk: ReadableStreamReadResult<Uint8Array>;
+        try {
+          chunk = await reader.read();
+        } catch (err) {
+          throw streamCut(a, err);
         }
-        if (ev.type === "error" && !ev.fromUpstream) {
-          unsent.length = 0;
-          await this.write(sink.event(ev));
-          return;
+        if (chunk.done) {
+          decoder.flush(onEvent);
+        } else {
+          decoder.transform(chunk.value, onEvent);
+          if (passthrough) heldRaw.push(chunk.value);
         }
-        while (unsent.length) await this.write(sink.raw(unsent.shift()!));
+        if (broken && passthrough) {
+          heldRaw.length = 0;
+          this.renderError(broken, batch.push, false);
+        } else if (passthrough && this.contentStarted) {
+          for (const r of heldRaw) batch.push(r);
+          heldRaw.length = 0;
+        }
+        const bytes = batch.take();
+        if (bytes) await this.write(bytes);
+        if (chunk.done || broken) break;
       }
-      if (!sink) throw new UpstreamError(`Upstream '${a.endpoint.provider.id}' closed the stream before sending anything`, { provider_name: a.endpoint.provider.id }, 502);
-      while (unsent.length) await this.write(sink.raw(unsent.shift()!));
+      if (!this.contentStarted) {
+        throw new UpstreamError(`Upstream '${a.endpoint.provider.id}' closed the stream before sending anything`, { provider_name: a.endpoint.provider.id }, 502);
+      }
     } finally {
-      void events.cancel().catch(() => {});
-      void upstream.cancel().catch(() => {});
+      void reader.cancel().catch(() => {});
     }
   }
 
-  /** Commits the response (if keep-alives did not already) and picks the sink for this attempt. */
-  private begin(a: PreparedAttempt, mode: "translate" | "passthrough"): StreamSink {
+  /** Commits the response (if keep-alives did not already) and sets up the output for this attempt. */
+  private begin(a: PreparedAttempt, passthrough: boolean): void {
     this.contentStarted = true;
     clearTimeout(this.keepAliveTimer);
-    const ctx = encodeContext(this.facts, a.endpoint, this.inv);
-    this.sink = mode === "translate" ? translatingSink(this.inv.surface, ctx) : passthroughSink(this.inv.surface, ctx);
-    this.pump = this.pipeSink(this.sink);
+    this.encodeCtx = encodeContext(this.facts, a.endpoint, this.inv);
+    this.passthroughMode = passthrough;
+    if (!passthrough) this.encoder = this.inv.surface.streamEncoder(this.encodeCtx);
     this.commit(a);
-    return this.sink;
   }
 
   private commit(a?: PreparedAttempt) {
@@ -226,40 +237,37 @@ class StreamRun {
       "x-generation-id": this.facts.id,
       ...(a ? responseHeaders(this.facts, a.endpoint) : {}),
     };
-    this.respond(new Response(this.channel.readable, { status: 200, headers }));
+    this.respond(new Response(this.out.readable, { status: 200, headers }));
   }
 
-  /** Copies a sink's bytes into the response channel; a failed write means the client left. */
-  private async pipeSink(sink: StreamSink): Promise<void> {
-    const r = sink.readable.getReader();
-    for (;;) {
-      const { value, done } = await r.read();
-      if (done) return;
-      try {
-        await this.out.write(value);
-      } catch {
-        this.onClientGone();
-        await r.cancel().catch(() => {});
-        return;
-      }
-    }
-  }
-
-  private async write(p: Promise<void>): Promise<void> {
+  /** One write to the client; a rejected write means the client went away. */
+  private async write(bytes: Uint8Array): Promise<void> {
     if (this.clientGone) throw new ClientGone();
-    await p;
+    const wait = this.out.write(bytes);
+    if (wait) await wait;
     if (this.clientGone) throw new ClientGone();
   }
 
   private async keepAlive(): Promise<void> {
     if (this.contentStarted || this.clientGone) return;
     this.commit();
-    try {
-      await this.out.write(this.inv.surface.streamKeepAlive?.() ?? KEEP_ALIVE);
-    } catch {
-      return this.onClientGone();
-    }
+    await this.out.write(this.inv.surface.streamKeepAlive?.() ?? KEEP_ALIVE);
+    if (this.clientGone) return;
     this.keepAliveTimer = setTimeout(() => void this.keepAlive(), 5000);
+  }
+
+  /**
+   * Renders an error event in the caller's format. A translated stream uses its own encoder (and
+   * its trailer); otherwise a fresh encoder renders just the event (a same-format stream keeps
+   * the upstream's framing, so no trailer is added).
+   */
+  private renderError(ev: Extract<StreamEvent, { type: "error" }>, emit: (b: Uint8Array) => void, withTrailer: boolean): void {
+    const ctx = this.encodeCtx ?? {
+      id: this.facts.id, model: this.facts.requestedModel, provider: "", created: Math.floor(this.facts.startedAt / 1000), framing: this.inv.framing,
+    };
+    const enc = this.encoder ?? this.inv.surface.streamEncoder(ctx);
+    enc.transform(ev, emit);
+    if (withTrailer) enc.flush(emit);
   }
 
   private settle(a: PreparedAttempt, reservation: Reservation, meter: StreamMeter, status: number) {
@@ -269,11 +277,21 @@ class StreamRun {
     });
   }
 
+  private recordFailure(a: PreparedAttempt, status: number) {
+    releaseOutcome(this.inv.env, this.inv.ctx, this.facts, { id: this.facts.id } as Reservation, {
+      endpoint: a.endpoint, usage: { inputTokens: 0, outputTokens: 0 }, status,
+    });
+  }
+
   private async finish() {
     clearTimeout(this.keepAliveTimer);
-    await this.sink?.close().catch(() => {});
-    await this.pump;
-    await this.out.close().catch(() => {});
+    if (this.encoder) {
+      const batch = new Batch();
+      this.encoder.flush(batch.push);
+      const bytes = batch.take();
+      if (bytes) await this.out.write(bytes);
+    }
+    this.out.close();
   }
 
   private async teardown() {
@@ -284,10 +302,7 @@ class StreamRun {
       this.committed = true;
       this.respond(new Response(null, { status: 499, headers: { "x-generation-id": this.facts.id } }));
     }
-    await this.sink?.abort(new ClientGone()).catch(() => {});
-    // The aborted sink errors the pump's read; it is done, not an unhandled rejection.
-    await this.pump?.catch(() => {});
-    await this.out.abort(new ClientGone()).catch(() => {});
+    this.out.error(new ClientGone());
   }
 
   /** Final failure: an HTTP error if nothing was sent, else an in-band error event. */
@@ -299,17 +314,19 @@ class StreamRun {
       this.respond(renderError(this.inv.surface, e, { "x-generation-id": this.facts.id }));
       return;
     }
-    const sink = this.sink ?? translatingSink(this.inv.surface, { id: this.facts.id, model: this.facts.requestedModel, provider: "", created: Math.floor(this.facts.startedAt / 1000), framing: this.inv.framing });
-    if (!this.sink) {
-      this.sink = sink;
-      this.pump = this.pipeSink(sink);
-    }
-    await sink.event({ type: "error", status: e.status, message: e.message, errorType: e.kind }).catch(() => {});
-    await this.finish();
+    const batch = new Batch();
+    this.renderError({ type: "error", status: e.status, message: e.message, errorType: e.kind }, batch.push, !this.passthroughMode);
+    this.encoder = undefined; // its trailer was written with the error
+    const bytes = batch.take();
+    if (bytes) await this.out.write(bytes);
+    this.out.close();
   }
 }
 
 const KEEP_ALIVE = new TextEncoder().encode(": keep-alive\n\n");
+/** Well inside the spend Durable Object's 10-minute reservation TTL. */
+const RESERVATION_RENEW_MS = 4 * 60_000;
+
 
 /** A stream that broke while being read (connection lost, reset): the upstream's failure. */
 function streamCut(a: PreparedAttempt, err: unknown): GatewayError {

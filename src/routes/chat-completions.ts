@@ -1,16 +1,17 @@
 import { Hono } from "hono";
 import { openaiCodec } from "../codecs/openai";
 import type { AppBindings } from "../env";
-import { authenticateApiKey } from "../gateway/accounting";
+import { authenticateWhile } from "../gateway/accounting";
 import { runChat } from "../gateway/chat";
 import { bearer } from "../gateway/credentials";
 import { readJsonObject } from "../gateway/request-body";
 
 /** POST /v1/chat/completions — the OpenAI-compatible surface. */
 export const chatCompletionsRoutes = new Hono<AppBindings>().post("/", async (c) => {
-  const key = await authenticateApiKey(c.env, bearer(c.req.raw));
-  const { body, bytes } = await readJsonObject(c);
-  const req = openaiCodec.decodeRequest(body);
+  const { key, value: { body, bytes, req } } = await authenticateWhile(c.env, bearer(c.req.raw), async () => {
+    const { body, bytes } = await readJsonObject(c);
+    return { body, bytes, req: openaiCodec.decodeRequest(body) };
+  });
   return runChat({
     env: c.env, ctx: c.executionCtx, surface: openaiCodec, surfaceName: "openai", req, rawBody: body, rawBytes: bytes,
     key, clientSignal: c.req.raw.signal, sessionId: c.req.header("x-session-id"),

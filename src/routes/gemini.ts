@@ -2,7 +2,7 @@ import { Hono, type Context } from "hono";
 import { geminiCodec } from "../codecs/gemini";
 import type { AppBindings } from "../env";
 import { BadRequestError, NotFoundError } from "../errors/gateway-error";
-import { authenticateApiKey } from "../gateway/accounting";
+import { authenticateApiKey, authenticateWhile } from "../gateway/accounting";
 import { runChat } from "../gateway/chat";
 import { countTokens } from "../gateway/count-tokens";
 import { googleToken } from "../gateway/credentials";
@@ -16,19 +16,21 @@ import { geminiEmbed } from "./gemini-embeddings";
  */
 export const geminiRoutes = new Hono<AppBindings>().post("/*", async (c) => {
   const { model, action } = parseModelAction(c);
+  if (action === "generateContent" || action === "streamGenerateContent") {
+    const stream = action === "streamGenerateContent";
+    const { key, value: { body, bytes, req } } = await authenticateWhile(c.env, googleToken(c.req.raw), async () => {
+      const { body, bytes } = await readJsonObject(c);
+      return { body, bytes, req: geminiCodec.decodeRequest(body, { model, stream }) };
+    });
+    return runChat({
+      env: c.env, ctx: c.executionCtx, surface: geminiCodec, surfaceName: "gemini", req, rawBody: body, rawBytes: bytes, key,
+      framing: c.req.query("alt") === "sse" ? "sse" : "json-array", clientSignal: c.req.raw.signal,
+      sessionId: c.req.header("x-session-id"),
+    });
+  }
   const key = await authenticateApiKey(c.env, googleToken(c.req.raw));
   const { body, bytes } = await readJsonObject(c);
   switch (action) {
-    case "generateContent":
-    case "streamGenerateContent": {
-      const stream = action === "streamGenerateContent";
-      const req = geminiCodec.decodeRequest(body, { model, stream });
-      return runChat({
-        env: c.env, ctx: c.executionCtx, surface: geminiCodec, surfaceName: "gemini", req, rawBody: body, rawBytes: bytes, key,
-        framing: c.req.query("alt") === "sse" ? "sse" : "json-array", clientSignal: c.req.raw.signal,
-        sessionId: c.req.header("x-session-id"),
-      });
-    }
     case "countTokens": {
       // countTokens takes either {contents,…} or {generateContentRequest:{…}}.
       const inner = body.generateContentRequest && typeof body.generateContentRequest === "object" ? (body.generateContentRequest as Record<string, unknown>) : body;

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { anthropicCodec } from "../codecs/anthropic";
 import type { AppBindings } from "../env";
-import { authenticateApiKey } from "../gateway/accounting";
+import { authenticateApiKey, authenticateWhile } from "../gateway/accounting";
 import { runChat } from "../gateway/chat";
 import { anthropicToken } from "../gateway/credentials";
 import { countTokens } from "../gateway/count-tokens";
@@ -20,9 +20,10 @@ function anthropicHeaders(req: Request): Record<string, string> {
 /** POST /v1/messages (+ /count_tokens) — the Anthropic-native surface. */
 export const messagesRoutes = new Hono<AppBindings>()
   .post("/", async (c) => {
-    const key = await authenticateApiKey(c.env, anthropicToken(c.req.raw));
-    const { body, bytes } = await readJsonObject(c);
-    const req = anthropicCodec.decodeRequest(body);
+    const { key, value: { body, bytes, req } } = await authenticateWhile(c.env, anthropicToken(c.req.raw), async () => {
+      const { body, bytes } = await readJsonObject(c);
+      return { body, bytes, req: anthropicCodec.decodeRequest(body) };
+    });
     return runChat({
       env: c.env, ctx: c.executionCtx, surface: anthropicCodec, surfaceName: "anthropic", req, rawBody: body, rawBytes: bytes,
       key, forwardHeaders: anthropicHeaders(c.req.raw), clientSignal: c.req.raw.signal, sessionId: c.req.header("x-session-id"),

@@ -70,6 +70,10 @@ export class SpendCounter extends DurableObject<Env> {
   private rate: { start: number; count: number } | undefined;
   private flushing: Promise<number> | undefined;
   private clockOverride: number | null = null;
+  /** Rows in pending_usage (undefined = count on next use). */
+  private pendingCount: number | undefined;
+  /** When the armed alarm fires (undefined = unknown or fired). */
+  private alarmAt: number | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -149,6 +153,8 @@ export class SpendCounter extends DurableObject<Env> {
     if (a.record) {
       const rec = completeRecord(a.record, a.hash, charged, now);
       this.sql.exec("INSERT OR REPLACE INTO pending_usage (id, record) VALUES (?, ?)", rec.id, JSON.stringify(rec));
+      // Ids are unique per request, so a REPLACE is rare; an overcount only flushes sooner.
+      if (this.pendingCount !== undefined) this.pendingCount++;
     }
     await this.schedule(now);
     return { chargedMicros: charged };
@@ -198,6 +204,7 @@ export class SpendCounter extends DurableObject<Env> {
 
   /** Expire stale reservations and flush usage records, then re-arm for whatever is left. */
   override async alarm(): Promise<void> {
+    this.alarmAt = undefined; // this alarm has fired
     const now = this.clock();
     for (const r of [...this.reservations.values()]) if (r.expiresAt <= now) this.dropReservation(r.id);
     await this.flush();
@@ -311,6 +318,7 @@ export class SpendCounter extends DurableObject<Env> {
         rows.map((r) => JSON.parse(r.record) as StoredUsageRecord),
       );
       for (const r of rows) this.sql.exec("DELETE FROM pending_usage WHERE id = ? AND record = ?", r.id, r.record);
+      this.pendingCount = undefined;
       written += rows.length;
     }
   }
@@ -319,13 +327,22 @@ export class SpendCounter extends DurableObject<Env> {
   private async schedule(now: number): Promise<void> {
     let due = Infinity;
     for (const r of this.reservations.values()) due = Math.min(due, r.expiresAt);
-    const pending = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM pending_usage").one().n;
+    this.pendingCount ??= this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM pending_usage").one().n;
+    const pending = this.pendingCount;
     if (pending > 0) due = Math.min(due, now + (pending >= FLUSH_BATCH ? 0 : FLUSH_DELAY_MS));
     if (due === Infinity) return;
     // The object's clock may be pinned by a test; alarms run on real time.
     const at = Date.now() + Math.max(0, due - now);
+    // Called on every reserve/settle: the armed time is remembered so the common case (an alarm
+    // already due sooner) costs no storage call.
+    if (this.alarmAt !== undefined && this.alarmAt <= at && this.alarmAt > Date.now()) return;
     const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+    if (current === null || current > at) {
+      await this.ctx.storage.setAlarm(at);
+      this.alarmAt = at;
+    } else {
+      this.alarmAt = current;
+    }
   }
 }
 

@@ -1,23 +1,28 @@
 /**
  * Anthropic SSE bytes → canonical StreamEvents.
  *
- * Pipeline: SseDecoderStream → safeJsonParse → one small state machine. Memory stays constant:
+ * Pipeline, one synchronous pass (see streams/sync-transformer.ts): sseDecoder → safeJsonParse →
+ * one small state machine. Memory stays constant:
  * only per-block flags are kept (tool arguments are forwarded as they come, never buffered).
  * Never throws: malformed events, upstream `error` events, a spliced second message_start and
  * a stream that ends without message_stop all become one canonical `error` event, after which
  * the rest of the stream is ignored.
+ *
+ * Event shapes are checked by hand (see `check`): zod runs only for what the hand checks do not
+ * accept, so its verdicts and error messages stay authoritative without costing every token.
  */
 import { z } from "zod";
 import type { StreamEvent } from "../../canonical/types";
 import { safeJsonParse, isRecord } from "../../streams/json";
-import { SseDecoderStream, type SseEvent } from "../../streams/sse";
+import { sseDecoder, type SseEvent } from "../../streams/sse";
+import { chain, type SyncTransformer, toTransformStream } from "../../streams/sync-transformer";
 import { contentBlockDeltaSchema, contentBlockStopSchema, responseBlockSchema } from "./anthropic-api";
 import { fromAnthropicUsage, type AnthropicUsageLike } from "./anthropic-usage";
 import { decodeResponseBlocks } from "./decode-response";
 import { statusForAnthropicErrorType } from "./errors";
 import { mapAnthropicStopReason } from "./map-anthropic-finish-reason";
 
-type Emit = TransformStreamDefaultController<StreamEvent>;
+type Emit = (e: StreamEvent) => void;
 
 type BlockState =
   | { kind: "text" }
@@ -48,7 +53,100 @@ const messageDeltaSchema = z.looseObject({
 const blockStartSchema = z.looseObject({ index: z.number(), content_block: z.looseObject({ type: z.string() }) });
 const errorEventSchema = z.looseObject({ error: z.looseObject({ type: z.string().optional(), message: z.string().optional() }) });
 
-class AnthropicEventDecoder implements Transformer<SseEvent, StreamEvent> {
+// ---- hand-written checks: each accepts only values its zod schema accepts (JSON input) ----
+
+type Checked<T> = { success: true; data: T } | { success: false; error: z.ZodError };
+
+/**
+ * `schema.safeParse(data)` without zod on the hot path: `valid` accepts a subset of what the
+ * schema accepts (the shapes real streams send), and anything else goes to zod, so every
+ * verdict and error message is still the schema's. Zod without `new Function` (workerd) costs
+ * more than the JSON.parse of the event it checks.
+ */
+function check<T>(schema: z.ZodType<T>, valid: (v: Record<string, unknown>) => boolean, data: Record<string, unknown>): Checked<T> {
+  return valid(data) ? { success: true, data: data as T } : schema.safeParse(data);
+}
+
+const isNum = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+const nullishNum = (v: unknown) => v === undefined || v === null || isNum(v);
+const nullishStr = (v: unknown) => v === undefined || v === null || typeof v === "string";
+const optStr = (v: unknown) => v === undefined || typeof v === "string";
+
+const validUsageLike = (u: unknown): u is Record<string, unknown> =>
+  isRecord(u) &&
+  nullishNum(u.input_tokens) &&
+  nullishNum(u.output_tokens) &&
+  nullishNum(u.cache_creation_input_tokens) &&
+  nullishNum(u.cache_read_input_tokens);
+
+const KNOWN_BLOCKS = new Set(["text", "thinking", "redacted_thinking", "tool_use"]);
+
+/** responseBlockSchema */
+function validResponseBlock(b: unknown): boolean {
+  if (!isRecord(b) || typeof b.type !== "string") return false;
+  switch (b.type) {
+    case "text":
+      return typeof b.text === "string" && (b.citations === undefined || b.citations === null || Array.isArray(b.citations));
+    case "thinking":
+      return typeof b.thinking === "string" && typeof b.signature === "string";
+    case "redacted_thinking":
+      return typeof b.data === "string";
+    case "tool_use":
+      return typeof b.id === "string" && typeof b.name === "string" && "input" in b;
+    default:
+      return !KNOWN_BLOCKS.has(b.type);
+  }
+}
+
+function validMessageStart(d: Record<string, unknown>): boolean {
+  const m = d.message;
+  return (
+    isRecord(m) &&
+    optStr(m.id) &&
+    optStr(m.model) &&
+    (m.usage === undefined || validUsageLike(m.usage)) &&
+    (m.content === undefined || (Array.isArray(m.content) && m.content.every(validResponseBlock))) &&
+    nullishStr(m.stop_reason)
+  );
+}
+
+function validMessageDelta(d: Record<string, unknown>): boolean {
+  if (!isRecord(d.delta) || !nullishStr(d.delta.stop_reason)) return false;
+  const u = d.usage;
+  if (u === undefined || u === null) return true;
+  if (!validUsageLike(u)) return false;
+  const details = u.output_tokens_details;
+  return details === undefined || details === null || (isRecord(details) && nullishNum(details.thinking_tokens));
+}
+
+const validBlockStart = (d: Record<string, unknown>) => isNum(d.index) && isRecord(d.content_block) && typeof d.content_block.type === "string";
+
+/** contentBlockDeltaSchema */
+function validBlockDelta(d: Record<string, unknown>): boolean {
+  if (d.type !== "content_block_delta" || !isCount(d.index)) return false;
+  const delta = d.delta;
+  if (!isRecord(delta)) return false;
+  switch (delta.type) {
+    case "text_delta":
+      return typeof delta.text === "string";
+    case "thinking_delta":
+      return typeof delta.thinking === "string";
+    case "signature_delta":
+      return typeof delta.signature === "string";
+    case "input_json_delta":
+      return typeof delta.partial_json === "string";
+    default:
+      return typeof delta.type === "string";
+  }
+}
+
+/** contentBlockStopSchema */
+const validBlockStop = (d: Record<string, unknown>) => d.type === "content_block_stop" && isCount(d.index);
+
+const validErrorEvent = (d: Record<string, unknown>) => isRecord(d.error) && optStr(d.error.type) && optStr(d.error.message);
+
+class AnthropicEventDecoder implements SyncTransformer<SseEvent, StreamEvent> {
   private phase: "open" | "stopped" | "failed" = "open";
   private started = false;
   private contentSeen = false;
@@ -59,69 +157,69 @@ class AnthropicEventDecoder implements Transformer<SseEvent, StreamEvent> {
   private messageId: string | undefined;
   private finished = false;
 
-  transform(ev: SseEvent, out: Emit): void {
+  transform(ev: SseEvent, emit: Emit): void {
     if (this.phase !== "open") return; // after message_stop or an error, nothing counts
     const parsed = safeJsonParse(ev.data);
-    if (!parsed.ok || !isRecord(parsed.value)) return this.fail(out, 502, `Malformed event from Anthropic: ${ev.data.slice(0, 200)}`);
+    if (!parsed.ok || !isRecord(parsed.value)) return this.fail(emit, 502, `Malformed event from Anthropic: ${ev.data.slice(0, 200)}`);
     const data = parsed.value;
     const type = typeof data.type === "string" ? data.type : ev.event;
     switch (type) {
       case "message_start":
-        return this.messageStart(data, out);
+        return this.messageStart(data, emit);
       case "content_block_start":
-        return this.blockStart(data, out);
+        return this.blockStart(data, emit);
       case "content_block_delta":
-        return this.blockDelta(data, out);
+        return this.blockDelta(data, emit);
       case "content_block_stop":
-        return this.blockStop(data, out);
+        return this.blockStop(data, emit);
       case "message_delta":
-        return this.messageDelta(data, out);
+        return this.messageDelta(data, emit);
       case "message_stop":
-        if (!this.finished) this.emitFinish(out, this.startStopReason);
+        if (!this.finished) this.emitFinish(emit, this.startStopReason);
         this.phase = "stopped";
         return;
       case "error": {
-        const e = errorEventSchema.safeParse(data);
+        const e = check(errorEventSchema, validErrorEvent, data);
         const type = e.success ? e.data.error.type : undefined;
         const message = (e.success && e.data.error.message) || "Anthropic stream error";
-        return this.fail(out, statusForAnthropicErrorType(type), message, type, true);
+        return this.fail(emit, statusForAnthropicErrorType(type), message, type, true);
       }
       default:
         return; // ping and event types added after this was written
     }
   }
 
-  flush(out: Emit): void {
-    if (this.phase === "open") this.fail(out, 502, "Anthropic stream ended before message_stop (truncated)");
+  flush(emit: Emit): void {
+    if (this.phase === "open") this.fail(emit, 502, "Anthropic stream ended before message_stop (truncated)");
   }
 
-  private fail(out: Emit, status: number, message: string, errorType?: string, fromUpstream = false): void {
-    out.enqueue({ type: "error", status, message, ...(errorType ? { errorType } : {}), ...(fromUpstream ? { fromUpstream } : {}) });
+  private fail(emit: Emit, status: number, message: string, errorType?: string, fromUpstream = false): void {
+    emit({ type: "error", status, message, ...(errorType ? { errorType } : {}), ...(fromUpstream ? { fromUpstream } : {}) });
     this.phase = "failed";
   }
 
-  private malformed(out: Emit, type: string, error: z.ZodError): void {
+  private malformed(emit: Emit, type: string, error: z.ZodError): void {
     const issue = error.issues[0];
-    this.fail(out, 502, `Malformed ${type} event from Anthropic${issue ? `: ${issue.path.join(".")} ${issue.message}` : ""}`);
+    this.fail(emit, 502, `Malformed ${type} event from Anthropic${issue ? `: ${issue.path.join(".")} ${issue.message}` : ""}`);
   }
 
-  private ensureStarted(out: Emit): void {
+  private ensureStarted(emit: Emit): void {
     if (!this.started) {
       this.started = true;
-      out.enqueue({ type: "start" });
+      emit({ type: "start" });
     }
     this.contentSeen = true;
   }
 
-  private messageStart(data: Record<string, unknown>, out: Emit): void {
-    const r = messageStartSchema.safeParse(data);
-    if (!r.success) return this.malformed(out, "message_start", r.error);
+  private messageStart(data: Record<string, unknown>, emit: Emit): void {
+    const r = check(messageStartSchema, validMessageStart, data);
+    if (!r.success) return this.malformed(emit, "message_start", r.error);
     const msg = r.data.message;
     if (this.started) {
       // Some gateways repeat message_start (same id): harmless, ignored. A different id after
       // content means an intermediary spliced a retried generation into this one; the two
       // cannot be merged (signed thinking from both would be unreplayable), so it is an error.
-      if (this.contentSeen && msg.id !== this.messageId) this.fail(out, 502, "Anthropic stream restarted mid-message (second message_start)");
+      if (this.contentSeen && msg.id !== this.messageId) this.fail(emit, 502, "Anthropic stream restarted mid-message (second message_start)");
       return;
     }
     this.started = true;
@@ -132,53 +230,53 @@ class AnthropicEventDecoder implements Transformer<SseEvent, StreamEvent> {
     if (msg.id) start.id = msg.id;
     if (msg.model) start.model = msg.model;
     if (msg.usage) start.usage = fromAnthropicUsage(msg.usage);
-    out.enqueue(start);
+    emit(start);
     // Content can arrive already inside message_start (seen with programmatic tool calling).
     for (const part of decodeResponseBlocks(msg.content ?? [])) {
       this.contentSeen = true;
-      if (part.type === "text") out.enqueue({ type: "text-delta", text: part.text });
+      if (part.type === "text") emit({ type: "text-delta", text: part.text });
       else if (part.type === "reasoning") {
-        if (part.redactedData !== undefined) out.enqueue({ type: "reasoning-redacted", data: part.redactedData });
+        if (part.redactedData !== undefined) emit({ type: "reasoning-redacted", data: part.redactedData });
         else {
-          if (part.text) out.enqueue({ type: "reasoning-delta", text: part.text });
-          if (part.signature) out.enqueue({ type: "reasoning-signature", signature: part.signature });
+          if (part.text) emit({ type: "reasoning-delta", text: part.text });
+          if (part.signature) emit({ type: "reasoning-signature", signature: part.signature });
         }
       } else {
         const index = this.toolCount++;
-        out.enqueue({ type: "tool-call-start", index, id: part.id, name: part.name });
-        out.enqueue({ type: "tool-call-delta", index, argumentsDelta: part.arguments });
+        emit({ type: "tool-call-start", index, id: part.id, name: part.name });
+        emit({ type: "tool-call-delta", index, argumentsDelta: part.arguments });
       }
     }
   }
 
-  private blockStart(data: Record<string, unknown>, out: Emit): void {
-    const r = blockStartSchema.safeParse(data);
-    if (!r.success) return this.malformed(out, "content_block_start", r.error);
+  private blockStart(data: Record<string, unknown>, emit: Emit): void {
+    const r = check(blockStartSchema, validBlockStart, data);
+    if (!r.success) return this.malformed(emit, "content_block_start", r.error);
     const { index, content_block: block } = r.data;
-    this.ensureStarted(out);
+    this.ensureStarted(emit);
     switch (block.type) {
       case "text":
         this.blocks.set(index, { kind: "text" });
-        if (typeof block.text === "string" && block.text) out.enqueue({ type: "text-delta", text: block.text });
+        if (typeof block.text === "string" && block.text) emit({ type: "text-delta", text: block.text });
         return;
       case "thinking": {
         const signature = typeof block.signature === "string" && block.signature ? block.signature : undefined;
         this.blocks.set(index, { kind: "thinking", signature, signed: false });
-        if (typeof block.thinking === "string" && block.thinking) out.enqueue({ type: "reasoning-delta", text: block.thinking });
+        if (typeof block.thinking === "string" && block.thinking) emit({ type: "reasoning-delta", text: block.thinking });
         return;
       }
       case "redacted_thinking":
         this.blocks.set(index, { kind: "ignored" });
-        if (typeof block.data === "string") out.enqueue({ type: "reasoning-redacted", data: block.data });
+        if (typeof block.data === "string") emit({ type: "reasoning-redacted", data: block.data });
         return;
       case "tool_use": {
         if (typeof block.id !== "string" || typeof block.name !== "string") {
-          return this.fail(out, 502, "Malformed content_block_start event from Anthropic: tool_use without id/name");
+          return this.fail(emit, 502, "Malformed content_block_start event from Anthropic: tool_use without id/name");
         }
         const toolIndex = this.toolCount++;
         const input = isRecord(block.input) && Object.keys(block.input).length > 0 ? JSON.stringify(block.input) : undefined;
         this.blocks.set(index, { kind: "tool", toolIndex, hasArgs: false, initialInput: input });
-        out.enqueue({ type: "tool-call-start", index: toolIndex, id: block.id, name: block.name });
+        emit({ type: "tool-call-start", index: toolIndex, id: block.id, name: block.name });
         return;
       }
       default:
@@ -187,50 +285,50 @@ class AnthropicEventDecoder implements Transformer<SseEvent, StreamEvent> {
     }
   }
 
-  private blockDelta(data: Record<string, unknown>, out: Emit): void {
-    const r = contentBlockDeltaSchema.safeParse(data);
-    if (!r.success) return this.malformed(out, "content_block_delta", r.error);
+  private blockDelta(data: Record<string, unknown>, emit: Emit): void {
+    const r = check(contentBlockDeltaSchema, validBlockDelta, data);
+    if (!r.success) return this.malformed(emit, "content_block_delta", r.error);
     const block = this.blocks.get(r.data.index);
     const delta = r.data.delta;
     if (!block) return;
     if (block.kind === "text" && delta.type === "text_delta" && typeof delta.text === "string") {
-      if (delta.text) out.enqueue({ type: "text-delta", text: delta.text });
+      if (delta.text) emit({ type: "text-delta", text: delta.text });
     } else if (block.kind === "thinking" && delta.type === "thinking_delta" && typeof delta.thinking === "string") {
-      if (delta.thinking) out.enqueue({ type: "reasoning-delta", text: delta.thinking });
+      if (delta.thinking) emit({ type: "reasoning-delta", text: delta.thinking });
     } else if (block.kind === "thinking" && delta.type === "signature_delta" && typeof delta.signature === "string") {
       block.signed = true;
-      out.enqueue({ type: "reasoning-signature", signature: delta.signature });
+      emit({ type: "reasoning-signature", signature: delta.signature });
     } else if (block.kind === "tool" && delta.type === "input_json_delta" && typeof delta.partial_json === "string") {
       // The first input_json_delta is often "": nothing to forward.
       if (delta.partial_json) {
         block.hasArgs = true;
-        out.enqueue({ type: "tool-call-delta", index: block.toolIndex, argumentsDelta: delta.partial_json });
+        emit({ type: "tool-call-delta", index: block.toolIndex, argumentsDelta: delta.partial_json });
       }
     }
     // citations_delta, compaction_delta, deltas of server-tool blocks: ignored.
   }
 
-  private blockStop(data: Record<string, unknown>, out: Emit): void {
-    const r = contentBlockStopSchema.safeParse(data);
-    if (!r.success) return this.malformed(out, "content_block_stop", r.error);
+  private blockStop(data: Record<string, unknown>, emit: Emit): void {
+    const r = check(contentBlockStopSchema, validBlockStop, data);
+    if (!r.success) return this.malformed(emit, "content_block_stop", r.error);
     const block = this.blocks.get(r.data.index);
     this.blocks.delete(r.data.index);
     if (block?.kind === "thinking" && block.signature && !block.signed) {
-      out.enqueue({ type: "reasoning-signature", signature: block.signature });
+      emit({ type: "reasoning-signature", signature: block.signature });
     } else if (block?.kind === "tool" && !block.hasArgs) {
       // A call without arguments streams no (or only "") deltas; other formats need "{}".
-      out.enqueue({ type: "tool-call-delta", index: block.toolIndex, argumentsDelta: block.initialInput ?? "{}" });
+      emit({ type: "tool-call-delta", index: block.toolIndex, argumentsDelta: block.initialInput ?? "{}" });
     }
   }
 
-  private messageDelta(data: Record<string, unknown>, out: Emit): void {
-    const r = messageDeltaSchema.safeParse(data);
-    if (!r.success) return this.malformed(out, "message_delta", r.error);
-    this.ensureStarted(out);
+  private messageDelta(data: Record<string, unknown>, emit: Emit): void {
+    const r = check(messageDeltaSchema, validMessageDelta, data);
+    if (!r.success) return this.malformed(emit, "message_delta", r.error);
+    this.ensureStarted(emit);
     const u = r.data.usage;
     // message_delta counts are cumulative; older servers only send output_tokens there.
     if (u) {
-      out.enqueue({
+      emit({
         type: "usage",
         usage: fromAnthropicUsage({
           input_tokens: u.input_tokens ?? this.startUsage.input_tokens,
@@ -242,19 +340,22 @@ class AnthropicEventDecoder implements Transformer<SseEvent, StreamEvent> {
       });
     }
     const reason = r.data.delta.stop_reason;
-    if (reason) this.emitFinish(out, reason);
+    if (reason) this.emitFinish(emit, reason);
   }
 
-  private emitFinish(out: Emit, reason: string | undefined): void {
+  private emitFinish(emit: Emit, reason: string | undefined): void {
     if (this.finished) return;
     this.finished = true;
-    this.ensureStarted(out);
-    out.enqueue(reason ? { type: "finish", finishReason: mapAnthropicStopReason(reason), nativeFinishReason: reason } : { type: "finish", finishReason: "stop" });
+    this.ensureStarted(emit);
+    emit(reason ? { type: "finish", finishReason: mapAnthropicStopReason(reason), nativeFinishReason: reason } : { type: "finish", finishReason: "stop" });
   }
 }
 
+/** Anthropic SSE bytes → canonical events, as a synchronous stage. */
+export function anthropicStreamDecoder(): SyncTransformer<Uint8Array, StreamEvent> {
+  return chain(sseDecoder(), new AnthropicEventDecoder());
+}
+
 export function decodeAnthropicStream(): TransformStream<Uint8Array, StreamEvent> {
-  const sse = new SseDecoderStream();
-  const events = new TransformStream<SseEvent, StreamEvent>(new AnthropicEventDecoder());
-  return { writable: sse.writable, readable: sse.readable.pipeThrough(events) };
+  return toTransformStream(anthropicStreamDecoder());
 }

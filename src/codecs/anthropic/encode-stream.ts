@@ -6,20 +6,24 @@
  * may arrive after `finish`. An `error` event closes an open text/thinking block (a tool_use block
  * cut mid-arguments is left open), writes `event: error` and ends the stream: Anthropic sends
  * nothing after an error.
+ *
+ * Written as a SyncTransformer (see streams/sync-transformer.ts); per-token deltas are built as
+ * one string (byte-identical to JSON.stringify of the event object) and encoded once.
  */
 import type { FinishReason, StreamEvent, Usage } from "../../canonical/types";
 import { emptyUsage } from "../../canonical/types";
 import { sseFrame } from "../../streams/sse";
+import { type SyncTransformer, toTransformStream } from "../../streams/sync-transformer";
 import type { EncodeContext } from "../codec";
 import { toAnthropicUsage } from "./anthropic-usage";
 import { toolUseIdForCaller } from "./content-utils";
 import { anthropicErrorType, isAnthropicErrorType } from "./errors";
 import { toAnthropicStopReason } from "./map-anthropic-finish-reason";
 
-type Emit = TransformStreamDefaultController<Uint8Array>;
+type Emit = (bytes: Uint8Array) => void;
 type OpenBlock = { kind: "text"; index: number } | { kind: "thinking"; index: number; signature?: string } | { kind: "tool"; index: number; toolIndex: number };
 
-class AnthropicStreamEncoder implements Transformer<StreamEvent, Uint8Array> {
+class AnthropicStreamEncoder implements SyncTransformer<StreamEvent, Uint8Array> {
   private started = false;
   private done = false;
   private block: OpenBlock | undefined;
@@ -35,49 +39,49 @@ class AnthropicStreamEncoder implements Transformer<StreamEvent, Uint8Array> {
     this.includeReasoning = ctx.includeReasoning !== false;
   }
 
-  transform(ev: StreamEvent, out: Emit): void {
+  transform(ev: StreamEvent, emit: Emit): void {
     if (this.done) return;
     switch (ev.type) {
       case "start":
         if (ev.usage) this.usage = ev.usage;
-        this.ensureStarted(out, ev.model);
+        this.ensureStarted(emit, ev.model);
         return;
       case "text-delta":
         if (!ev.text) return;
-        this.send(out, "content_block_delta", { index: this.openBlock(out, "text").index, delta: { type: "text_delta", text: ev.text } });
+        this.sendDelta(emit, this.openBlock(emit, "text").index, `{"type":"text_delta","text":${JSON.stringify(ev.text)}}`);
         return;
       case "reasoning-delta": {
         if (!this.includeReasoning || !ev.text) return;
-        this.closeSignedThinking(out); // a signature ends its block: this is the next one
-        const index = this.openBlock(out, "thinking").index;
-        this.send(out, "content_block_delta", { index, delta: { type: "thinking_delta", thinking: ev.text } });
+        this.closeSignedThinking(emit); // a signature ends its block: this is the next one
+        const index = this.openBlock(emit, "thinking").index;
+        this.sendDelta(emit, index, `{"type":"thinking_delta","thinking":${JSON.stringify(ev.text)}}`);
         return;
       }
       case "reasoning-signature": {
         if (!this.includeReasoning) return;
         // Anthropic sends the signature as the last delta of its thinking block.
-        this.closeSignedThinking(out);
-        const block = this.openBlock(out, "thinking");
+        this.closeSignedThinking(emit);
+        const block = this.openBlock(emit, "thinking");
         if (block.kind === "thinking") block.signature = ev.signature;
         return;
       }
       case "reasoning-redacted":
         if (!this.includeReasoning) return;
-        this.closeBlock(out);
-        this.ensureStarted(out);
-        this.send(out, "content_block_start", { index: this.nextIndex, content_block: { type: "redacted_thinking", data: ev.data } });
-        this.send(out, "content_block_stop", { index: this.nextIndex });
+        this.closeBlock(emit);
+        this.ensureStarted(emit);
+        this.send(emit, "content_block_start", { index: this.nextIndex, content_block: { type: "redacted_thinking", data: ev.data } });
+        this.send(emit, "content_block_stop", { index: this.nextIndex });
         this.nextIndex++;
         return;
       case "tool-call-start": {
-        this.closeBlock(out);
-        this.ensureStarted(out);
+        this.closeBlock(emit);
+        this.ensureStarted(emit);
         const index = this.nextIndex++;
         this.block = { kind: "tool", index, toolIndex: ev.index };
         this.toolBlocks.set(ev.index, index);
         this.hasToolCalls = true;
         const id = toolUseIdForCaller(ev.id, ev.thoughtSignature);
-        this.send(out, "content_block_start", { index, content_block: { type: "tool_use", id, name: ev.name, input: {} } });
+        this.send(emit, "content_block_start", { index, content_block: { type: "tool_use", id, name: ev.name, input: {} } });
         return;
       }
       case "tool-call-delta": {
@@ -86,7 +90,7 @@ class AnthropicStreamEncoder implements Transformer<StreamEvent, Uint8Array> {
         // from real upstreams) still goes to that call's block rather than being lost.
         const index = this.block?.kind === "tool" && this.block.toolIndex === ev.index ? this.block.index : this.toolBlocks.get(ev.index);
         if (index === undefined) return;
-        this.send(out, "content_block_delta", { index, delta: { type: "input_json_delta", partial_json: ev.argumentsDelta } });
+        this.sendDelta(emit, index, `{"type":"input_json_delta","partial_json":${JSON.stringify(ev.argumentsDelta)}}`);
         return;
       }
       case "usage":
@@ -96,42 +100,51 @@ class AnthropicStreamEncoder implements Transformer<StreamEvent, Uint8Array> {
         this.finish = { reason: ev.finishReason, native: ev.nativeFinishReason };
         return;
       case "keep-alive":
-        this.send(out, "ping", {});
+        this.send(emit, "ping", {});
         return;
       case "error": {
         // A tool_use block cut by the error stays open: content_block_stop would tell the client
         // its (partial) input is complete and ready to run. Text/thinking blocks are closed.
         if (this.block?.kind === "tool") this.block = undefined;
-        this.closeBlock(out);
+        this.closeBlock(emit);
         const type = isAnthropicErrorType(ev.errorType) ? (ev.errorType as string) : anthropicErrorType(ev.status);
-        this.send(out, "error", { error: { type, message: ev.message } });
+        this.send(emit, "error", { error: { type, message: ev.message } });
         this.done = true;
         return;
       }
     }
   }
 
-  flush(out: Emit): void {
+  flush(emit: Emit): void {
     if (this.done) return;
-    this.ensureStarted(out);
-    this.closeBlock(out);
+    this.ensureStarted(emit);
+    this.closeBlock(emit);
     const stopReason = toAnthropicStopReason(this.finish?.reason ?? "stop", this.finish?.native, this.hasToolCalls);
-    this.send(out, "message_delta", {
+    const usage = this.usage ?? emptyUsage();
+    // The cost (USD) rides in the final usage, the one place a stream can carry it; Anthropic
+    // clients keep unknown usage fields. Non-streamed answers have the x-arouter-cost header.
+    const cost = this.ctx.cost?.(usage);
+    this.send(emit, "message_delta", {
       delta: { stop_reason: stopReason, stop_sequence: null },
-      usage: toAnthropicUsage(this.usage ?? emptyUsage()),
+      usage: cost === undefined ? toAnthropicUsage(usage) : { ...toAnthropicUsage(usage), cost },
     });
-    this.send(out, "message_stop", {});
+    this.send(emit, "message_stop", {});
   }
 
-  private send(out: Emit, type: string, payload: Record<string, unknown>): void {
-    out.enqueue(sseFrame(JSON.stringify({ type, ...payload }), type));
+  private send(emit: Emit, type: string, payload: Record<string, unknown>): void {
+    emit(sseFrame(JSON.stringify({ type, ...payload }), type));
   }
 
-  private ensureStarted(out: Emit, model?: string): void {
+  /** `send(emit, "content_block_delta", { index, delta })` with the delta already serialized. */
+  private sendDelta(emit: Emit, index: number, deltaJson: string): void {
+    emit(sseFrame(`{"type":"content_block_delta","index":${JSON.stringify(index)},"delta":${deltaJson}}`, "content_block_delta"));
+  }
+
+  private ensureStarted(emit: Emit, model?: string): void {
     if (this.started) return;
     this.started = true;
     const usage = toAnthropicUsage(this.usage ?? emptyUsage());
-    this.send(out, "message_start", {
+    this.send(emit, "message_start", {
       message: {
         id: this.ctx.id,
         type: "message",
@@ -151,29 +164,29 @@ class AnthropicStreamEncoder implements Transformer<StreamEvent, Uint8Array> {
   }
 
   /** Makes sure a text or thinking block is the open one, closing whatever else is open. */
-  private openBlock(out: Emit, kind: "text" | "thinking"): OpenBlock {
+  private openBlock(emit: Emit, kind: "text" | "thinking"): OpenBlock {
     if (this.block?.kind === kind) return this.block;
-    this.closeBlock(out);
-    this.ensureStarted(out);
+    this.closeBlock(emit);
+    this.ensureStarted(emit);
     const index = this.nextIndex++;
     const contentBlock = kind === "text" ? { type: "text", text: "" } : { type: "thinking", thinking: "", signature: "" };
-    this.send(out, "content_block_start", { index, content_block: contentBlock });
+    this.send(emit, "content_block_start", { index, content_block: contentBlock });
     const block: OpenBlock = { kind, index };
     this.block = block;
     return block;
   }
 
-  private closeSignedThinking(out: Emit): void {
-    if (this.block?.kind === "thinking" && this.block.signature) this.closeBlock(out);
+  private closeSignedThinking(emit: Emit): void {
+    if (this.block?.kind === "thinking" && this.block.signature) this.closeBlock(emit);
   }
 
-  private closeBlock(out: Emit): void {
+  private closeBlock(emit: Emit): void {
     const block = this.block;
     if (!block) return;
     if (block.kind === "thinking" && block.signature) {
-      this.send(out, "content_block_delta", { index: block.index, delta: { type: "signature_delta", signature: block.signature } });
+      this.send(emit, "content_block_delta", { index: block.index, delta: { type: "signature_delta", signature: block.signature } });
     }
-    this.send(out, "content_block_stop", { index: block.index });
+    this.send(emit, "content_block_stop", { index: block.index });
     this.block = undefined;
   }
 }
@@ -183,6 +196,11 @@ export function pingFrame(): Uint8Array {
   return sseFrame(JSON.stringify({ type: "ping" }), "ping");
 }
 
+/** Canonical events → Anthropic SSE bytes, as a synchronous stage. */
+export function anthropicStreamEncoder(ctx: EncodeContext): SyncTransformer<StreamEvent, Uint8Array> {
+  return new AnthropicStreamEncoder(ctx);
+}
+
 export function encodeAnthropicStream(ctx: EncodeContext): TransformStream<StreamEvent, Uint8Array> {
-  return new TransformStream<StreamEvent, Uint8Array>(new AnthropicStreamEncoder(ctx));
+  return toTransformStream(anthropicStreamEncoder(ctx));
 }

@@ -2,10 +2,10 @@ import type { Codec } from "../codec";
 import { anthropicPassthroughRequest, decodeAnthropicCountTokensResponse, encodeAnthropicCountTokensRequest } from "./count-tokens";
 import { decodeAnthropicRequest } from "./decode-request";
 import { decodeAnthropicResponse } from "./decode-response";
-import { decodeAnthropicStream } from "./decode-stream";
+import { anthropicStreamDecoder, decodeAnthropicStream } from "./decode-stream";
 import { encodeAnthropicRequest } from "./encode-request";
 import { encodeAnthropicResponse } from "./encode-response";
-import { encodeAnthropicStream, pingFrame } from "./encode-stream";
+import { anthropicStreamEncoder, encodeAnthropicStream, pingFrame } from "./encode-stream";
 import { decodeAnthropicError, encodeAnthropicError } from "./errors";
 
 export { anthropicResponseSchema, anthropicStreamChunkSchema } from "./anthropic-api";
@@ -15,12 +15,14 @@ export const anthropicCodec: Codec = {
   decodeRequest: (body) => decodeAnthropicRequest(body),
   encodeResponse: encodeAnthropicResponse,
   encodeStream: encodeAnthropicStream,
+  streamEncoder: anthropicStreamEncoder,
   encodeError: encodeAnthropicError,
   streamContentType: () => "text/event-stream; charset=utf-8",
   streamKeepAlive: pingFrame,
   encodeRequest: encodeAnthropicRequest,
   decodeResponse: decodeAnthropicResponse,
   decodeStream: decodeAnthropicStream,
+  streamDecoder: anthropicStreamDecoder,
   decodeError: decodeAnthropicError,
   passthroughRequest: anthropicPassthroughRequest,
   encodeCountTokensRequest: encodeAnthropicCountTokensRequest,

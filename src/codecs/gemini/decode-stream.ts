@@ -5,28 +5,101 @@
  * the last chunk carries finishReason, so a stream that ends without one was truncated.
  *
  * Two framings: SSE (`alt=sse`, what the gateway requests) and the JSON array Google streams
- * without alt=sse.
+ * without alt=sse. Both are one synchronous pass (see streams/sync-transformer.ts): framing →
+ * safeJsonParse → a hand-written shape check (zod only for what it does not accept) → events.
  */
 import type { StreamEvent } from "../../canonical/types";
 import { newToolCallId } from "../../canonical/ids";
-import { JsonArrayDecoderStream } from "../../streams/json-array-stream";
+import { jsonArrayDecoder } from "../../streams/json-array-stream";
 import { isRecord, safeJsonParse } from "../../streams/json";
-import { type SseEvent, SseDecoderStream } from "../../streams/sse";
-import { type GeminiResponsePart, generateContentResponseSchema } from "./gemini-api";
+import { type SseEvent, sseDecoder } from "../../streams/sse";
+import { chain, type SyncTransformer, toTransformStream } from "../../streams/sync-transformer";
+import { type GeminiResponse, type GeminiResponsePart, generateContentResponseSchema } from "./gemini-api";
 import { mapGeminiFinishReason } from "./map-gemini-finish-reason";
 import { applyPartialArgs, type PartialArgsState } from "./partial-args";
 import { hasTokenCounts, usageFromGemini } from "./usage";
 
 type Emit = (event: StreamEvent) => void;
 
-class GeminiChunkDecoder {
+// ---- hand-written shape check: accepts only values generateContentResponseSchema accepts ----
+
+const optStr = (v: unknown) => v === undefined || typeof v === "string";
+const optNum = (v: unknown) => v === undefined || (typeof v === "number" && Number.isFinite(v));
+const optBool = (v: unknown) => v === undefined || typeof v === "boolean";
+
+function validFunctionCall(fc: unknown): boolean {
+  if (!isRecord(fc) || !optStr(fc.id) || !optStr(fc.name) || !optBool(fc.willContinue)) return false;
+  // zod copies a record without an own `__proto__` key: leave such args to zod so they serialize the same.
+  if (fc.args !== undefined && !(isRecord(fc.args) && !Object.hasOwn(fc.args, "__proto__"))) return false;
+  const pa = fc.partialArgs;
+  if (pa === undefined) return true;
+  if (!Array.isArray(pa)) return false;
+  for (const a of pa) if (!isRecord(a) || !optStr(a.jsonPath)) return false;
+  return true;
+}
+
+function validPart(p: unknown): boolean {
+  return (
+    isRecord(p) &&
+    optStr(p.text) &&
+    optBool(p.thought) &&
+    optStr(p.thoughtSignature) &&
+    (p.functionCall === undefined || validFunctionCall(p.functionCall))
+  );
+}
+
+function validCandidate(c: unknown): boolean {
+  if (!isRecord(c) || !optStr(c.finishReason) || !optStr(c.finishMessage) || !optNum(c.index)) return false;
+  const content = c.content;
+  if (content === undefined) return true;
+  if (!isRecord(content) || !optStr(content.role)) return false;
+  const parts = content.parts;
+  if (parts === undefined) return true;
+  if (!Array.isArray(parts)) return false;
+  for (const p of parts) if (!validPart(p)) return false;
+  return true;
+}
+
+function validResponse(r: Record<string, unknown>): boolean {
+  if (!optStr(r.modelVersion) || !optStr(r.responseId)) return false;
+  const cands = r.candidates;
+  if (cands !== undefined) {
+    if (!Array.isArray(cands)) return false;
+    for (const c of cands) if (!validCandidate(c)) return false;
+  }
+  const pf = r.promptFeedback;
+  if (pf !== undefined && !(isRecord(pf) && optStr(pf.blockReason))) return false;
+  const u = r.usageMetadata;
+  return (
+    u === undefined ||
+    (isRecord(u) &&
+      optNum(u.promptTokenCount) &&
+      optNum(u.candidatesTokenCount) &&
+      optNum(u.thoughtsTokenCount) &&
+      optNum(u.cachedContentTokenCount) &&
+      optNum(u.toolUsePromptTokenCount) &&
+      optNum(u.totalTokenCount))
+  );
+}
+
+/**
+ * generateContentResponseSchema.safeParse without zod on the hot path (zod without `new Function`,
+ * as in workerd, costs more than the JSON.parse). Anything the hand check does not accept still
+ * goes to zod, so verdicts and error messages are the schema's.
+ */
+function parseResponse(value: unknown): ReturnType<typeof generateContentResponseSchema.safeParse> {
+  return isRecord(value) && validResponse(value) ? { success: true, data: value as GeminiResponse } : generateContentResponseSchema.safeParse(value);
+}
+
+class GeminiChunkDecoder implements SyncTransformer<string, StreamEvent> {
   private started = false;
   private finished = false;
   private stopped = false; // after an error event nothing more is emitted
   private toolCalls = 0;
   private partial: (PartialArgsState & { index: number }) | undefined;
 
-  chunk(text: string, emit: Emit): void {
+  /** One JSON element of the stream (an SSE event's data, or one array element). */
+  transform(text: string, emit: Emit): void {
     if (this.stopped || text.trim() === "") return;
     const parsed = safeJsonParse(text);
     if (!parsed.ok) return this.fail(emit, 502, `Malformed JSON in Gemini stream: ${parsed.error}`);
@@ -37,7 +110,7 @@ class GeminiChunkDecoder {
       const message = typeof e.message === "string" && e.message ? e.message : "Gemini stream error";
       return this.fail(emit, status, message, typeof e.status === "string" ? e.status : undefined, true);
     }
-    const res = generateContentResponseSchema.safeParse(value);
+    const res = parseResponse(value);
     if (!res.success) {
       return this.fail(emit, 502, `Invalid Gemini stream chunk: ${res.error.issues[0]?.message ?? "unexpected shape"}`);
     }
@@ -50,7 +123,15 @@ class GeminiChunkDecoder {
         ...(r.modelVersion ? { model: r.modelVersion } : {}),
       });
     }
-    const candidate = r.candidates?.find((c) => (c.index ?? 0) === 0);
+    let candidate: NonNullable<GeminiResponse["candidates"]>[number] | undefined;
+    if (r.candidates) {
+      for (const c of r.candidates) {
+        if ((c.index ?? 0) === 0) {
+          candidate = c;
+          break;
+        }
+      }
+    }
     if (candidate && !this.finished) for (const part of candidate.content?.parts ?? []) this.part(part, emit);
     if (hasTokenCounts(r.usageMetadata)) emit({ type: "usage", usage: usageFromGemini(r.usageMetadata) });
     if (this.finished) return;
@@ -65,7 +146,7 @@ class GeminiChunkDecoder {
     }
   }
 
-  end(emit: Emit): void {
+  flush(emit: Emit): void {
     if (this.stopped || this.finished) return;
     this.completePartial(emit);
     this.fail(emit, 502, "Gemini stream ended without a finishReason (truncated)");
@@ -114,26 +195,33 @@ class GeminiChunkDecoder {
   }
 }
 
-function chunkTransform<T>(text: (input: T) => string): TransformStream<T, StreamEvent> {
-  const decoder = new GeminiChunkDecoder();
-  return new TransformStream<T, StreamEvent>({
-    transform(input, controller) {
-      decoder.chunk(text(input), (e) => controller.enqueue(e));
-    },
-    flush(controller) {
-      decoder.end((e) => controller.enqueue(e));
-    },
-  });
+/** SSE events → the chunk decoder (each event's data is one chunk). */
+class GeminiSseEventDecoder implements SyncTransformer<SseEvent, StreamEvent> {
+  private readonly decoder = new GeminiChunkDecoder();
+  transform(ev: SseEvent, emit: Emit): void {
+    this.decoder.transform(ev.data, emit);
+  }
+  flush(emit: Emit): void {
+    this.decoder.flush(emit);
+  }
+}
+
+/** `alt=sse` framing (`data: <json>\r\n\r\n`), as a synchronous stage. */
+export function geminiSseStreamDecoder(): SyncTransformer<Uint8Array, StreamEvent> {
+  return chain(sseDecoder(), new GeminiSseEventDecoder());
+}
+
+/** Default streamGenerateContent framing (no alt=sse), as a synchronous stage. */
+export function geminiJsonArrayStreamDecoder(): SyncTransformer<Uint8Array, StreamEvent> {
+  return chain(jsonArrayDecoder(), new GeminiChunkDecoder());
 }
 
 /** `alt=sse` framing: `data: <json>\r\n\r\n`. */
 export function decodeGeminiSseStream(): TransformStream<Uint8Array, StreamEvent> {
-  const sse = new SseDecoderStream();
-  return { writable: sse.writable, readable: sse.readable.pipeThrough(chunkTransform((e: SseEvent) => e.data)) };
+  return toTransformStream(geminiSseStreamDecoder());
 }
 
 /** Default streamGenerateContent framing (no alt=sse): one JSON array streamed element by element. */
 export function decodeGeminiJsonArrayStream(): TransformStream<Uint8Array, StreamEvent> {
-  const array = new JsonArrayDecoderStream();
-  return { writable: array.writable, readable: array.readable.pipeThrough(chunkTransform((s: string) => s)) };
+  return toTransformStream(geminiJsonArrayStreamDecoder());
 }

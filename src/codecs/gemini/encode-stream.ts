@@ -6,13 +6,22 @@
  * Function calls are emitted whole (Gemini never streams arguments): a call's argument deltas are
  * buffered until the call is complete (next call, other content, finish, or end). The finish
  * chunk is written in flush() because usage may still arrive after the finish event.
+ *
+ * Written as a SyncTransformer (see streams/sync-transformer.ts). Each chunk is built as one
+ * string, byte-identical to JSON.stringify of the chunk object: the candidate is serialized per
+ * chunk, the usage/model/id tail only when usage or model change.
  */
 import { emptyUsage, type FinishReason, type StreamEvent, type Usage } from "../../canonical/types";
+import { type SyncTransformer, toTransformStream } from "../../streams/sync-transformer";
 import type { EncodeContext } from "../codec";
 import { functionCallPart } from "./encode-response";
 import { geminiErrorBody } from "./errors";
 import { toGeminiFinishReason } from "./map-gemini-finish-reason";
 import { usageToGemini } from "./usage";
+
+const bytes = new TextEncoder();
+
+type Emit = (chunk: Uint8Array) => void;
 
 interface PendingCall {
   index: number;
@@ -22,101 +31,125 @@ interface PendingCall {
   args: string;
 }
 
-export function encodeGeminiStream(ctx: EncodeContext): TransformStream<StreamEvent, Uint8Array> {
-  const sse = ctx.framing === "sse";
-  const includeReasoning = ctx.includeReasoning !== false;
-  const bytes = new TextEncoder();
-  let model = ctx.model;
-  let usage: Usage = emptyUsage();
-  let opened = false; // json-array: "[" written
-  let elements = 0;
-  let ended = false; // an error was written; the stream is over
-  let pending: PendingCall | undefined;
-  let finish: { reason: FinishReason; native?: string } | undefined;
+class GeminiStreamEncoder implements SyncTransformer<StreamEvent, Uint8Array> {
+  private readonly sse: boolean;
+  private readonly includeReasoning: boolean;
+  private model: string;
+  private usage: Usage = emptyUsage();
+  /** `"usageMetadata":…,"modelVersion":…,"responseId":…}`; "" = to be rebuilt. */
+  private tail = "";
+  private opened = false; // json-array: "[" written
+  private elements = 0;
+  private ended = false; // an error was written; the stream is over
+  private pending: PendingCall | undefined;
+  private finish: { reason: FinishReason; native?: string } | undefined;
 
-  type Controller = TransformStreamDefaultController<Uint8Array>;
-  const writeElement = (controller: Controller, value: unknown) => {
-    const json = JSON.stringify(value);
-    if (sse) controller.enqueue(bytes.encode(`data: ${json}\r\n\r\n`));
+  constructor(private readonly ctx: EncodeContext) {
+    this.sse = ctx.framing === "sse";
+    this.includeReasoning = ctx.includeReasoning !== false;
+    this.model = ctx.model;
+  }
+
+  private writeElement(emit: Emit, json: string): void {
+    if (this.sse) emit(bytes.encode(`data: ${json}\r\n\r\n`));
     else {
-      const prefix = !opened ? "[" : elements > 0 ? "\n,\r\n" : "";
-      opened = true;
-      controller.enqueue(bytes.encode(prefix + json));
+      const prefix = !this.opened ? "[" : this.elements > 0 ? "\n,\r\n" : "";
+      this.opened = true;
+      emit(bytes.encode(prefix + json));
     }
-    elements++;
-  };
-  const writeChunk = (controller: Controller, parts: Record<string, unknown>[], finishReason?: string) => {
-    writeElement(controller, {
-      candidates: [{ content: { role: "model", parts }, ...(finishReason ? { finishReason } : {}), index: 0 }],
-      usageMetadata: usageToGemini(usage),
-      modelVersion: model,
-      responseId: ctx.id,
-    });
-  };
-  const flushCall = (controller: Controller) => {
-    if (!pending) return;
-    writeChunk(controller, [functionCallPart(pending.id, pending.name, pending.args, pending.thoughtSignature)]);
-    pending = undefined;
-  };
-  const closeArray = (controller: Controller) => {
-    if (!sse) controller.enqueue(bytes.encode(`${opened ? "" : "["}\n]`));
-  };
+    this.elements++;
+  }
 
-  return new TransformStream<StreamEvent, Uint8Array>({
-    transform(event, controller) {
-      if (ended) return;
-      switch (event.type) {
-        case "start":
-          if (event.model) model = event.model;
-          if (event.usage) usage = event.usage;
-          break;
-        case "text-delta":
-          if (event.text === "") break;
-          flushCall(controller);
-          writeChunk(controller, [{ text: event.text }]);
-          break;
-        case "reasoning-delta":
-          if (!includeReasoning || event.text === "") break;
-          flushCall(controller);
-          writeChunk(controller, [{ text: event.text, thought: true }]);
-          break;
-        case "tool-call-start":
-          flushCall(controller);
-          pending = { index: event.index, id: event.id, name: event.name, args: "" };
-          if (event.thoughtSignature) pending.thoughtSignature = event.thoughtSignature;
-          break;
-        case "tool-call-delta":
-          if (pending && pending.index === event.index) pending.args += event.argumentsDelta;
-          break;
-        case "usage":
-          usage = event.usage;
-          break;
-        case "finish":
-          flushCall(controller);
-          finish = { reason: event.finishReason, native: event.nativeFinishReason };
-          break;
-        case "keep-alive":
-          // SSE comment; in the array framing, whitespace is valid JSON between elements.
-          if (sse) controller.enqueue(bytes.encode(": keep-alive\r\n\r\n"));
-          else {
-            controller.enqueue(bytes.encode(opened ? "\n" : "[\n"));
-            opened = true;
-          }
-          break;
-        case "error":
-          pending = undefined; // half-streamed arguments are not a usable call
-          writeElement(controller, geminiErrorBody(event.status, event.message));
-          closeArray(controller);
-          ended = true;
-          break;
-        // reasoning-signature / reasoning-redacted: Anthropic artefacts a Gemini caller cannot send back.
-      }
-    },
-    flush(controller) {
-      if (ended) return;
-      flushCall(controller);
-      writeChunk(controller, [{ text: "" }], finish ? toGeminiFinishReason(finish.reason, finish.native) : undefined);
-      closeArray(controller);
-    },
-  });
+  /** `{candidates:[{content:{role:"model",parts},finishReason?,index:0}],usageMetadata,modelVersion,responseId}` */
+  private writeChunk(emit: Emit, partsJson: string, finishReason?: string): void {
+    if (this.tail === "") {
+      this.tail = JSON.stringify({ usageMetadata: usageToGemini(this.usage), modelVersion: this.model, responseId: this.ctx.id }).slice(1);
+    }
+    const finish = finishReason ? `,"finishReason":${JSON.stringify(finishReason)}` : "";
+    this.writeElement(emit, `{"candidates":[{"content":{"role":"model","parts":${partsJson}}${finish},"index":0}],${this.tail}`);
+  }
+
+  private flushCall(emit: Emit): void {
+    const call = this.pending;
+    if (!call) return;
+    this.writeChunk(emit, JSON.stringify([functionCallPart(call.id, call.name, call.args, call.thoughtSignature)]));
+    this.pending = undefined;
+  }
+
+  private closeArray(emit: Emit): void {
+    if (!this.sse) emit(bytes.encode(`${this.opened ? "" : "["}\n]`));
+  }
+
+  transform(event: StreamEvent, emit: Emit): void {
+    if (this.ended) return;
+    switch (event.type) {
+      case "start":
+        if (event.model) {
+          this.model = event.model;
+          this.tail = "";
+        }
+        if (event.usage) {
+          this.usage = event.usage;
+          this.tail = "";
+        }
+        break;
+      case "text-delta":
+        if (event.text === "") break;
+        this.flushCall(emit);
+        this.writeChunk(emit, `[{"text":${JSON.stringify(event.text)}}]`);
+        break;
+      case "reasoning-delta":
+        if (!this.includeReasoning || event.text === "") break;
+        this.flushCall(emit);
+        this.writeChunk(emit, `[{"text":${JSON.stringify(event.text)},"thought":true}]`);
+        break;
+      case "tool-call-start":
+        this.flushCall(emit);
+        this.pending = { index: event.index, id: event.id, name: event.name, args: "" };
+        if (event.thoughtSignature) this.pending.thoughtSignature = event.thoughtSignature;
+        break;
+      case "tool-call-delta":
+        if (this.pending && this.pending.index === event.index) this.pending.args += event.argumentsDelta;
+        break;
+      case "usage":
+        this.usage = event.usage;
+        this.tail = "";
+        break;
+      case "finish":
+        this.flushCall(emit);
+        this.finish = { reason: event.finishReason, native: event.nativeFinishReason };
+        break;
+      case "keep-alive":
+        // SSE comment; in the array framing, whitespace is valid JSON between elements.
+        if (this.sse) emit(bytes.encode(": keep-alive\r\n\r\n"));
+        else {
+          emit(bytes.encode(this.opened ? "\n" : "[\n"));
+          this.opened = true;
+        }
+        break;
+      case "error":
+        this.pending = undefined; // half-streamed arguments are not a usable call
+        this.writeElement(emit, JSON.stringify(geminiErrorBody(event.status, event.message)));
+        this.closeArray(emit);
+        this.ended = true;
+        break;
+      // reasoning-signature / reasoning-redacted: Anthropic artefacts a Gemini caller cannot send back.
+    }
+  }
+
+  flush(emit: Emit): void {
+    if (this.ended) return;
+    this.flushCall(emit);
+    this.writeChunk(emit, '[{"text":""}]', this.finish ? toGeminiFinishReason(this.finish.reason, this.finish.native) : undefined);
+    this.closeArray(emit);
+  }
+}
+
+/** Canonical events → Gemini stream bytes (ctx.framing), as a synchronous stage. */
+export function geminiStreamEncoder(ctx: EncodeContext): SyncTransformer<StreamEvent, Uint8Array> {
+  return new GeminiStreamEncoder(ctx);
+}
+
+export function encodeGeminiStream(ctx: EncodeContext): TransformStream<StreamEvent, Uint8Array> {
+  return toTransformStream(geminiStreamEncoder(ctx));
 }

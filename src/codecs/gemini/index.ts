@@ -5,10 +5,10 @@ import type { Codec, EncodeContext } from "../codec";
 import { decodeGeminiCountTokensResponse, encodeGeminiCountTokensRequest, geminiPassthroughRequest } from "./count-tokens";
 import { decodeGeminiRequest } from "./decode-request";
 import { decodeGeminiResponse } from "./decode-response";
-import { decodeGeminiJsonArrayStream, decodeGeminiSseStream } from "./decode-stream";
+import { decodeGeminiJsonArrayStream, decodeGeminiSseStream, geminiJsonArrayStreamDecoder, geminiSseStreamDecoder } from "./decode-stream";
 import { encodeGeminiRequest } from "./encode-request";
 import { encodeGeminiResponse } from "./encode-response";
-import { encodeGeminiStream } from "./encode-stream";
+import { encodeGeminiStream, geminiStreamEncoder } from "./encode-stream";
 import { decodeGeminiError, encodeGeminiError } from "./errors";
 
 export const geminiCodec: Codec = {
@@ -16,6 +16,7 @@ export const geminiCodec: Codec = {
   decodeRequest: decodeGeminiRequest,
   encodeResponse: encodeGeminiResponse,
   encodeStream: encodeGeminiStream,
+  streamEncoder: geminiStreamEncoder,
   encodeError: encodeGeminiError,
   streamContentType: (ctx: EncodeContext) =>
     ctx.framing === "sse" ? "text/event-stream" : "application/json; charset=UTF-8",
@@ -23,6 +24,7 @@ export const geminiCodec: Codec = {
   decodeResponse: decodeGeminiResponse,
   // The gateway always asks Gemini upstreams for alt=sse (providers/gemini.ts).
   decodeStream: decodeGeminiSseStream,
+  streamDecoder: geminiSseStreamDecoder,
   decodeError: decodeGeminiError,
   passthroughRequest: geminiPassthroughRequest,
   encodeCountTokensRequest: encodeGeminiCountTokensRequest,
@@ -30,6 +32,6 @@ export const geminiCodec: Codec = {
 };
 
 /** For callers that reach streamGenerateContent without alt=sse (JSON array framing). */
-export { decodeGeminiJsonArrayStream };
+export { decodeGeminiJsonArrayStream, geminiJsonArrayStreamDecoder };
 export { retryDelaySeconds } from "./errors";
 export { geminiResponseSchema, geminiStreamChunkSchema } from "./gemini-api";

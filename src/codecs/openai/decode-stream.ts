@@ -1,7 +1,8 @@
 /**
  * Upstream chat.completion.chunk SSE -> canonical StreamEvents.
- * Pipeline: SseDecoderStream (framing, comments like ": OPENROUTER PROCESSING") -> safeJsonParse
- * -> readChunk (hand-written lenient reader, see stream-chunk-reader.ts) -> events.
+ * Pipeline, one synchronous pass (see streams/sync-transformer.ts): sseDecoder (framing, comments
+ * like ": OPENROUTER PROCESSING") -> safeJsonParse -> readChunk (hand-written lenient reader, see
+ * stream-chunk-reader.ts) -> events.
  * Never throws: bad data and upstream error chunks become one `error` event, after which the
  * rest of the stream is ignored.
  *
@@ -12,25 +13,28 @@
  */
 import type { StreamEvent } from "../../canonical/types";
 import { safeJsonParse } from "../../streams/json";
-import { SseDecoderStream, type SseEvent } from "../../streams/sse";
+import { sseDecoder, type SseEvent } from "../../streams/sse";
+import { chain, type SyncTransformer, toTransformStream } from "../../streams/sync-transformer";
 import { thinkingText } from "./decode-response";
 import { upstreamErrorInfo } from "./errors";
 import { mapOpenAIFinishReason } from "./map-openai-finish-reason";
 import type { UpstreamMessage } from "./openai-response-api";
 import { decodeOpenAIUsage } from "./openai-usage";
-import { readChunk, type ReadChunk } from "./stream-chunk-reader";
+import { type ReadChoice, readChunk, type ReadChunk } from "./stream-chunk-reader";
 import { ToolCallAccumulator } from "./stream-tool-calls";
 
 type Emit = (e: StreamEvent) => void;
 
-class ChunkDecoder {
+const NONE: readonly never[] = [];
+
+class ChunkDecoder implements SyncTransformer<SseEvent, StreamEvent> {
   private started = false;
   private finished = false;
   private done = false;
   private failed = false;
   private readonly tools = new ToolCallAccumulator();
 
-  onEvent(ev: SseEvent, emit: Emit): void {
+  transform(ev: SseEvent, emit: Emit): void {
     if (this.failed || this.done) return;
     const data = ev.data.trim();
     if (data === "[DONE]") {
@@ -52,7 +56,13 @@ class ChunkDecoder {
       return this.fail(emit, info.status ?? 502, `Upstream error: ${info.message}`, info.type, true);
     }
     const choices = chunk.choices;
-    const choice = choices.find((c) => (c.index ?? 0) === 0) ?? choices[0];
+    let choice: ReadChoice | undefined = choices[0];
+    for (let i = 0; i < choices.length; i++) {
+      if ((choices[i].index ?? 0) === 0) {
+        choice = choices[i];
+        break;
+      }
+    }
     const usage = chunk.usage ?? choice?.usage;
     // Azure's prompt-filter chunk has an empty id, no choices and no usage: not a start yet.
     if (!this.started && (chunk.id || choice || usage)) this.start(emit, chunk);
@@ -81,7 +91,7 @@ class ChunkDecoder {
     // reasoning_details repeats `reasoning` with signatures; the plain text is only used when
     // the details carry nothing we understand.
     let fromDetails = false;
-    for (const r of d.reasoning_details ?? []) {
+    for (const r of d.reasoning_details ?? NONE) {
       if (r.type === "reasoning.text" && (r.text || r.signature)) {
         fromDetails = true;
         if (r.text) emit({ type: "reasoning-delta", text: r.text });
@@ -109,7 +119,7 @@ class ChunkDecoder {
     }
     if (d.refusal) emit({ type: "text-delta", text: d.refusal });
 
-    for (const tc of d.tool_calls ?? []) this.tools.push(tc, emit);
+    for (const tc of d.tool_calls ?? NONE) this.tools.push(tc, emit);
     if (d.function_call) this.tools.push({ index: -1, id: null, function: d.function_call }, emit);
   }
 
@@ -118,7 +128,7 @@ class ChunkDecoder {
     emit({ type: "error", status, message, ...(errorType ? { errorType } : {}), ...(fromUpstream ? { fromUpstream } : {}) });
   }
 
-  onEnd(emit: Emit): void {
+  flush(emit: Emit): void {
     if (this.failed || this.finished) return;
     if (this.done) {
       // [DONE] without a finish_reason: the upstream did complete, it just did not say why.
@@ -131,16 +141,11 @@ class ChunkDecoder {
   }
 }
 
+/** Upstream SSE bytes → canonical events, as a synchronous stage. */
+export function openaiStreamDecoder(): SyncTransformer<Uint8Array, StreamEvent> {
+  return chain(sseDecoder(), new ChunkDecoder());
+}
+
 export function decodeOpenAIStream(): TransformStream<Uint8Array, StreamEvent> {
-  const decoder = new ChunkDecoder();
-  const sse = new SseDecoderStream();
-  const events = new TransformStream<SseEvent, StreamEvent>({
-    transform(ev, controller) {
-      decoder.onEvent(ev, (e) => controller.enqueue(e));
-    },
-    flush(controller) {
-      decoder.onEnd((e) => controller.enqueue(e));
-    },
-  });
-  return { writable: sse.writable, readable: sse.readable.pipeThrough(events) };
+  return toTransformStream(openaiStreamDecoder());
 }

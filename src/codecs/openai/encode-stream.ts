@@ -3,94 +3,125 @@
  * Every chunk carries the same id/created/model/provider. The trailer (one `choices: []` chunk
  * with the full usage and cost, then `data: [DONE]`) is always written in flush(), even after
  * an in-band error, so clients see a well-formed end of stream.
+ *
+ * Written as a SyncTransformer (see streams/sync-transformer.ts). Per-token chunks (text,
+ * reasoning, tool arguments) are built as one string around a cached head and encoded once;
+ * the result is byte-identical to JSON.stringify of the whole chunk object.
  */
 import { packToolCallId } from "../../canonical/tool-call-id";
 import { emptyUsage, type StreamEvent, type Usage } from "../../canonical/types";
 import { sseComment, sseFrame } from "../../streams/sse";
+import { type SyncTransformer, toTransformStream } from "../../streams/sync-transformer";
 import type { EncodeContext } from "../codec";
 import { toOpenAIFinishReason } from "./map-openai-finish-reason";
 import { encodeOpenAIUsage } from "./openai-usage";
 
 const DONE = new TextEncoder().encode("data: [DONE]\n\n");
+// The fixed parts of a delta chunk: `…"choices":[{"index":0,"delta":<delta>,"finish_reason":null,…}]}`.
+const DELTA_OPEN = '"choices":[{"index":0,"delta":';
+const DELTA_CLOSE = ',"finish_reason":null,"native_finish_reason":null,"logprobs":null}]}';
 
-export function encodeOpenAIStream(ctx: EncodeContext): TransformStream<StreamEvent, Uint8Array> {
-  const showReasoning = ctx.includeReasoning !== false;
-  let model = ctx.model;
-  let opened = false;
-  let errored = false;
-  let usage: Usage | undefined;
+type Emit = (bytes: Uint8Array) => void;
+
+class OpenAIStreamEncoder implements SyncTransformer<StreamEvent, Uint8Array> {
+  private readonly showReasoning: boolean;
+  /** `{"id":…,"object":…,"created":…,"model":…,"provider":…,` — every chunk starts with it. */
+  private head = "";
+  private opened = false;
+  private errored = false;
+  private usage: Usage | undefined;
   // reasoning_details index: one per reasoning block; a block ends at its signature or at
   // the first non-reasoning output, so clients can rebuild the blocks and send them back.
-  let detailIndex = 0;
-  let inReasoning = false;
+  private detailIndex = 0;
+  private inReasoning = false;
 
-  const chunk = (body: Record<string, unknown>) =>
-    sseFrame(
-      JSON.stringify({ id: ctx.id, object: "chat.completion.chunk", created: ctx.created, model, provider: ctx.provider, ...body }),
-    );
-  const deltaChunk = (delta: Record<string, unknown>) =>
-    chunk({ choices: [{ index: 0, delta, finish_reason: null, native_finish_reason: null, logprobs: null }] });
+  constructor(private readonly ctx: EncodeContext) {
+    this.showReasoning = ctx.includeReasoning !== false;
+    this.setModel(ctx.model);
+  }
 
-  return new TransformStream<StreamEvent, Uint8Array>({
-    transform(ev, controller) {
-      if (errored) return;
-      const open = () => {
-        if (opened) return;
-        opened = true;
-        controller.enqueue(deltaChunk({ role: "assistant", content: "" }));
-      };
-      const closeReasoning = () => {
-        if (!inReasoning) return;
-        inReasoning = false;
-        detailIndex++;
-      };
-      switch (ev.type) {
-        case "start":
-          if (ev.model) model = ev.model;
-          if (ev.usage) usage = ev.usage;
-          open();
-          return;
-        case "text-delta":
-          open();
-          closeReasoning();
-          if (ev.text) controller.enqueue(deltaChunk({ content: ev.text }));
-          return;
-        case "reasoning-delta":
-          open();
-          if (!showReasoning || !ev.text) return;
-          inReasoning = true;
-          controller.enqueue(
-            deltaChunk({
-              reasoning: ev.text,
-              reasoning_details: [{ type: "reasoning.text", text: ev.text, format: "unknown", index: detailIndex }],
+  private setModel(model: string): void {
+    const { id, created, provider } = this.ctx;
+    this.head = JSON.stringify({ id, object: "chat.completion.chunk", created, model, provider }).slice(0, -1) + ",";
+  }
+
+  /** One chunk: the head, then `body`'s fields (body is never empty). */
+  private chunk(body: Record<string, unknown>): Uint8Array {
+    return sseFrame(this.head + JSON.stringify(body).slice(1));
+  }
+
+  /** A delta chunk around `deltaJson`, the already-serialized delta object. */
+  private delta(deltaJson: string): Uint8Array {
+    return sseFrame(this.head + DELTA_OPEN + deltaJson + DELTA_CLOSE);
+  }
+
+  private open(emit: Emit): void {
+    if (this.opened) return;
+    this.opened = true;
+    emit(this.delta('{"role":"assistant","content":""}'));
+  }
+
+  private closeReasoning(): void {
+    if (!this.inReasoning) return;
+    this.inReasoning = false;
+    this.detailIndex++;
+  }
+
+  transform(ev: StreamEvent, emit: Emit): void {
+    if (this.errored) return;
+    switch (ev.type) {
+      case "start":
+        if (ev.model) this.setModel(ev.model);
+        if (ev.usage) this.usage = ev.usage;
+        this.open(emit);
+        return;
+      case "text-delta":
+        this.open(emit);
+        this.closeReasoning();
+        if (ev.text) emit(this.delta(`{"content":${JSON.stringify(ev.text)}}`));
+        return;
+      case "reasoning-delta": {
+        this.open(emit);
+        if (!this.showReasoning || !ev.text) return;
+        this.inReasoning = true;
+        const text = JSON.stringify(ev.text);
+        emit(
+          this.delta(
+            `{"reasoning":${text},"reasoning_details":[{"type":"reasoning.text","text":${text},"format":"unknown","index":${this.detailIndex}}]}`,
+          ),
+        );
+        return;
+      }
+      case "reasoning-signature":
+        this.open(emit);
+        if (!this.showReasoning) return;
+        emit(
+          this.delta(
+            JSON.stringify({
+              reasoning_details: [{ type: "reasoning.text", signature: ev.signature, format: "unknown", index: this.detailIndex }],
             }),
-          );
-          return;
-        case "reasoning-signature":
-          open();
-          if (!showReasoning) return;
-          controller.enqueue(
-            deltaChunk({
-              reasoning_details: [{ type: "reasoning.text", signature: ev.signature, format: "unknown", index: detailIndex }],
-            }),
-          );
-          inReasoning = true;
-          closeReasoning();
-          return;
-        case "reasoning-redacted":
-          open();
-          if (!showReasoning) return;
-          closeReasoning();
-          controller.enqueue(
-            deltaChunk({ reasoning_details: [{ type: "reasoning.encrypted", data: ev.data, format: "unknown", index: detailIndex }] }),
-          );
-          detailIndex++;
-          return;
-        case "tool-call-start":
-          open();
-          closeReasoning();
-          controller.enqueue(
-            deltaChunk({
+          ),
+        );
+        this.inReasoning = true;
+        this.closeReasoning();
+        return;
+      case "reasoning-redacted":
+        this.open(emit);
+        if (!this.showReasoning) return;
+        this.closeReasoning();
+        emit(
+          this.delta(
+            JSON.stringify({ reasoning_details: [{ type: "reasoning.encrypted", data: ev.data, format: "unknown", index: this.detailIndex }] }),
+          ),
+        );
+        this.detailIndex++;
+        return;
+      case "tool-call-start":
+        this.open(emit);
+        this.closeReasoning();
+        emit(
+          this.delta(
+            JSON.stringify({
               tool_calls: [
                 {
                   index: ev.index,
@@ -100,50 +131,62 @@ export function encodeOpenAIStream(ctx: EncodeContext): TransformStream<StreamEv
                 },
               ],
             }),
+          ),
+        );
+        return;
+      case "tool-call-delta":
+        this.open(emit);
+        if (ev.argumentsDelta) {
+          emit(
+            this.delta(
+              `{"tool_calls":[{"index":${JSON.stringify(ev.index)},"function":{"arguments":${JSON.stringify(ev.argumentsDelta)}}}]}`,
+            ),
           );
-          return;
-        case "tool-call-delta":
-          open();
-          if (ev.argumentsDelta) {
-            controller.enqueue(deltaChunk({ tool_calls: [{ index: ev.index, function: { arguments: ev.argumentsDelta } }] }));
-          }
-          return;
-        case "usage":
-          usage = ev.usage;
-          return;
-        case "finish": {
-          open();
-          const reason = toOpenAIFinishReason(ev.finishReason, ev.nativeFinishReason);
-          controller.enqueue(
-            chunk({
-              choices: [
-                { index: 0, delta: {}, finish_reason: reason, native_finish_reason: ev.nativeFinishReason ?? reason, logprobs: null },
-              ],
-            }),
-          );
-          return;
         }
-        case "keep-alive":
-          controller.enqueue(sseComment("keep-alive"));
-          return;
-        case "error": {
-          errored = true;
-          const error: Record<string, unknown> = { code: ev.status, message: ev.message };
-          if (ev.errorType) error.metadata = { error_type: ev.errorType };
-          controller.enqueue(
-            chunk({
-              error,
-              choices: [{ index: 0, delta: { content: "" }, finish_reason: "error", native_finish_reason: "error", logprobs: null }],
-            }),
-          );
-          return;
-        }
+        return;
+      case "usage":
+        this.usage = ev.usage;
+        return;
+      case "finish": {
+        this.open(emit);
+        const reason = toOpenAIFinishReason(ev.finishReason, ev.nativeFinishReason);
+        emit(
+          this.chunk({
+            choices: [{ index: 0, delta: {}, finish_reason: reason, native_finish_reason: ev.nativeFinishReason ?? reason, logprobs: null }],
+          }),
+        );
+        return;
       }
-    },
-    flush(controller) {
-      if (!opened && !errored) controller.enqueue(deltaChunk({ role: "assistant", content: "" }));
-      controller.enqueue(chunk({ choices: [], usage: encodeOpenAIUsage(usage ?? emptyUsage(), ctx) }));
-      controller.enqueue(DONE);
-    },
-  });
+      case "keep-alive":
+        emit(sseComment("keep-alive"));
+        return;
+      case "error": {
+        this.errored = true;
+        const error: Record<string, unknown> = { code: ev.status, message: ev.message };
+        if (ev.errorType) error.metadata = { error_type: ev.errorType };
+        emit(
+          this.chunk({
+            error,
+            choices: [{ index: 0, delta: { content: "" }, finish_reason: "error", native_finish_reason: "error", logprobs: null }],
+          }),
+        );
+        return;
+      }
+    }
+  }
+
+  flush(emit: Emit): void {
+    if (!this.opened && !this.errored) emit(this.delta('{"role":"assistant","content":""}'));
+    emit(this.chunk({ choices: [], usage: encodeOpenAIUsage(this.usage ?? emptyUsage(), this.ctx) }));
+    emit(DONE);
+  }
+}
+
+/** Canonical events → chat.completion.chunk SSE bytes, as a synchronous stage. */
+export function openaiStreamEncoder(ctx: EncodeContext): SyncTransformer<StreamEvent, Uint8Array> {
+  return new OpenAIStreamEncoder(ctx);
+}
+
+export function encodeOpenAIStream(ctx: EncodeContext): TransformStream<StreamEvent, Uint8Array> {
+  return toTransformStream(openaiStreamEncoder(ctx));
 }

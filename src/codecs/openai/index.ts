@@ -10,11 +10,11 @@
 import type { Codec } from "../codec";
 import { decodeOpenAIRequest } from "./decode-request";
 import { decodeOpenAIResponse } from "./decode-response";
-import { decodeOpenAIStream } from "./decode-stream";
+import { decodeOpenAIStream, openaiStreamDecoder } from "./decode-stream";
 import type { OpenAIEncodeOptions } from "./encode-options";
 import { encodeOpenAIRequest } from "./encode-request";
 import { encodeOpenAIResponse } from "./encode-response";
-import { encodeOpenAIStream } from "./encode-stream";
+import { encodeOpenAIStream, openaiStreamEncoder } from "./encode-stream";
 import { decodeOpenAIError, encodeOpenAIError } from "./errors";
 
 export function createOpenAICodec(options: OpenAIEncodeOptions = {}): Codec {
@@ -23,11 +23,13 @@ export function createOpenAICodec(options: OpenAIEncodeOptions = {}): Codec {
     decodeRequest: (body) => decodeOpenAIRequest(body),
     encodeResponse: encodeOpenAIResponse,
     encodeStream: encodeOpenAIStream,
+    streamEncoder: openaiStreamEncoder,
     encodeError: encodeOpenAIError,
     streamContentType: () => "text/event-stream; charset=utf-8",
     encodeRequest: (req, upstreamModel) => encodeOpenAIRequest(req, upstreamModel, options),
     decodeResponse: decodeOpenAIResponse,
     decodeStream: decodeOpenAIStream,
+    streamDecoder: openaiStreamDecoder,
     decodeError: decodeOpenAIError,
   };
 }

@@ -89,15 +89,17 @@ function readDelta(v: unknown): UpstreamMessage | undefined {
 export function readChunk(v: unknown): ReadChunk | undefined {
   if (!isRecord(v)) return undefined;
   if (v.choices !== undefined && v.choices !== null && !Array.isArray(v.choices)) return undefined;
-  const choices: ReadChoice[] = list(v.choices)
-    .filter(isRecord)
-    .map((c) => ({
+  const choices: ReadChoice[] = [];
+  for (const c of list(v.choices)) {
+    if (!isRecord(c)) continue;
+    choices.push({
       index: num(c.index),
       delta: readDelta(c.delta),
       finish_reason: str(c.finish_reason),
       native_finish_reason: str(c.native_finish_reason),
       usage: readUsage(c.usage),
-    }));
+    });
+  }
   // Groq's older API reports usage only under x_groq.
   const usage = readUsage(v.usage) ?? (isRecord(v.x_groq) ? readUsage(v.x_groq.usage) : undefined);
   const error = v.error ?? (v.object === "error" ? v : undefined);
