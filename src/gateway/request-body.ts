@@ -10,7 +10,8 @@ export async function readJsonObject(c: Context<AppBindings>): Promise<{ body: R
   const max = Number(c.env.MAX_BODY_BYTES) || DEFAULT_MAX_BODY;
   const declared = Number(c.req.header("content-length"));
   if (Number.isFinite(declared) && declared > max) throw new PayloadTooLargeError(`Request body is ${declared} bytes; the limit is ${max} bytes.`);
-  const { text, bytes } = await readCapped(c.req.raw, max);
+  // With a declared length within the cap, one native read; otherwise a capped streaming read.
+  const { text, bytes } = Number.isFinite(declared) && c.req.header("content-length") ? await readWhole(c.req.raw, max) : await readCapped(c.req.raw, max);
   if (text.trim() === "") throw new BadRequestError("Request body is empty; expected a JSON object.");
   const parsed = safeJsonParse(text);
   if (!parsed.ok) throw new BadRequestError(`Request body is not valid JSON: ${parsed.error}`);
@@ -18,6 +19,14 @@ export async function readJsonObject(c: Context<AppBindings>): Promise<{ body: R
   // Bytes, not UTF-16 units: spend reservations size the prompt from it (CJK text is 3 bytes a character).
   return { body: parsed.value, bytes };
 }
+
+async function readWhole(req: Request, max: number): Promise<{ text: string; bytes: number }> {
+  const buf = await req.arrayBuffer();
+  if (buf.byteLength > max) throw new PayloadTooLargeError(`Request body exceeds the limit of ${max} bytes.`);
+  return { text: utf8.decode(buf), bytes: buf.byteLength };
+}
+
+const utf8 = new TextDecoder();
 
 /** Reads the body but stops (413) as soon as it passes the cap, so a huge upload is not buffered. */
 async function readCapped(req: Request, max: number): Promise<{ text: string; bytes: number }> {

@@ -33,9 +33,17 @@ export async function callUpstream(env: Env, codec: Codec, call: UpstreamCall): 
   });
 
   const id = endpoint.provider.id;
+  // One controller for both the caller's signal and the timeout (cheaper than AbortSignal.any).
   const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(), call.timeoutMs);
-  const signal = AbortSignal.any([call.signal, timeout.signal]);
+  const controller = new AbortController();
+  const onAbort = () => controller.abort();
+  if (call.signal.aborted) controller.abort();
+  else call.signal.addEventListener("abort", onAbort);
+  const timer = setTimeout(() => {
+    timeout.abort();
+    controller.abort();
+  }, call.timeoutMs);
+  const signal = controller.signal;
   const failure = (err: unknown, what: string, status: number): UpstreamError | UpstreamTimeoutError => {
     if (timeout.signal.aborted) return new UpstreamTimeoutError(`Upstream '${id}' did not answer within ${call.timeoutMs} ms`, meta);
     if (call.signal.aborted) return new UpstreamError("Request aborted by the client", meta, 499);
@@ -59,6 +67,8 @@ export async function callUpstream(env: Env, codec: Codec, call: UpstreamCall): 
     });
   } finally {
     clearTimeout(timer);
+    // A stream's body is still being read: keep forwarding the caller's abort to it.
+    if (!(res! && res.ok && call.stream)) call.signal.removeEventListener("abort", onAbort);
   }
   if (res.ok) {
     const h = new Headers(res.headers);
