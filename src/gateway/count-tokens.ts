@@ -6,7 +6,7 @@ import { UpstreamError } from "../errors/gateway-error";
 import { resolveRoute } from "../routing/resolve";
 import type { KeyContext } from "./accounting";
 import { callUpstream } from "./upstream";
-import { upstreamTimeoutMs } from "./chat";
+import { upstreamTimeoutMs } from "./attempt-plan";
 
 export interface CountTokensInvocation {
   env: Env;

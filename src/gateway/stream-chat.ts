@@ -6,8 +6,9 @@ import { recordOutcome } from "../routing/health";
 import type { RouteResolution } from "../routing/types";
 import type { SyncTransformer } from "../streams/sync-transformer";
 import { releaseBeforeRetry, releaseOutcome, reserveFor, settleOutcome, type RequestFacts, type Reservation } from "./accounting";
+import { AttemptPlan } from "./attempt-plan";
 import {
-  AttemptPlan, encodeContext, failureOutcome, prepareAttempt, responseHeaders, statusOf, tokensPerSecond,
+  encodeContext, failureOutcome, prepareAttempt, responseHeaders, statusOf, tokensPerSecond,
   type ChatInvocation, type PreparedAttempt,
 } from "./chat";
 import { StreamMeter, isContentEvent } from "./meter";

@@ -11,7 +11,8 @@ import type { Env } from "../env";
 import { NotFoundError } from "../errors/gateway-error";
 import { getProvider, providerConfig } from "../providers/registry";
 import { endpointKey, getEndpointStats, isCoolingDown } from "../routing/health";
-import { lookupModel, splitVariant } from "../routing/resolve";
+import { lookupModel } from "../routing/model-lookup";
+import { splitVariant } from "../routing/variants";
 
 export type ModelsBindings = {
   Bindings: Env;

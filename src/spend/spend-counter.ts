@@ -1,10 +1,12 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import { loadKey } from "../keys/store";
-import type { KeyConfig, LimitReset, Reservation, SpendSnapshot, StoredUsageRecord, UsageRecord } from "../keys/types";
+import type { KeyConfig, Reservation, SpendSnapshot, StoredUsageRecord } from "../keys/types";
 import { completeRecord } from "../usage/record";
 import { insertUsageRecords, sumKeySpend } from "../usage/store";
-import { keyDenial, NOT_FOUND, limitDenial, providerDenial, rateLimitDenial, unpricedDenial, type Denial } from "./denials";
+import { keyDenial, NOT_FOUND, limitDenial, providerDenial, rateLimitDenial, unpricedDenial } from "./denials";
+import { addTo, emptyCounters, limitRemainingMicros, spendSnapshot, type Counters } from "./spend-accounting";
+import type { AuthResult, ReserveArgs, ReserveResult, SettleArgs } from "./spend-counter-types";
 import { dayStart, monthStart, RATE_INTERVAL_MS, weekStart } from "./windows";
 
 /** A reservation never settled (worker crashed, client vanished) is dropped after this long. */
@@ -17,38 +19,6 @@ export const FLUSH_BATCH = 25;
 /** Safety net: re-read the key row from D1 this often even if no management write reached us. */
 const CONFIG_TTL_MS = 5 * 60_000;
 const DELETED = Number.MAX_SAFE_INTEGER;
-
-type Bucket = { start: number; micros: number };
-interface Counters {
-  total: number;
-  day: Bucket;
-  week: Bucket;
-  month: Bucket;
-}
-
-/** `denial` null = allowed. (A plain field, not a boolean discriminant: it survives the RPC stub's types.) */
-export type AuthResult = { denial: null; key: KeyConfig; spend: SpendSnapshot } | { denial: Denial; key?: undefined; spend?: undefined };
-export type ReserveResult = { denial: null; reservation: Reservation; spend: SpendSnapshot } | { denial: Denial; reservation?: undefined; spend?: undefined };
-
-export interface ReserveArgs {
-  hash: string;
-  requestId: string;
-  /** Upper bound of the request's cost in micro-USD; null = the model has no known price. */
-  micros: number | null;
-  provider: string;
-  model: string;
-  /** How long the reservation may stay unsettled (default RESERVATION_TTL_MS; long streams may need more). */
-  ttlMs?: number;
-  now?: number;
-}
-
-export interface SettleArgs {
-  hash: string;
-  reservationId: string;
-  costMicros: number;
-  record?: UsageRecord;
-  now?: number;
-}
 
 /**
  * One per API key (idFromName(hash)): the authoritative, in-memory holder of the key's config,
@@ -276,36 +246,12 @@ export class SpendCounter extends DurableObject<Env> {
     if (this.reservations.delete(id)) this.sql.exec("DELETE FROM reservations WHERE id = ?", id);
   }
 
-  private outstanding(now: number, except?: string): number {
-    let sum = 0;
-    for (const r of this.reservations.values()) if (r.expiresAt > now && r.id !== except) sum += r.micros;
-    return sum;
-  }
-
-  private windowSpend(reset: LimitReset | null, now: number): number {
-    const c = this.counters;
-    if (!c) return 0;
-    if (reset === "daily") return inWindow(c.day, dayStart(now));
-    if (reset === "weekly") return inWindow(c.week, weekStart(now));
-    if (reset === "monthly") return inWindow(c.month, monthStart(now));
-    return c.total;
-  }
-
   private limitRemaining(key: Pick<KeyConfig, "limitMicros" | "limitReset">, now: number, except?: string): number {
-    if (key.limitMicros == null) return Infinity;
-    return Math.max(0, key.limitMicros - this.windowSpend(key.limitReset, now) - this.outstanding(now, except));
+    return limitRemainingMicros(this.counters, this.reservations, key, now, except);
   }
 
   private spend(limit: Pick<KeyConfig, "limitMicros" | "limitReset"> | null, now: number): SpendSnapshot {
-    const c = this.counters;
-    return {
-      totalMicros: c?.total ?? 0,
-      dailyMicros: this.windowSpend("daily", now),
-      weeklyMicros: this.windowSpend("weekly", now),
-      monthlyMicros: this.windowSpend("monthly", now),
-      outstandingMicros: this.outstanding(now),
-      limitRemainingMicros: limit?.limitMicros == null ? null : this.limitRemaining(limit, now),
-    };
+    return spendSnapshot(this.counters, this.reservations, limit, now);
   }
 
   private async flushPending(): Promise<number> {
@@ -345,10 +291,3 @@ export class SpendCounter extends DurableObject<Env> {
     }
   }
 }
-
-function emptyCounters(now: number): Counters {
-  return { total: 0, day: { start: dayStart(now), micros: 0 }, week: { start: weekStart(now), micros: 0 }, month: { start: monthStart(now), micros: 0 } };
-}
-
-const inWindow = (b: Bucket, start: number) => (b.start === start ? b.micros : 0);
-const addTo = (b: Bucket, start: number, micros: number): Bucket => (b.start === start ? { start, micros: b.micros + micros } : { start, micros });

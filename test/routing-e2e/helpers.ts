@@ -6,7 +6,7 @@ import { env } from "cloudflare:test";
 import { CATALOG_KV_KEY, invalidateCatalogCache } from "../../src/catalog/catalog";
 import type { Env } from "../../src/env";
 import { resetHealth, STATS_KV_PREFIX } from "../../src/routing/health";
-import { resetAutoSessions } from "../../src/routing/resolve";
+import { resetAutoSessions } from "../../src/routing/auto-router";
 import { fakeSession, type FakeSession, type RecordedRequest } from "../helpers/fake-upstream";
 import { gateway, jsonPost, type Gateway } from "../helpers/gateway";
 

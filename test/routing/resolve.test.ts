@@ -6,7 +6,8 @@ import type { Env } from "../../src/env";
 import { BadRequestError, PermissionError, ProviderUnavailableError } from "../../src/errors/gateway-error";
 import { recordOutcome, resetHealth } from "../../src/routing/health";
 import { estimateInputTokens } from "../../src/routing/request-features";
-import { resetAutoSessions, resolveRoute, type RouteRequest } from "../../src/routing/resolve";
+import { resetAutoSessions } from "../../src/routing/auto-router";
+import { resolveRoute, type RouteRequest } from "../../src/routing/resolve";
 import type { ResolveOptions } from "../../src/routing/types";
 
 const baseEnv = env as unknown as Env;
