@@ -25,7 +25,8 @@ export interface RequestFacts {
 
 export function reserveFor(env: Env, facts: RequestFacts, endpoint: Endpoint, estInputTokens: number, maxOutputTokens: number): Promise<Reservation> {
   const micros = endpoint.pricing ? worstCaseMicros(endpoint.pricing, estInputTokens, maxOutputTokens) : null;
-  return reserve(env, facts.key, { requestId: facts.id, micros, provider: endpoint.provider.id, model: endpoint.modelId });
+  const freeTier = endpoint.freeTier ? { requests: Number(env.FREE_TIER_REQUESTS_PER_MINUTE) || 20, windowMs: 60_000 } : undefined;
+  return reserve(env, facts.key, { requestId: facts.id, micros, provider: endpoint.provider.id, model: endpoint.modelId, freeTier });
 }
 
 export interface Outcome {

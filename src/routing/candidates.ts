@@ -32,6 +32,7 @@ export function toEndpoint(model: CatalogModel, ce: CatalogEndpoint): Endpoint |
   // Discovered endpoints carry guessed parameters, so only curated ones can say "no reasoning".
   if (!ce.discovered && !ce.supported_parameters.includes("reasoning")) ep.acceptsReasoning = false;
   if (isEmbeddingModel(model)) ep.embedding = true;
+  if (ce.variant === "free") ep.freeTier = true;
   return ep;
 }
 

@@ -32,6 +32,8 @@ export interface Endpoint {
   acceptsReasoning?: false;
   /** Embedding model. */
   embedding?: boolean;
+  /** A shared free-tier endpoint (`:free`): rate limited per key like the providers' free tiers. */
+  freeTier?: boolean;
 }
 
 export interface RouteResolution {

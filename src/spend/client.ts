@@ -43,6 +43,8 @@ export interface ReserveOptions {
   model: string;
   /** Unsettled reservations are dropped after this long (default 10 minutes, at most 2 hours). */
   ttlMs?: number;
+  /** A `:free` endpoint: also counted against the key's free-tier request window. */
+  freeTier?: { requests: number; windowMs: number };
   /** Tests: evaluate at this epoch ms instead of the object's clock. */
   now?: number;
 }

@@ -37,6 +37,17 @@ export function providerDenial(provider: string, allowed: string[]): Denial {
   };
 }
 
+/** `:free` endpoints: shared free tiers, so each key gets a small request window on them. */
+export function freeTierDenial(requests: number, windowMs: number, msLeft: number): Denial {
+  const retryAfter = Math.max(1, Math.ceil(msLeft / 1000));
+  return {
+    kind: "rate_limit",
+    message: `Free-tier rate limit exceeded: ${requests} request${requests === 1 ? "" : "s"} per ${Math.round(windowMs / 1000)}s to :free models per API key. Retry in ${retryAfter}s, or use the paid model id.`,
+    retryAfter,
+    metadata: { free_tier: { requests, window_ms: windowMs } },
+  };
+}
+
 export function rateLimitDenial(limit: RateLimit, msLeft: number): Denial {
   const retryAfter = Math.max(1, Math.ceil(msLeft / 1000));
   return {

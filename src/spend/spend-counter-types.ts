@@ -14,6 +14,8 @@ export interface ReserveArgs {
   model: string;
   /** How long the reservation may stay unsettled (default RESERVATION_TTL_MS; long streams may need more). */
   ttlMs?: number;
+  /** A free-tier endpoint: counted against this per-key request window as well. */
+  freeTier?: { requests: number; windowMs: number };
   now?: number;
 }
 

@@ -4,7 +4,7 @@ import { loadKey } from "../keys/store";
 import type { KeyConfig, Reservation, SpendSnapshot, StoredUsageRecord } from "../keys/types";
 import { completeRecord } from "../usage/record";
 import { insertUsageRecords, sumKeySpend } from "../usage/store";
-import { keyDenial, NOT_FOUND, limitDenial, providerDenial, rateLimitDenial, unpricedDenial } from "./denials";
+import { keyDenial, NOT_FOUND, limitDenial, providerDenial, rateLimitDenial, unpricedDenial, freeTierDenial } from "./denials";
 import { addTo, emptyCounters, limitRemainingMicros, spendSnapshot, type Counters } from "./spend-accounting";
 import type { AuthResult, ReserveArgs, ReserveResult, SettleArgs } from "./spend-counter-types";
 import { dayStart, monthStart, RATE_INTERVAL_MS, weekStart } from "./windows";
@@ -38,6 +38,8 @@ export class SpendCounter extends DurableObject<Env> {
   private countersLoading: Promise<void> | undefined;
   private readonly reservations = new Map<string, Reservation>();
   private rate: { start: number; count: number } | undefined;
+  /** Requests to `:free` endpoints in the current window (free tiers are rate limited). */
+  private freeRate: { start: number; count: number } | undefined;
   private flushing: Promise<number> | undefined;
   private clockOverride: number | null = null;
   /** Rows in pending_usage (undefined = count on next use). */
@@ -94,6 +96,14 @@ export class SpendCounter extends DurableObject<Env> {
       if (micros == null) return { denial: unpricedDenial(a.model, a.provider) };
       const remaining = this.limitRemaining(key, now, a.requestId);
       if (micros > remaining) return { denial: limitDenial(key, remaining, micros, now) };
+    }
+    if (a.freeTier && !replacing) {
+      const { requests, windowMs } = a.freeTier;
+      if (!this.freeRate || now >= this.freeRate.start + windowMs || now < this.freeRate.start) this.freeRate = { start: now, count: 0 };
+      if (this.freeRate.count >= requests) {
+        return { denial: freeTierDenial(requests, windowMs, this.freeRate.start + windowMs - now) };
+      }
+      this.freeRate.count++;
     }
     if (key.rateLimit && !replacing) this.rate!.count++;
     const reservation: Reservation = {

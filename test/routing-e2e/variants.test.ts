@@ -113,6 +113,19 @@ describe(":free", () => {
     expect(await s.hits()).toEqual(["openrouter:meta-llama/llama-3.3-70b-instruct:free"]);
   });
 
+  it("is rate limited per key like a free tier (429 with Retry-After), the paid id is not", async () => {
+    const s = await setup("free-rate", { FREE_TIER_REQUESTS_PER_MINUTE: "2" });
+    const model = "meta-llama/llama-3.3-70b-instruct";
+    for (let i = 0; i < 2; i++) expect((await s.chat({ model: `${model}:free`, messages: user() })).status).toBe(200);
+    const limited = await s.chat({ model: `${model}:free`, messages: user() });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(((await limited.json()) as any).error.message).toMatch(/Free-tier rate limit/);
+    expect(await s.hits()).toHaveLength(2);
+    // The same model at its paid endpoints is not counted against the free window.
+    expect((await s.chat({ model, messages: user() })).status).toBe(200);
+  });
+
   it("rejects a model without free endpoints", async () => {
     const s = await setup("free-none");
     const res = await s.chat({ model: "openai/gpt-4o:free", messages: user() });
