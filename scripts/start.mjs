@@ -13,7 +13,7 @@ process.env.WRANGLER_SEND_METRICS ??= "false";
 
 if (!existsSync(devVars)) {
   const key = `lr_mgmt_${randomBytes(24).toString("base64url")}`;
-  const template = readFileSync(join(root, ".dev.vars.example"), "utf8");
+  const template = readFileSync(join(root, "dev.vars.example"), "utf8");
   writeFileSync(devVars, template.replace("__GENERATED__", key), { mode: 0o600 });
   console.log(`\nCreated .dev.vars with a new management key (shown once, also stored in .dev.vars):\n\n  MANAGEMENT_KEY=${key}\n`);
 }

@@ -1,3 +1,4 @@
+import type { ReserveArgs } from "./spend-counter-types";
 import type { Env } from "../env";
 import {
   AuthenticationError,
@@ -34,20 +35,8 @@ export function denialToError(d: Denial): GatewayError {
   }
 }
 
-export interface ReserveOptions {
-  /** Gateway generation id of the request. Reserving again with the same id (fallback) replaces it. */
-  requestId: string;
-  /** Upper bound of the cost in micro-USD (max_tokens × price…); null = the model has no known price. */
-  micros: number | null;
-  provider: string;
-  model: string;
-  /** Unsettled reservations are dropped after this long (default 10 minutes, at most 2 hours). */
-  ttlMs?: number;
-  /** A `:free` endpoint: also counted against the key's free-tier request window. */
-  freeTier?: { requests: number; windowMs: number };
-  /** Tests: evaluate at this epoch ms instead of the object's clock. */
-  now?: number;
-}
+/** What the pipeline passes to reserve(): the Durable Object's arguments minus the key hash. */
+export type ReserveOptions = Omit<ReserveArgs, "hash">;
 
 /**
  * Atomically (in the key's Durable Object): rate limit, disabled/expired/allowed-provider checks,

@@ -7,15 +7,17 @@ export type ReserveResult = { denial: null; reservation: Reservation; spend: Spe
 
 export interface ReserveArgs {
   hash: string;
+  /** Gateway generation id of the request. Reserving again with the same id (fallback) replaces it. */
   requestId: string;
   /** Upper bound of the request's cost in micro-USD; null = the model has no known price. */
   micros: number | null;
   provider: string;
   model: string;
-  /** How long the reservation may stay unsettled (default RESERVATION_TTL_MS; long streams may need more). */
+  /** How long the reservation may stay unsettled (default RESERVATION_TTL_MS, at most 2 hours). */
   ttlMs?: number;
-  /** A free-tier endpoint: counted against this per-key request window as well. */
+  /** A `:free` endpoint: also counted against the key's free-tier request window. */
   freeTier?: { requests: number; windowMs: number };
+  /** Tests: evaluate at this epoch ms instead of the object's clock. */
   now?: number;
 }
 

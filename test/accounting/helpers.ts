@@ -1,3 +1,4 @@
+import type { UsageRow } from "../helpers/usage-row";
 /**
  * Shared helpers for the end-to-end accounting tests: one request builder per surface (OpenAI chat,
  * Anthropic messages, Gemini generateContent), prices read straight from data/models.json (not
@@ -220,26 +221,7 @@ export async function patchKey(gw: Gateway, hash: string, body: Record<string, u
   return ((await res.json()) as { data: Record<string, any> }).data;
 }
 
-export interface UsageRow {
-  id: string;
-  key_hash: string;
-  requested_model: string;
-  served_model: string | null;
-  provider: string | null;
-  surface: string;
-  streamed: number;
-  prompt_tokens: number;
-  completion_tokens: number;
-  cached_tokens: number;
-  cache_write_tokens: number;
-  reasoning_tokens: number;
-  cost_micros: number;
-  status: number;
-  finish_reason: string | null;
-  latency_ms: number | null;
-  ttft_ms: number | null;
-  created_at: number;
-}
+export type { UsageRow } from "../helpers/usage-row";
 
 /** Waits for the gateway's waitUntil work, flushes the key's buffered usage records, reads its D1 rows. */
 export async function usageRows(gw: Gateway, hash: string): Promise<UsageRow[]> {

@@ -1,3 +1,4 @@
+import type { UsageRow } from "../helpers/usage-row";
 /**
  * Shared machinery of the resilience suite: building a request on any of the three surfaces,
  * checking that whatever came back is well formed in the caller's own format (responses, error
@@ -323,23 +324,7 @@ export function expectedCost(modelId: string, provider: string, input: number, o
   return Number((pico + 999_999n) / 1_000_000n);
 }
 
-export interface UsageRow {
-  id: string;
-  key_hash: string;
-  requested_model: string;
-  served_model: string | null;
-  provider: string | null;
-  surface: string;
-  streamed: number;
-  prompt_tokens: number;
-  completion_tokens: number;
-  cached_tokens: number;
-  cache_write_tokens: number;
-  reasoning_tokens: number;
-  cost_micros: number;
-  status: number;
-  finish_reason: string | null;
-}
+export type { UsageRow } from "../helpers/usage-row";
 
 export interface Books {
   rows: UsageRow[];
