@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// ARouter benchmark: the gateway Worker against a minimal pass-through Worker, both in the same
-// Miniflare/workerd runtime, both calling the same fake upstream (own process), load from a
+// ARouter benchmark: the gateway Worker against a minimal pass-through Worker and against the
+// floor Worker (pass-through + the least a metering, limit-enforcing gateway must do), all in the
+// same Miniflare/workerd runtime, all calling the same fake upstream (own process), load from a
 // separate process. See bench/README.md.
 //
 //   npm run bench [-- --rounds N] [--duration S] [--quick] [--connections N] [--only a,b] [--no-build]
@@ -29,14 +30,15 @@ if (Number(process.versions.node.split(".")[0]) < 22 && !process.env.AROUTER_BEN
 const { SCENARIOS, MARKER } = await import("./lib/scenarios.mjs");
 const { buildGateway, readCompat, startFakeUpstream, startRuntime, applyMigrations, createApiKey } = await import("./lib/runtime.mjs");
 const proc = await import("./lib/proc.mjs");
-const { median, medianOf, ratio, diff } = await import("./lib/stats.mjs");
+const { median } = await import("./lib/stats.mjs");
+const { summarize, targetsOf } = await import("./lib/summary.mjs");
 const report = await import("./lib/report.mjs");
 const { profileDuring, summarizeProfile, sampleHeapDuring } = await import("./lib/profile.mjs");
 
 // ───────────── options ─────────────
 
 const USAGE = `usage: npm run bench -- [options]
-  --rounds N          interleaved rounds (gateway, pass-through, …) per scenario (default 3)
+  --rounds N          interleaved rounds (gateway, pass-through, floor, …) per scenario (default 3)
   --duration S        seconds per autocannon run (default 5); also sets the long-stream length
   --connections N     autocannon concurrency (default 10)
   --quick             fast smoke run: 1 round, 1 s runs, small probes
@@ -164,7 +166,7 @@ for (const sig of ["SIGINT", "SIGTERM"]) {
 const nThroughput = scenarios.filter((s) => s.kind === "throughput").length;
 const nLong = scenarios.filter((s) => s.kind === "long").length;
 const plannedS =
-  opts.rounds * (nThroughput * 2 * (opts.duration + 4) + nLong * 2 * (opts.duration * 1.5 + 8)) + 60 + nThroughput * 4;
+  opts.rounds * (nThroughput * 3 * (opts.duration + 4) + nLong * 2 * (opts.duration * 1.5 + 8)) + 60 + nThroughput * 4;
 const WATCHDOG_S = Math.round(plannedS * 2 + 300);
 const watchdog = setTimeout(() => {
   console.error(`[bench] watchdog: still running after ${WATCHDOG_S} s, aborting`);
@@ -218,8 +220,9 @@ function startClient() {
 
 // ───────────── measurement helpers ─────────────
 
+/** gateway: the gateway request; passthrough and floor: the equivalent upstream-format request. */
 function target(name, scenario, apiKey) {
-  const base = name === "gateway" ? state.runtime.gatewayUrl : state.runtime.passthroughUrl;
+  const base = { gateway: state.runtime.gatewayUrl, passthrough: state.runtime.passthroughUrl, floor: state.runtime.floorUrl }[name];
   const r = name === "gateway" ? scenario.gateway(apiKey) : scenario.passthrough();
   return { url: base + r.path, method: "POST", headers: r.headers, body: r.body };
 }
@@ -374,7 +377,7 @@ function downsample(a, n) {
 /** One request to each target: must answer 200 and contain the fake's first text token. */
 async function preflight(scn) {
   const out = {};
-  for (const name of ["gateway", "passthrough"]) {
+  for (const name of targetsOf(scn)) {
     const t = target(name, scn, state.apiKey);
     try {
       const r = await fetch(t.url, { method: t.method, headers: t.headers, body: t.body, signal: AbortSignal.timeout(30_000) });
@@ -416,7 +419,7 @@ async function main() {
   state.runtime = await startRuntime({ root: ROOT, entry, compat, fakeUrl: state.fake.url, managementKey, diskStorage: opts.diskStorage, inspector: !!opts.profile });
   const w = state.runtime.workerdPids;
   console.log(
-    `[bench] workerd pid ${w.join(",") || "?"}: gateway ${state.runtime.gatewayUrl}, pass-through ${state.runtime.passthroughUrl}`,
+    `[bench] workerd pid ${w.join(",") || "?"}: gateway ${state.runtime.gatewayUrl}, pass-through ${state.runtime.passthroughUrl}, floor ${state.runtime.floorUrl}`,
   );
   if (!w.length) console.warn("[bench] warning: workerd process not found; CPU and memory figures will be missing");
 
@@ -435,13 +438,14 @@ async function main() {
     await state.fake.configure(scn.kind === "long" ? { chunks: 50 } : scn.upstream);
     const pf = await preflight(scn);
     const res = (results[scn.id] = { id: scn.id, title: scn.title, kind: scn.kind, class: scn.class, error: null, rounds: [] });
-    if (pf.gateway || pf.passthrough) {
-      res.error = pf.gateway ? `gateway: ${pf.gateway}` : `pass-through: ${pf.passthrough}`;
+    const failed = Object.entries(pf).find(([, err]) => err);
+    if (failed) {
+      res.error = `${{ gateway: "gateway", passthrough: "pass-through", floor: "floor" }[failed[0]]}: ${failed[1]}`;
       console.log(`[bench] ✗ ${scn.id}: ${res.error}`);
       continue;
     }
     // Warm-up (not measured): JIT, isolate heap, connection pools.
-    for (const name of ["gateway", "passthrough"]) {
+    for (const name of targetsOf(scn)) {
       const t = target(name, scn, state.apiKey);
       const c = scn.kind === "long" ? scn.streams : 5;
       const n = scn.kind === "long" ? scn.streams : opts.warmupRequests;
@@ -451,24 +455,25 @@ async function main() {
   }
   const runnable = scenarios.filter((s) => !results[s.id].error);
 
-  // Interleaved rounds: for each scenario, gateway then pass-through, same conditions.
+  // Interleaved rounds: for each scenario, gateway, pass-through, then floor, same conditions.
   for (let round = 1; round <= opts.rounds; round++) {
     for (const scn of runnable) {
       const res = results[scn.id];
-      const rr = { round, gateway: {}, passthrough: {} };
+      const names = targetsOf(scn);
+      const rr = { round, ...Object.fromEntries(names.map((n) => [n, {}])) };
       try {
         if (scn.kind === "throughput") {
           await state.fake.configure(scn.upstream);
-          for (const name of ["gateway", "passthrough"]) rr[name].load = await autocannonRun(scn, name);
+          for (const name of names) rr[name].load = await autocannonRun(scn, name);
           if (scn.stream) {
             await state.fake.configure({ ...scn.upstream, chunkDelayMs: opts.ttftProbe.chunkDelayMs });
-            for (const name of ["gateway", "passthrough"]) rr[name].ttft = await probeRun(scn, name, { ...opts.ttftProbe, marker: MARKER });
+            for (const name of names) rr[name].ttft = await probeRun(scn, name, { ...opts.ttftProbe, marker: MARKER });
           } else {
-            for (const name of ["gateway", "passthrough"]) rr[name].latency = await probeRun(scn, name, { ...opts.latencyProbe, marker: MARKER });
+            for (const name of names) rr[name].latency = await probeRun(scn, name, { ...opts.latencyProbe, marker: MARKER });
           }
         } else {
           await state.fake.configure({ chunks: opts.longStreams.chunks, chunkDelayMs: scn.chunkDelayMs ?? opts.longStreams.chunkDelayMs });
-          for (const name of ["gateway", "passthrough"]) rr[name].long = await longRun(scn, name);
+          for (const name of names) rr[name].long = await longRun(scn, name);
         }
       } catch (e) {
         rr.error = String(e?.message ?? e);
@@ -588,73 +593,6 @@ function readVersion(pkg) {
   } catch {
     return null;
   }
-}
-
-// ───────────── summaries (medians over rounds; ratios are medians of per-round ratios) ─────────────
-
-function summarize(scn, res) {
-  if (res.error) return null;
-  const rounds = res.rounds.filter((r) => !r.error);
-  if (!rounds.length) return null;
-  const pick = (name, f) => medianOf(rounds, (r) => f(r[name]));
-  const both = (f) => ({ gateway: pick("gateway", f), passthrough: pick("passthrough", f) });
-  const rat = (f) => medianOf(rounds, (r) => ratio(f(r.gateway), f(r.passthrough)));
-  const add = (f) => medianOf(rounds, (r) => diff(f(r.gateway), f(r.passthrough)));
-  const g = (o, ...keys) => keys.reduce((v, k) => (v == null ? null : v[k]), o) ?? null;
-  if (scn.kind === "long") {
-    const L = (k) => (x) => g(x, "long", k);
-    const gw = rounds.map((r) => r.gateway.long?.rssAfterKiB).filter(Number.isFinite);
-    return {
-      peakRssKiB: both(L("peakRssKiB")),
-      peakDeltaKiB: both(L("peakDeltaKiB")),
-      inStreamGrowthKiB: both(L("inStreamGrowthKiB")),
-      rssAfterKiB: both(L("rssAfterKiB")),
-      rssDriftAcrossRoundsKiB: gw.length >= 2 ? gw[gw.length - 1] - gw[0] : null,
-      cpuMsPerStream: both(L("cpuMsPerStream")),
-      cpuRatio: rat(L("cpuMsPerStream")),
-      ttfbP50: both((x) => g(x, "long", "ttfb", "p50")),
-      ttfbP99: both((x) => g(x, "long", "ttfb", "p99")),
-      durationP50: both((x) => g(x, "long", "total", "p50")),
-      failed: both(L("failed")),
-    };
-  }
-  const s = {
-    rps: both((x) => g(x, "load", "rps")),
-    rpsRatio: rat((x) => g(x, "load", "rps")),
-    p50: both((x) => g(x, "load", "latency", "p50")),
-    p99: both((x) => g(x, "load", "latency", "p99")),
-    p50Ratio: rat((x) => g(x, "load", "latency", "p50")),
-    p99Ratio: rat((x) => g(x, "load", "latency", "p99")),
-    addedP99Loaded: add((x) => g(x, "load", "latency", "p99")),
-    cpuMsPerReq: both((x) => g(x, "load", "cpuMsPerReq")),
-    cpuRatio: rat((x) => g(x, "load", "cpuMsPerReq")),
-    cpuAddedMsPerReq: add((x) => g(x, "load", "cpuMsPerReq")),
-    peakRssKiB: both((x) => g(x, "load", "peakRssKiB")),
-    non2xx: both((x) => g(x, "load", "non2xx")),
-    errors: both((x) => (g(x, "load", "errors") ?? 0) + (g(x, "load", "timeouts") ?? 0)),
-    workerdCpuUtil: both((x) => g(x, "load", "workerdCpuUtil")),
-    fakeCpuUtil: both((x) => g(x, "load", "fakeCpuUtil")),
-    clientCpuUtil: both((x) => g(x, "load", "clientCpuUtil")),
-  };
-  if (scn.stream) {
-    s.ttfbP50 = both((x) => g(x, "ttft", "ttfb", "p50"));
-    s.ttfbP99 = both((x) => g(x, "ttft", "ttfb", "p99"));
-    s.ttfbP50Ratio = rat((x) => g(x, "ttft", "ttfb", "p50"));
-    s.ttfbP99Ratio = rat((x) => g(x, "ttft", "ttfb", "p99"));
-    s.addedTtfbP99 = add((x) => g(x, "ttft", "ttfb", "p99"));
-    s.firstTextP50 = both((x) => g(x, "ttft", "firstText", "p50"));
-    s.firstTextP99 = both((x) => g(x, "ttft", "firstText", "p99"));
-    s.streamTotalP50 = both((x) => g(x, "ttft", "total", "p50"));
-    s.probeFailed = both((x) => g(x, "ttft", "failed"));
-  } else {
-    s.unloadedP50 = both((x) => g(x, "latency", "total", "p50"));
-    s.unloadedP99 = both((x) => g(x, "latency", "total", "p99"));
-    s.unloadedP99Ratio = rat((x) => g(x, "latency", "total", "p99"));
-    s.addedUnloadedP50 = add((x) => g(x, "latency", "total", "p50"));
-    s.addedUnloadedP99 = add((x) => g(x, "latency", "total", "p99"));
-    s.probeFailed = both((x) => g(x, "latency", "failed"));
-  }
-  return s;
 }
 
 let code = 1;

@@ -1,9 +1,9 @@
 // Printing: per-round progress lines, the summary tables and the targets (PASS/MISS).
 
 export const TARGETS = {
-  nonstream: { min: 0.9, label: "non-streaming throughput ≥ 0.90× pass-through" },
-  "same-format-stream": { min: 0.85, label: "same-format streaming throughput ≥ 0.85× pass-through" },
-  "translated-stream": { min: 0.75, label: "translated streaming throughput ≥ 0.75× pass-through" },
+  nonstream: { min: 0.9, label: "non-streaming throughput ≥ 0.90× pass-through", what: "non-streaming" },
+  "same-format-stream": { min: 0.85, label: "same-format streaming throughput ≥ 0.85× pass-through", what: "same-format streaming" },
+  "translated-stream": { min: 0.75, label: "translated streaming throughput ≥ 0.75× pass-through", what: "translated streaming" },
   addedP99Ms: 2,
   memory: { inStreamGrowthMiB: 8, driftMiB: 16 },
 };
@@ -31,7 +31,7 @@ export function oneLine(scn, rr) {
     const probe = pr ? (x.ttft ? `TTFT p50 ${f(pr.ttfb?.p50, 2)} ms` : `c=1 p50 ${f(pr.total?.p50, 2)} ms`) : "";
     return `${name} ${f(ld?.rps, 0)} req/s p99 ${f(ld?.latency?.p99, 2)} ms ${probe} cpu ${f(ld?.cpuMsPerReq, 3)} ms/req${bad ? ` (${bad} bad${pr?.errorSample ? `: ${pr.errorSample}` : ""})` : ""}${pr?.failed ? ` (probe: ${pr.failed} failed: ${pr.errorSample})` : ""}`;
   };
-  return `${part("gateway")} | ${part("passthrough")}`;
+  return ["gateway", "passthrough", "floor"].filter((n) => rr[n]).map(part).join(" | ");
 }
 
 export function table(scenarios, results, out) {
@@ -46,7 +46,7 @@ export function table(scenarios, results, out) {
     lines.push("");
   }
   const hasThroughput = scenarios.some((x) => x.kind === "throughput");
-  if (hasThroughput) lines.push("Throughput scenarios (medians over rounds; ratio rows are medians of per-round gateway/pass-through ratios)");
+  if (hasThroughput) lines.push("Throughput scenarios (medians over rounds; ratios and differences are medians of per-round ones)");
   if (hasThroughput) {
     lines.push(row(["scenario / target", "req/s", "p50 ms", "p99 ms", "probe p50", "probe p99", "CPU ms/req", "RSS MiB"]));
     lines.push("-".repeat(W.reduce((a, b) => a + b + 1, 0)));
@@ -61,7 +61,7 @@ export function table(scenarios, results, out) {
       const s = r.summary;
       const probeP50 = scn.stream ? s.ttfbP50 : s.unloadedP50;
       const probeP99 = scn.stream ? s.ttfbP99 : s.unloadedP99;
-      for (const [name, label] of [["gateway", "  gateway"], ["passthrough", "  pass-through"]]) {
+      for (const [name, label] of [["gateway", "  gateway"], ["passthrough", "  pass-through"], ["floor", "  floor"]]) {
         lines.push(row([label, f(s.rps[name], 0), f(s.p50[name], 2), f(s.p99[name], 2), f(probeP50[name], 2), f(probeP99[name], 2), f(s.cpuMsPerReq[name], 3), mib(s.peakRssKiB[name])]));
       }
       lines.push(
@@ -76,10 +76,17 @@ export function table(scenarios, results, out) {
           signed(isNum(s.peakRssKiB.gateway) && isNum(s.peakRssKiB.passthrough) ? (s.peakRssKiB.gateway - s.peakRssKiB.passthrough) / 1024 : null, 1),
         ]),
       );
+      const v = s.vsFloor;
+      lines.push(
+        `  gateway/floor ${fx(v.rpsRatio)} req/s, gateway − floor ${signed(v.cpuAddedMsPerReq, 3)} CPU ms/req, ${signed(v.addedProbeP99)} ms probe p99` +
+          ` (floor/pass-through ${fx(v.floorRpsRatio)} req/s, floor − pass-through ${signed(v.floorCpuAddedMsPerReq, 3)} CPU ms/req)`,
+      );
       const warn = [];
       if ((s.non2xx.gateway ?? 0) + (s.errors.gateway ?? 0) > 0) warn.push(`gateway non-2xx ${s.non2xx.gateway ?? 0}, errors ${s.errors.gateway ?? 0}`);
       if ((s.non2xx.passthrough ?? 0) + (s.errors.passthrough ?? 0) > 0) warn.push(`pass-through non-2xx ${s.non2xx.passthrough ?? 0}, errors ${s.errors.passthrough ?? 0}`);
-      if ((s.probeFailed.gateway ?? 0) > 0 || (s.probeFailed.passthrough ?? 0) > 0) warn.push(`probe failures gw ${s.probeFailed.gateway} / pt ${s.probeFailed.passthrough}`);
+      if ((s.non2xx.floor ?? 0) + (s.errors.floor ?? 0) > 0) warn.push(`floor non-2xx ${s.non2xx.floor ?? 0}, errors ${s.errors.floor ?? 0}`);
+      if ((s.probeFailed.gateway ?? 0) > 0 || (s.probeFailed.passthrough ?? 0) > 0 || (s.probeFailed.floor ?? 0) > 0)
+        warn.push(`probe failures gw ${s.probeFailed.gateway} / pt ${s.probeFailed.passthrough} / floor ${s.probeFailed.floor}`);
       if (warn.length) lines.push(`  ! ${warn.join("; ")}`);
     }
     lines.push("");
@@ -87,28 +94,33 @@ export function table(scenarios, results, out) {
     lines.push("  probe: streaming → TTFT = first body byte after the headers (fixed requests/concurrency, upstream chunks 1 ms apart);");
     lines.push("         non-streaming → full latency at concurrency 1 (unloaded).");
     lines.push("  CPU ms/req: workerd utime+stime over the autocannon run / requests. RSS: workerd peak RSS (VmHWM) during the run.");
+    lines.push("  floor: the pass-through + one DO RPC before forwarding and one in waitUntil after + every byte read in JS");
+    lines.push("         (the least any metering, limit-enforcing gateway does); same upstream request as the pass-through.");
 
     lines.push("");
     lines.push("Added by the gateway (gateway − pass-through, medians of per-round differences)");
-    const W2 = [30, 16, 18, 14, 11, 11];
+    const W2 = [30, 16, 18, 14, 14, 13, 13];
     const row2 = (cells) => cells.map((c, i) => (i === 0 ? pad(c, W2[0]) : lpad(c, W2[i]))).join(" ");
-    lines.push(row2(["scenario", "p99 loaded ms", "p99 probe ms", "CPU ms/req", "fake CPU", "workerd CPU"]));
+    lines.push(row2(["scenario", "p99 loaded ms", "p99 probe ms", "CPU ms/req", "CPU − floor", "fake CPU", "workerd CPU"]));
     for (const scn of scenarios) {
       const s = results[scn.id].summary;
       if (scn.kind !== "throughput" || !s) continue;
-      const util = (u) => (isNum(u.gateway) ? `${Math.round(u.gateway * 100)}/${Math.round((u.passthrough ?? NaN) * 100)}%` : "-");
+      const pct = (x) => (isNum(x) ? Math.round(x * 100) : "-");
+      const util = (u) => (isNum(u.gateway) ? `${pct(u.gateway)}/${pct(u.passthrough)}/${pct(u.floor)}%` : "-");
       lines.push(
         row2([
           scn.id,
           signed(s.addedP99Loaded),
           signed(scn.stream ? s.addedTtfbP99 : s.addedUnloadedP99) + (scn.stream ? " TTFT" : " c=1"),
           signed(s.cpuAddedMsPerReq, 3),
+          signed(s.vsFloor.cpuAddedMsPerReq, 3),
           util(s.fakeCpuUtil),
           util(s.workerdCpuUtil),
         ]),
       );
     }
-    lines.push("  fake CPU / workerd CPU: share of one core used during the autocannon runs (gateway/pass-through);");
+    lines.push("  CPU − floor: gateway − floor CPU ms/req. fake CPU / workerd CPU: share of one core used during the autocannon");
+    lines.push("  runs (gateway/pass-through/floor);");
     lines.push("  a fake upstream near 100% means the run was upstream-bound and throughput ratios are compressed.");
   }
 
@@ -162,6 +174,14 @@ export function evaluateTargets(scenarios, results) {
       const v = s?.rpsRatio ?? null;
       out.push({ target: t.label, scenario: scn.id, value: v, display: fx(v), pass: isNum(v) ? v >= t.min : null, note: r.error ?? undefined });
     }
+  }
+  // Not judged: how close the gateway comes to the floor (1.00× = it does nothing beyond the floor's work).
+  for (const scn of scenarios) {
+    const t = TARGETS[scn.class];
+    const s = results[scn.id].summary;
+    if (!t || scn.kind !== "throughput") continue;
+    const v = s?.vsFloor?.rpsRatio ?? null;
+    out.push({ target: `${t.what} throughput, gateway/floor (info)`, scenario: scn.id, value: v, display: fx(v), pass: undefined });
   }
   for (const scn of scenarios) {
     if (scn.kind !== "throughput") continue;

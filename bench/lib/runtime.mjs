@@ -1,6 +1,6 @@
 // Setting up what the benchmark measures: the Worker bundle (wrangler dry-run), the fake upstream
-// (own process), and one Miniflare/workerd runtime hosting both the gateway and the pass-through
-// Worker, each on its own loopback socket.
+// (own process), and one Miniflare/workerd runtime hosting the gateway, the pass-through and the
+// floor Worker, each on its own loopback socket.
 import { fork, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -128,9 +128,10 @@ export async function startFakeUpstream({ root }) {
 }
 
 /**
- * One Miniflare instance (one workerd process) with two Workers:
+ * One Miniflare instance (one workerd process) with three Workers:
  *   gateway     — the wrangler bundle, bindings as in wrangler.toml (DB, CATALOG, SPEND)
  *   passthrough — bench/passthrough-worker.js
+ *   floor       — bench/floor-worker.js (pass-through + two DO RPCs + reads every byte in JS)
  * Each gets a direct loopback socket, so requests skip Miniflare's entry Worker.
  */
 export async function startRuntime({ root, entry, compat, fakeUrl, managementKey, diskStorage = false, inspector = false }) {
@@ -204,6 +205,18 @@ export async function startRuntime({ root, entry, compat, fakeUrl, managementKey
         bindings: { UPSTREAM_URL: fakeUrl },
         unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
       },
+      {
+        name: "floor",
+        modules: true,
+        modulesRoot: path.join(root, "bench"),
+        scriptPath: path.join(root, "bench", "floor-worker.js"),
+        compatibilityDate: compat.date,
+        compatibilityFlags: compat.flags,
+        bindings: { UPSTREAM_URL: fakeUrl },
+        // Same storage backend as the gateway's SpendCounter; the floor's object never writes to it.
+        durableObjects: { COUNTER: { className: "Counter", useSQLite: true } },
+        unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
+      },
     ],
   };
   const opts = typeof mfmod.convertV4MiniflareOptions === "function" ? mfmod.convertV4MiniflareOptions(v4) : v4;
@@ -223,11 +236,13 @@ export async function startRuntime({ root, entry, compat, fakeUrl, managementKey
   }
   const gatewayUrl = (await mf.unsafeGetDirectURL("gateway")).origin;
   const passthroughUrl = (await mf.unsafeGetDirectURL("passthrough")).origin;
+  const floorUrl = (await mf.unsafeGetDirectURL("floor")).origin;
   const workerdPids = findWorkerdPids(process.pid);
   return {
     mf,
     gatewayUrl,
     passthroughUrl,
+    floorUrl,
     workerdPids,
     logStats,
     storage: storageDir ?? "miniflare default (temporary directory on disk)",

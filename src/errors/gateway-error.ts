@@ -81,7 +81,7 @@ export class UpstreamError extends GatewayError {
     readonly upstreamStatus?: number,
     retryAfter?: number,
   ) {
-    super(upstreamStatusToGateway(upstreamStatus), upstreamStatus === 429 ? "rate_limit" : "upstream", message, metadata, retryAfter);
+    super(upstreamStatusToGateway(upstreamStatus), upstreamKind(upstreamStatus), message, metadata, retryAfter);
   }
 }
 export class UpstreamTimeoutError extends GatewayError {
@@ -101,12 +101,27 @@ export class InternalError extends GatewayError {
 }
 
 /**
+ * An upstream saying it is overloaded: Anthropic's 529 (overloaded_error), or a 503 (Google's
+ * UNAVAILABLE, OpenAI's "engine is overloaded"); in-band overloaded errors decode to 503.
+ */
+function isOverloadStatus(status: number | undefined): boolean {
+  return status === 503 || status === 529;
+}
+
+/**
  * Client errors from the upstream (400, 404, 413, 422) are the caller's fault and keep their
- * status so SDKs do not retry them; rate limits stay 429; everything else is a 502.
+ * status so SDKs do not retry them; rate limits stay 429; an overloaded upstream is a 503 (each
+ * surface's codec renders it the way its SDK retries: Anthropic's 529 overloaded_error, 503
+ * elsewhere); everything else is a 502.
  */
 function upstreamStatusToGateway(status: number | undefined): number {
   if (status === 400 || status === 404 || status === 413 || status === 422 || status === 429) return status;
-  return 502;
+  return isOverloadStatus(status) ? 503 : 502;
+}
+
+function upstreamKind(status: number | undefined): ErrorKind {
+  if (status === 429) return "rate_limit";
+  return isOverloadStatus(status) ? "overloaded" : "upstream";
 }
 
 export function toGatewayError(err: unknown): GatewayError {

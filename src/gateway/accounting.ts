@@ -5,12 +5,12 @@
 import type { Usage } from "../canonical/types";
 import { costMicros, worstCaseMicros } from "../catalog/pricing";
 import type { Env, WaitUntil } from "../env";
-import { authenticateApiKey, release, reserve, settle, settleNow } from "../keys/hot-path";
+import { authenticateApiKey, confirmKey, KeyChanged, release, reserve, settle, settleNow } from "../keys/hot-path";
 import type { KeyContext, Reservation, UsageRecord } from "../keys/types";
 import type { Endpoint } from "../routing/types";
 
 export type { KeyContext, Reservation };
-export { authenticateApiKey };
+export { authenticateApiKey, confirmKey, KeyChanged };
 
 export type Surface = "openai" | "anthropic" | "gemini" | "embeddings";
 
@@ -23,10 +23,14 @@ export interface RequestFacts {
   startedAt: number;
 }
 
-export function reserveFor(env: Env, facts: RequestFacts, endpoint: Endpoint, estInputTokens: number, maxOutputTokens: number): Promise<Reservation> {
+/** `checkVersion`: refuse (KeyChanged) if the key changed since facts.key was read, instead of reserving. */
+export function reserveFor(
+  env: Env, facts: RequestFacts, endpoint: Endpoint, estInputTokens: number, maxOutputTokens: number, checkVersion = false,
+): Promise<Reservation> {
   const micros = endpoint.pricing ? worstCaseMicros(endpoint.pricing, estInputTokens, maxOutputTokens) : null;
   const freeTier = endpoint.freeTier ? { requests: Number(env.FREE_TIER_REQUESTS_PER_MINUTE) || 20, windowMs: 60_000 } : undefined;
-  return reserve(env, facts.key, { requestId: facts.id, micros, provider: endpoint.provider.id, model: endpoint.modelId, freeTier });
+  // The config version the request was routed with: the key's object answers KeyChanged if it moved on.
+  return reserve(env, facts.key, { requestId: facts.id, micros, provider: endpoint.provider.id, model: endpoint.modelId, freeTier, version: checkVersion ? facts.key.version : undefined });
 }
 
 export interface Outcome {
@@ -84,16 +88,17 @@ export async function releaseBeforeRetry(env: Env, facts: RequestFacts, reservat
 
 /**
  * Authenticates while the body is read and decoded — the two do not depend on each other, so the
- * key's Durable Object round trip overlaps the parsing. An auth error still wins over a body error.
+ * key's Durable Object round trip (when the key is not in the isolate's cache) overlaps the parsing.
+ * An auth error still wins over a body error, for a cached key too.
  */
 export async function authenticateWhile<T>(env: Env, token: string | undefined, work: () => Promise<T> | T): Promise<{ key: KeyContext; value: T }> {
-  const keyP = authenticateApiKey(env, token);
+  const keyP = authenticateApiKey(env, token, { cached: true });
   keyP.catch(() => {});
   let value: T;
   try {
     value = await work();
   } catch (err) {
-    await keyP;
+    await confirmKey(env, await keyP); // a cached key still answers 401/403 first
     throw err;
   }
   return { key: await keyP, value };

@@ -7,12 +7,18 @@ import { BadRequestError, GatewayError, UpstreamError } from "../errors/gateway-
 import { recordOutcome } from "../routing/health";
 import { resolveRoute } from "../routing/resolve";
 import type { Endpoint, RouteResolution } from "../routing/types";
-import { releaseBeforeRetry, releaseOutcome, reserveFor, settleOutcome, type KeyContext, type RequestFacts, type Reservation, type Surface } from "./accounting";
+import {
+  confirmKey, KeyChanged, releaseBeforeRetry, releaseOutcome, reserveFor, settleOutcome,
+  type KeyContext, type RequestFacts, type Reservation, type Surface,
+} from "./accounting";
+import { keyContext } from "../keys/hot-path";
+import { rememberKey } from "../auth/key-cache";
 import { estimateInputTokens } from "./meter";
 import { renderError } from "./render-error";
 import { streamChat } from "./stream-chat";
 import { AttemptPlan } from "./attempt-plan";
-import { callUpstream } from "./upstream";
+import { callUpstreamText } from "./upstream";
+import { safeJsonParse } from "../streams/json";
 import { costMicros } from "../catalog/pricing";
 
 export interface ChatInvocation {
@@ -93,6 +99,14 @@ export function tokensPerSecond(outputTokens: number, ms: number): number | unde
   return outputTokens > 0 ? outputTokens / (Math.max(ms, 1) / 1000) : undefined;
 }
 
+/** A request admitted by its key's Durable Object: its route, its attempt plan and the first attempt's reservation. */
+export interface Admitted {
+  route: RouteResolution;
+  plan: AttemptPlan;
+  attempt: PreparedAttempt;
+  reservation: Reservation;
+}
+
 /** Entry point of every chat-like surface. */
 export async function runChat(inv: ChatInvocation): Promise<Response> {
   const facts: RequestFacts = {
@@ -103,10 +117,47 @@ export async function runChat(inv: ChatInvocation): Promise<Response> {
     streamed: inv.req.stream,
     startedAt: Date.now(),
   };
+  let admitted: Admitted;
+  try {
+    admitted = await admit(inv, facts);
+  } catch (err) {
+    // Routed with a cached copy of the key: a key no longer valid answers 401/403 before anything
+    // else, and one that changed (allowed providers…) routes again with its current config.
+    const current = await confirmKey(inv.env, facts.key);
+    if (current === facts.key || current.version === facts.key.version) return renderError(inv.surface, err, { "x-generation-id": facts.id });
+    facts.key = current;
+    try {
+      admitted = await admit(inv, facts);
+    } catch (again) {
+      return renderError(inv.surface, again, { "x-generation-id": facts.id });
+    }
+  }
+  return inv.req.stream ? streamChat(inv, facts, admitted) : completeChat(inv, facts, admitted);
+}
+
+/**
+ * Route, then reserve for the first endpoint: the reservation is the key's one Durable Object call
+ * before the upstream call, and it checks the key too. The key's config may come from the
+ * isolate's cache; if the object holds a newer version, the request is routed again with it.
+ */
+async function admit(inv: ChatInvocation, facts: RequestFacts): Promise<Admitted> {
   const sessionId = inv.req.routing?.sessionId ?? inv.sessionId;
   const routeReq = sessionId ? { ...inv.req, routing: { ...inv.req.routing, sessionId } } : inv.req;
-  const route = await resolveRoute(inv.env, routeReq, { allowedProviders: facts.key.allowedProviders, kind: "chat", ctx: inv.ctx });
-  return inv.req.stream ? streamChat(inv, facts, route) : completeChat(inv, facts, route);
+  for (let tries = 0; ; tries++) {
+    const route = await resolveRoute(inv.env, routeReq, { allowedProviders: facts.key.allowedProviders, kind: "chat", ctx: inv.ctx });
+    const plan = new AttemptPlan(inv.env, route, facts.startedAt);
+    const attempt = prepareAttempt(inv, route, plan.endpoint);
+    try {
+      // A third routing (two changes while one request routes) skips the check: the object still
+      // enforces the key's current state, it just no longer re-routes for it.
+      const reservation = await reserveFor(inv.env, facts, attempt.endpoint, attempt.estInputTokens, attempt.maxOutputTokens, tries < 2);
+      return { route, plan, attempt, reservation };
+    } catch (err) {
+      if (!(err instanceof KeyChanged)) throw err;
+      facts.key = keyContext(err.key, err.version, err.spend);
+      rememberKey(facts.key);
+    }
+  }
 }
 
 export function encodeContext(facts: RequestFacts, endpoint: Endpoint, inv: ChatInvocation): EncodeContext {
@@ -126,25 +177,26 @@ export function responseHeaders(facts: RequestFacts, endpoint: Endpoint): Record
   return { "x-generation-id": facts.id, "x-arouter-provider": endpoint.provider.id, "x-arouter-model": endpoint.modelId };
 }
 
-async function completeChat(inv: ChatInvocation, facts: RequestFacts, route: RouteResolution): Promise<Response> {
-  const plan = new AttemptPlan(inv.env, route, facts.startedAt);
+async function completeChat(inv: ChatInvocation, facts: RequestFacts, admitted: Admitted): Promise<Response> {
+  const { route, plan } = admitted;
+  let first: Admitted | undefined = admitted;
   for (;;) {
-    const attempt = prepareAttempt(inv, route, plan.endpoint);
-    const reservation = await reserveFor(inv.env, facts, attempt.endpoint, attempt.estInputTokens, attempt.maxOutputTokens);
+    const attempt = first ? first.attempt : prepareAttempt(inv, route, plan.endpoint);
+    const reservation = first ? first.reservation : await reserveFor(inv.env, facts, attempt.endpoint, attempt.estInputTokens, attempt.maxOutputTokens);
+    first = undefined;
     const attemptStart = Date.now();
     let json: unknown;
     let decoded: CanonicalResponse;
     try {
-      const res = await callUpstream(inv.env, attempt.upstream, {
+      const text = await callUpstreamText(inv.env, attempt.upstream, {
         endpoint: attempt.endpoint,
         op: "chat",
         body: attempt.body,
-        stream: false,
         headers: inv.forwardHeaders,
         signal: inv.clientSignal ?? new AbortController().signal,
         timeoutMs: plan.attemptTimeoutMs(),
       });
-      ({ json, decoded } = await readComplete(attempt, res));
+      ({ json, decoded } = readComplete(attempt, text));
     } catch (err) {
       recordOutcome(inv.env, inv.ctx, attempt.endpoint, failureOutcome(err));
       if (await plan.next(err, inv.clientSignal)) {
@@ -159,17 +211,15 @@ async function completeChat(inv: ChatInvocation, facts: RequestFacts, route: Rou
   }
 }
 
-/** Reads and decodes a non-streamed answer; a cut or malformed body is the upstream's failure (retryable). */
-async function readComplete(attempt: PreparedAttempt, res: Response): Promise<{ json: unknown; decoded: CanonicalResponse }> {
+/** Decodes a non-streamed answer; a cut or malformed body is the upstream's failure (retryable). */
+function readComplete(attempt: PreparedAttempt, text: string): { json: unknown; decoded: CanonicalResponse } {
   const id = attempt.endpoint.provider.id;
-  let json: unknown;
-  try {
-    json = await res.json();
-  } catch (err) {
-    throw new UpstreamError(`Upstream '${id}' sent an incomplete or malformed response: ${err instanceof Error ? err.message : String(err)}`, { provider_name: id }, 502);
+  const parsed = safeJsonParse(text);
+  if (!parsed.ok) {
+    throw new UpstreamError(`Upstream '${id}' sent an incomplete or malformed response: ${parsed.error}`, { provider_name: id }, 502);
   }
   try {
-    return { json, decoded: attempt.upstream.decodeResponse(json) };
+    return { json: parsed.value, decoded: attempt.upstream.decodeResponse(parsed.value) };
   } catch (err) {
     if (err instanceof UpstreamError) throw err;
     throw new UpstreamError(`Upstream '${id}' sent a malformed response`, { provider_name: id }, 502);

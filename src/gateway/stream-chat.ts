@@ -3,16 +3,16 @@ import type { EncodeContext } from "../codecs/codec";
 import type { Env } from "../env";
 import { GatewayError, UpstreamError, UpstreamTimeoutError, toGatewayError } from "../errors/gateway-error";
 import { recordOutcome } from "../routing/health";
-import type { RouteResolution } from "../routing/types";
 import type { SyncTransformer } from "../streams/sync-transformer";
 import { releaseBeforeRetry, releaseOutcome, reserveFor, settleOutcome, type RequestFacts, type Reservation } from "./accounting";
 import { AttemptPlan } from "./attempt-plan";
 import {
   encodeContext, failureOutcome, prepareAttempt, responseHeaders, statusOf, tokensPerSecond,
-  type ChatInvocation, type PreparedAttempt,
+  type Admitted, type ChatInvocation, type PreparedAttempt,
 } from "./chat";
 import { StreamMeter, isContentEvent } from "./meter";
 import { renderError } from "./render-error";
+import { IdleWatchdog, streamIdleTimeoutMs } from "./stream-idle";
 import { Batch, Output } from "./stream-output";
 import { callUpstream } from "./upstream";
 
@@ -25,15 +25,16 @@ class ClientGone extends Error {}
  * - if no token arrives within STREAM_KEEPALIVE_MS, the stream is committed early and keep-alives
  *   flow until the first token — fallback is still possible then, since no content was sent.
  * Once content was sent, a failure is an in-band error event; the stream is never silently cut.
+ * An upstream silent for STREAM_IDLE_TIMEOUT_MS after content started is such a failure (504).
  *
  * Speed: each upstream chunk is read once and goes through decode → meter → encode in one
- * synchronous pass (the codecs' SyncTransformer forms), then one write to a native
- * IdentityTransformStream whose readable side is the response body. No JS stream hop per event.
+ * synchronous pass (the codecs' SyncTransformer forms), then one enqueue into the response body
+ * (stream-output.ts, a push source paced by the client). No JS stream hop per event.
  */
-export function streamChat(inv: ChatInvocation, facts: RequestFacts, route: RouteResolution): Promise<Response> {
+export function streamChat(inv: ChatInvocation, facts: RequestFacts, admitted: Admitted): Promise<Response> {
   let resolveResponse!: (r: Response) => void;
   const response = new Promise<Response>((r) => (resolveResponse = r));
-  const run = new StreamRun(inv, facts, route, resolveResponse);
+  const run = new StreamRun(inv, facts, admitted, resolveResponse);
   inv.ctx.waitUntil(run.run());
   return response;
 }
@@ -55,11 +56,13 @@ class StreamRun {
   constructor(
     private readonly inv: ChatInvocation,
     private readonly facts: RequestFacts,
-    private readonly route: RouteResolution,
+    private readonly admitted: Admitted,
     private readonly respond: (r: Response) => void,
   ) {
     this.keepAliveMs = Number(inv.env.STREAM_KEEPALIVE_MS) || 2000;
-    inv.clientSignal?.addEventListener("abort", () => this.onClientGone());
+    // The client may already have left while the request was being admitted.
+    if (inv.clientSignal?.aborted) this.onClientGone();
+    else inv.clientSignal?.addEventListener("abort", () => this.onClientGone());
   }
 
   private onClientGone() {
@@ -70,19 +73,21 @@ class StreamRun {
   async run(): Promise<void> {
     // Keep-alive applies only where a comment/whitespace is valid before content (all SSE surfaces).
     if (this.inv.framing !== "json-array") this.keepAliveTimer = setTimeout(() => void this.keepAlive(), this.keepAliveMs);
-    const plan = new AttemptPlan(this.inv.env, this.route, this.facts.startedAt);
+    const { plan, route } = this.admitted;
+    let first: Admitted | undefined = this.admitted;
     let lastFailure: { attempt: PreparedAttempt; status: number } | undefined;
     for (;;) {
       let attempt: PreparedAttempt;
       let reservation: Reservation;
       try {
-        attempt = prepareAttempt(this.inv, this.route, plan.endpoint);
-        reservation = await reserveFor(this.inv.env, this.facts, attempt.endpoint, attempt.estInputTokens, attempt.maxOutputTokens);
+        attempt = first ? first.attempt : prepareAttempt(this.inv, route, plan.endpoint);
+        reservation = first ? first.reservation : await reserveFor(this.inv.env, this.facts, attempt.endpoint, attempt.estInputTokens, attempt.maxOutputTokens);
       } catch (err) {
         // A request that already reached an upstream still leaves its one usage record.
         if (lastFailure) this.recordFailure(lastFailure.attempt, lastFailure.status);
         return this.fail(err, plan);
       }
+      first = undefined;
       const meter = new StreamMeter();
       const attemptStart = Date.now();
       // A long stream renews its reservation before the Durable Object's expiry alarm could drop it
@@ -134,18 +139,23 @@ class StreamRun {
     });
     if (!res.body) throw new UpstreamError(`Upstream '${a.endpoint.provider.id}' sent an empty stream`, { provider_name: a.endpoint.provider.id }, 502);
     // Headers came but no content yet: give up on this endpoint when the attempt's time is up.
+    // Once content started, the idle watchdog ends a stream the upstream went silent on.
     let timedOut: UpstreamTimeoutError | undefined;
-    const timer = setTimeout(() => {
-      if (this.contentStarted) return;
-      timedOut = new UpstreamTimeoutError(`Upstream '${a.endpoint.provider.id}' sent no token within ${timeoutMs} ms`, { provider_name: a.endpoint.provider.id });
+    const giveUpWith = (why: string) => {
+      timedOut = new UpstreamTimeoutError(`Upstream '${a.endpoint.provider.id}' ${why}`, { provider_name: a.endpoint.provider.id });
       giveUp.abort(timedOut);
+    };
+    const timer = setTimeout(() => {
+      if (!this.contentStarted) giveUpWith(`sent no token within ${timeoutMs} ms`);
     }, Math.max(0, firstTokenBy - Date.now()));
+    const idle = new IdleWatchdog(streamIdleTimeoutMs(this.inv.env), (ms) => giveUpWith(`sent no data for ${ms} ms`));
     try {
-      await this.pump(a, res.body, meter);
+      await this.pump(a, res.body, meter, idle);
     } catch (err) {
       throw timedOut ?? err;
     } finally {
       clearTimeout(timer);
+      idle.stop();
     }
   }
 
@@ -154,7 +164,7 @@ class StreamRun {
    * for a same-format stream the raw bytes, are held), so a failure can still fall back or become
    * an HTTP error; from the first content on, every upstream chunk becomes one write.
    */
-  private async pump(a: PreparedAttempt, body: ReadableStream<Uint8Array>, meter: StreamMeter): Promise<void> {
+  private async pump(a: PreparedAttempt, body: ReadableStream<Uint8Array>, meter: StreamMeter, idle: IdleWatchdog): Promise<void> {
     const decoder = a.upstream.streamDecoder();
     const reader = body.getReader();
     const batch = new Batch();
@@ -172,6 +182,7 @@ class StreamRun {
         if (!passthrough) heldEvents.push(ev);
         if (!isContentEvent(ev)) return;
         this.begin(a, passthrough);
+        idle.start();
         if (!passthrough) {
           for (const h of heldEvents) this.encoder!.transform(h, batch.push);
           heldEvents.length = 0;
@@ -194,6 +205,7 @@ class StreamRun {
         } catch (err) {
           throw streamCut(a, err);
         }
+        idle.lastDataAt = Date.now();
         if (chunk.done) {
           decoder.flush(onEvent);
         } else {
@@ -208,7 +220,7 @@ class StreamRun {
           heldRaw.length = 0;
         }
         const bytes = batch.take();
-        if (bytes) await this.write(bytes);
+        if (bytes) await this.write(bytes, idle);
         if (chunk.done || broken) break;
       }
       if (!this.contentStarted) {
@@ -242,10 +254,10 @@ class StreamRun {
   }
 
   /** One write to the client; a rejected write means the client went away. */
-  private async write(bytes: Uint8Array): Promise<void> {
+  private async write(bytes: Uint8Array, idle: IdleWatchdog): Promise<void> {
     if (this.clientGone) throw new ClientGone();
     const wait = this.out.write(bytes);
-    if (wait) await wait;
+    if (wait) await idle.paused(wait);
     if (this.clientGone) throw new ClientGone();
   }
 

@@ -23,10 +23,26 @@ export interface UpstreamCall {
  * error carrying the upstream status and message so routing can decide on fallback.
  */
 export async function callUpstream(env: Env, codec: Codec, call: UpstreamCall): Promise<Response> {
+  const { res, text } = await send(env, codec, call);
+  if (text === undefined) return res;
+  const h = new Headers(res.headers);
+  h.delete("content-encoding");
+  h.delete("content-length");
+  return new Response(text, { status: res.status, headers: h });
+}
+
+/** A non-streamed call's 2xx body as text, read within the call's deadline (no Response re-wrap). */
+export async function callUpstreamText(env: Env, codec: Codec, call: Omit<UpstreamCall, "stream">): Promise<string> {
+  return (await send(env, codec, { ...call, stream: false })).text!;
+}
+
+/** The call; `text` is the whole body, except for a 2xx stream (its reader's to read). */
+async function send(env: Env, codec: Codec, call: UpstreamCall): Promise<{ res: Response; text?: string }> {
   const { endpoint } = call;
   const cfg = providerConfig(env, endpoint.provider);
   const meta = { provider_name: endpoint.provider.id };
-  if (!cfg) throw new UpstreamError(`Provider '${endpoint.provider.id}' is not configured`, meta, 503);
+  // 502, not 503: a provider without credentials is not "overloaded"; the next endpoint is still tried.
+  if (!cfg) throw new UpstreamError(`Provider '${endpoint.provider.id}' is not configured`, meta, 502);
   const { url, headers } = endpoint.provider.buildRequest(cfg, call.op, endpoint.upstreamModel, {
     stream: call.stream,
     headers: call.headers,
@@ -59,7 +75,7 @@ export async function callUpstream(env: Env, codec: Codec, call: UpstreamCall): 
     );
     // A stream's body is its reader's to time (first-token timer). A complete answer, or an error
     // body, must arrive whole within the same deadline as the headers: a stalled body is a 504.
-    if (res.ok && call.stream) return res;
+    if (res.ok && call.stream) return { res };
     const ok = res.ok;
     text = await res.text().catch((err: unknown) => {
       if (ok) throw failure(err, `Upstream '${id}' sent an incomplete response`, 502);
@@ -70,12 +86,7 @@ export async function callUpstream(env: Env, codec: Codec, call: UpstreamCall): 
     // A stream's body is still being read: keep forwarding the caller's abort to it.
     if (!(res! && res.ok && call.stream)) call.signal.removeEventListener("abort", onAbort);
   }
-  if (res.ok) {
-    const h = new Headers(res.headers);
-    h.delete("content-encoding");
-    h.delete("content-length");
-    return new Response(text, { status: res.status, headers: h });
-  }
+  if (res.ok) return { res, text };
 
   const info = codec.decodeError(res.status, text);
   const retryAfter = parseRetryAfter(res.headers.get("retry-after"));

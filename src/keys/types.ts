@@ -55,6 +55,10 @@ export interface KeyContext {
   limitRemainingMicros: number | null;
   rateLimit: RateLimit | null;
   expiresAt: number | null;
+  /** Config version this context was built from; the key's Durable Object checks it at reserve. */
+  version: number;
+  /** Taken from the isolate's key cache: not yet confirmed by the key's Durable Object. */
+  fromCache?: boolean;
 }
 
 /** Money set aside in the key's Durable Object for one in-flight request. */

@@ -16,7 +16,27 @@ type KeyRef = { hash: string };
 type WaitUntil = Pick<ExecutionContext, "waitUntil">;
 
 export function spendStub(env: Env, hash: string) {
-  return env.SPEND.get(env.SPEND.idFromName(hash));
+  return env.SPEND.get(objectId(env.SPEND, hash));
+}
+
+// idFromName hashes the name on every call; the id is a pure function of it, so an isolate keeps
+// the ids of recently used keys (bounded; the stub itself is made per call).
+const ids = new Map<string, DurableObjectId>();
+const MAX_IDS = 1000;
+let idsNamespace: Env["SPEND"] | undefined;
+
+function objectId(ns: Env["SPEND"], hash: string): DurableObjectId {
+  if (ns !== idsNamespace) {
+    ids.clear();
+    idsNamespace = ns;
+  }
+  let id = ids.get(hash);
+  if (!id) {
+    id = ns.idFromName(hash);
+    if (ids.size >= MAX_IDS) ids.delete(ids.keys().next().value!);
+    ids.set(hash, id);
+  }
+  return id;
 }
 
 export function denialToError(d: Denial): GatewayError {
@@ -45,8 +65,24 @@ export type ReserveOptions = Omit<ReserveArgs, "hash">;
  */
 export async function reserve(env: Env, key: KeyRef, opts: ReserveOptions): Promise<Reservation> {
   const res = await spendStub(env, key.hash).reserve({ hash: key.hash, ...opts });
+  if (res.stale) throw new KeyChanged(res.stale.key, res.stale.version, res.stale.spend);
   if (res.denial || !res.reservation) throw denialToError(res.denial ?? NOT_FOUND);
   return res.reservation;
+}
+
+/**
+ * reserve() with a config `version` found the key changed since the caller's copy: nothing was
+ * reserved. Not a GatewayError: the pipeline routes again with the fresh config.
+ */
+export class KeyChanged extends Error {
+  constructor(
+    readonly key: KeyConfig,
+    readonly version: number,
+    readonly spend: SpendSnapshot,
+  ) {
+    super("API key configuration changed");
+    this.name = "KeyChanged";
+  }
 }
 
 export interface SettleOptions {

@@ -2,8 +2,17 @@ import type { Denial } from "./denials";
 import type { KeyConfig, Reservation, SpendSnapshot, UsageRecord } from "../keys/types";
 
 /** `denial` null = allowed. (A plain field, not a boolean discriminant: it survives the RPC stub's types.) */
-export type AuthResult = { denial: null; key: KeyConfig; spend: SpendSnapshot } | { denial: Denial; key?: undefined; spend?: undefined };
-export type ReserveResult = { denial: null; reservation: Reservation; spend: SpendSnapshot } | { denial: Denial; reservation?: undefined; spend?: undefined };
+export type AuthResult =
+  | { denial: null; key: KeyConfig; version: number; spend: SpendSnapshot }
+  | { denial: Denial; key?: undefined; version?: undefined; spend?: undefined };
+/**
+ * `stale`: the caller routed with an older version of the key's config than the object holds (a
+ * management write since): nothing was reserved; route again with this config and reserve again.
+ */
+export type ReserveResult =
+  | { denial: null; reservation: Reservation; spend: SpendSnapshot; stale?: undefined }
+  | { denial: null; reservation?: undefined; spend?: undefined; stale: { key: KeyConfig; version: number; spend: SpendSnapshot } }
+  | { denial: Denial; reservation?: undefined; spend?: undefined; stale?: undefined };
 
 export interface ReserveArgs {
   hash: string;
@@ -17,6 +26,11 @@ export interface ReserveArgs {
   ttlMs?: number;
   /** A `:free` endpoint: also counted against the key's free-tier request window. */
   freeTier?: { requests: number; windowMs: number };
+  /**
+   * The config version the caller routed with (an isolate's cached copy of the key). When the
+   * object holds another version, it answers `stale` instead of reserving. Omitted: no check.
+   */
+  version?: number;
   /** Tests: evaluate at this epoch ms instead of the object's clock. */
   now?: number;
 }

@@ -37,6 +37,8 @@ export class SpendCounter extends DurableObject<Env> {
   private counters: Counters | undefined;
   private countersLoading: Promise<void> | undefined;
   private readonly reservations = new Map<string, Reservation>();
+  /** Ids of the reservations also stored in SQLite (keys with a limit). */
+  private readonly persisted = new Set<string>();
   private rate: { start: number; count: number } | undefined;
   /** Requests to `:free` endpoints in the current window (free tiers are rate limited). */
   private freeRate: { start: number; count: number } | undefined;
@@ -56,6 +58,7 @@ export class SpendCounter extends DurableObject<Env> {
     for (const row of this.sql.exec<{ data: string }>("SELECT data FROM reservations")) {
       const r = JSON.parse(row.data) as Reservation;
       this.reservations.set(r.id, r);
+      this.persisted.add(r.id);
     }
     const stored = this.sql.exec<{ v: string }>("SELECT v FROM meta WHERE k = 'counters'").toArray()[0];
     if (stored) this.counters = JSON.parse(stored.v) as Counters;
@@ -69,7 +72,7 @@ export class SpendCounter extends DurableObject<Env> {
     const key = this.cfg?.key ?? null;
     const denial = keyDenial(key, t);
     if (denial || !key) return { denial: denial ?? NOT_FOUND };
-    return { denial: null, key, spend: this.spend(key, t) };
+    return { denial: null, key, version: this.cfg!.version, spend: this.spend(key, t) };
   }
 
   async reserve(a: ReserveArgs): Promise<ReserveResult> {
@@ -79,6 +82,9 @@ export class SpendCounter extends DurableObject<Env> {
     const key = this.cfg?.key ?? null;
     const denied = keyDenial(key, now);
     if (denied || !key) return { denial: denied ?? NOT_FOUND };
+    if (a.version !== undefined && a.version !== this.cfg!.version) {
+      return { denial: null, stale: { key, version: this.cfg!.version, spend: this.spend(key, now) } };
+    }
     if (key.allowedProviders && !key.allowedProviders.some((p) => p.toLowerCase() === a.provider.toLowerCase())) {
       return { denial: providerDenial(a.provider, key.allowedProviders) };
     }
@@ -115,7 +121,15 @@ export class SpendCounter extends DurableObject<Env> {
       expiresAt: now + (a.ttlMs != null && a.ttlMs > 0 ? Math.min(a.ttlMs, MAX_RESERVATION_TTL_MS) : RESERVATION_TTL_MS),
     };
     this.reservations.set(reservation.id, reservation);
-    this.sql.exec("INSERT OR REPLACE INTO reservations (id, data) VALUES (?, ?)", reservation.id, JSON.stringify(reservation));
+    // Only a limit needs reservations to survive a restart of the object (a deploy, an eviction
+    // with requests in flight): without one they guard nothing, so they stay in memory and cost
+    // no storage write on the hot path.
+    if (key.limitMicros != null) {
+      this.persisted.add(reservation.id);
+      this.sql.exec("INSERT OR REPLACE INTO reservations (id, data) VALUES (?, ?)", reservation.id, JSON.stringify(reservation));
+    } else if (this.persisted.delete(reservation.id)) {
+      this.sql.exec("DELETE FROM reservations WHERE id = ?", reservation.id);
+    }
     const spend = this.spend(key, now);
     await this.schedule(now);
     return { denial: null, reservation, spend };
@@ -253,7 +267,8 @@ export class SpendCounter extends DurableObject<Env> {
   }
 
   private dropReservation(id: string): void {
-    if (this.reservations.delete(id)) this.sql.exec("DELETE FROM reservations WHERE id = ?", id);
+    this.reservations.delete(id);
+    if (this.persisted.delete(id)) this.sql.exec("DELETE FROM reservations WHERE id = ?", id);
   }
 
   private limitRemaining(key: Pick<KeyConfig, "limitMicros" | "limitReset">, now: number, except?: string): number {

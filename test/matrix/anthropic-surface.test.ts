@@ -423,7 +423,7 @@ describe("Anthropic-shaped errors", () => {
     expect(await up.requests()).toHaveLength(0);
   });
 
-  it("429 rate_limit_error with retry-after; upstream 5xx → api_error; the upstream's message survives", async () => {
+  it("429 rate_limit_error with retry-after; upstream 5xx → api_error, overloaded → 529 overloaded_error; the upstream's message survives", async () => {
     const { up, messages } = await setup();
     // A Retry-After longer than RETRY_AFTER_MAX_MS is not waited out: the caller gets the 429.
     await up.script({ status: 429, headers: { "retry-after": "30" }, message: "Number of request tokens has exceeded your per-minute rate limit" });
@@ -435,12 +435,13 @@ describe("Anthropic-shaped errors", () => {
     const broken = await messages(hello("openai/gpt-4o"));
     expect(await expectAnthropicError(broken, 502, "api_error")).toContain("boom inside the provider");
 
-    // Anthropic's 529 (overloaded) and Google's 503 are both provider failures: 502 api_error today.
+    // Anthropic's 529 and Google's 503 say the upstream is overloaded: Anthropic's own 529
+    // overloaded_error, which the Anthropic SDKs retry.
     await up.script({ status: 529, message: "Overloaded" });
-    await expectAnthropicError(await messages(hello("anthropic/claude-sonnet-4.6")), 502, "api_error");
+    await expectAnthropicError(await messages(hello("anthropic/claude-sonnet-4.6")), 529, "overloaded_error");
     // (twice: google/gemini-2.5-flash falls back to its OpenRouter endpoint)
     await up.script({ status: 503, message: "The model is overloaded", times: 2 });
-    await expectAnthropicError(await messages(hello("google/gemini-2.5-flash")), 502, "api_error");
+    expect(await expectAnthropicError(await messages(hello("google/gemini-2.5-flash")), 529, "overloaded_error")).toContain("The model is overloaded");
   });
 
   it("504 when the upstream does not answer in time", async () => {

@@ -33,6 +33,20 @@ export const MODEL_FOR: Record<Format, string> = {
 
 export const MAX_TOKENS = 256;
 
+/**
+ * The status each surface answers an overloaded upstream with (upstream 529, or 503), the one its
+ * SDK retries as "overloaded": Anthropic's own 529 overloaded_error, 503 on the others.
+ */
+export const OVERLOADED_STATUS: Record<Surface, number> = { openai: 503, anthropic: 529, gemini: 503 };
+
+/**
+ * The usage row's status for the HTTP status a surface answered with: rows keep the gateway's
+ * surface-neutral status, so the Anthropic surface's 529 (overloaded) is recorded as 503.
+ */
+export function rowStatusOf(surface: Surface, httpStatus: number): number {
+  return surface === "anthropic" && httpStatus === 529 ? 503 : httpStatus;
+}
+
 export interface CallSpec {
   surface: Surface;
   model: string;

@@ -7,8 +7,8 @@ import { describe, expect, it } from "vitest";
 import { fakeSession, type FakeStep } from "../helpers/fake-upstream";
 import { gateway } from "../helpers/gateway";
 import {
-  MODEL_FOR, MODES, SURFACES, buildCall, contentChunks, expectBalancedBooks, expectedCost, readOutcome, rowOf,
-  type Format, type Mode, type Outcome, type Surface,
+  MODEL_FOR, MODES, OVERLOADED_STATUS, SURFACES, buildCall, contentChunks, expectBalancedBooks, expectedCost, readOutcome, rowOf,
+  rowStatusOf, type Format, type Mode, type Outcome, type Surface,
 } from "./helpers";
 
 const LIMIT = 10;
@@ -44,7 +44,8 @@ interface Fault {
   refused?: boolean;
   steps?: (f: Format, mode: Mode) => FakeStep[];
   expect: Expect;
-  status?: number | number[];
+  /** The HTTP status expected (one, any of several, or per surface). */
+  status?: number | number[] | ((surface: Surface) => number);
   /** The upstream connection must have been aborted by the gateway. */
   upstreamAborted?: boolean;
   check?: (o: Outcome) => void;
@@ -101,10 +102,18 @@ const FAULTS: Fault[] = [
     only: "stream",
     steps: (f) => [{ chunks: [upstreamErrorEvent(f)] }],
     expect: "error",
-    status: [502, 503],
+    // Every format's event says "overloaded": the caller's overloaded status (overloaded.test.ts).
+    status: (surface) => OVERLOADED_STATUS[surface],
   },
   { everyUpstream: true, name: "empty 200 stream", only: "stream", steps: () => [{ fault: "truncate", chunks: [""] }], expect: "error-or-in-band" },
-  ...[500, 502, 503, 529].map((s): Fault => ({ name: `upstream ${s}`, everyUpstream: s >= 503, steps: () => [{ status: s }], expect: "error", status: [502, 503] })),
+  // 500/502 are upstream failures (502); 503/529 an overloaded upstream (overloaded.test.ts).
+  ...[500, 502, 503, 529].map((s): Fault => ({
+    name: `upstream ${s}`,
+    everyUpstream: s >= 503,
+    steps: () => [{ status: s }],
+    expect: "error",
+    status: s >= 503 ? (surface: Surface) => OVERLOADED_STATUS[surface] : 502,
+  })),
   {
     everyUpstream: true, name: "upstream 429 with Retry-After",
     steps: () => [{ status: 429, headers: { "retry-after": "7" } }],
@@ -164,11 +173,12 @@ async function runFault(surface: Surface, upstream: Format, mode: Mode, fault: F
       expect(o.ok, label).toBe(false);
       break;
   }
-  if (fault.status !== undefined && !o.inBand) {
-    const allowed = Array.isArray(fault.status) ? fault.status : [fault.status];
+  const status = typeof fault.status === "function" ? fault.status(surface) : fault.status;
+  if (status !== undefined && !o.inBand) {
+    const allowed = Array.isArray(status) ? status : [status];
     expect(allowed, label).toContain(o.status);
   }
-  if (fault.status !== undefined && o.inBand && o.errorStatus !== undefined && !Array.isArray(fault.status)) expect(o.errorStatus, label).toBe(fault.status);
+  if (status !== undefined && o.inBand && o.errorStatus !== undefined && !Array.isArray(status)) expect(o.errorStatus, label).toBe(status);
   if (!o.ok) expect(o.errorMessage!.length).toBeGreaterThan(0);
   if (fault.name.startsWith("slow first byte") && mode === "sse") expect(o.keepAlives, "keep-alive comments while waiting").toBeGreaterThan(0);
   if (fault.name.includes("after keep-alives") && mode === "sse") {
@@ -194,7 +204,7 @@ async function runFault(surface: Surface, upstream: Format, mode: Mode, fault: F
     expect(row.cost_micros).toBeGreaterThan(0);
   } else if (!o.inBand) {
     // Nothing was generated: nothing is charged, the failure is still on record with its status.
-    expect(row.status).toBe(o.status);
+    expect(row.status).toBe(rowStatusOf(surface, o.status));
     expect(row.cost_micros).toBe(0);
   } else {
     expect(row.status).toBeGreaterThanOrEqual(400);

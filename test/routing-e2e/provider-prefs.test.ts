@@ -40,7 +40,7 @@ describe("provider preferences", () => {
     const s = await setup("prefs-strict");
     await s.up.script({ status: 503, times: 10 });
     const res = await ask(s, { only: ["together", "groq"] });
-    expect(res.status).toBe(502);
+    expect(res.status).toBe(503); // every endpoint overloaded
     expect((await s.hits()).map((h) => h.split(":")[0]).sort()).toEqual(["groq", "together"]);
   });
 
@@ -91,7 +91,7 @@ describe("provider preferences", () => {
     expect(await providerOf(await ask(s, { max_price: { prompt: 0.15, completion: 0.6 } }))).toBe("together");
     await s.up.script([{ match: "/fireworks/", status: 503 }, { match: "/together/", status: 503 }, { match: "/openrouter/", status: 503 }]);
     const res = await ask(s, { max_price: { prompt: 0.15, completion: 0.6 } });
-    expect(res.status).toBe(502);
+    expect(res.status).toBe(503); // every endpoint tried overloaded
     // Groq ($0.75 completion) and Cerebras ($0.25 prompt) were never tried.
     expect((await s.hits()).some((h) => h.startsWith("groq") || h.startsWith("cerebras"))).toBe(false);
   });

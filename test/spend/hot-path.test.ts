@@ -24,6 +24,7 @@ describe("authenticateApiKey", () => {
       limitRemainingMicros: 2_000_000,
       rateLimit: { requests: 5, interval: "hour" },
       expiresAt: null,
+      version: 1,
     });
   });
 

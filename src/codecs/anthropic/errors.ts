@@ -52,10 +52,15 @@ export function isAnthropicErrorType(type: string | undefined): boolean {
   return type !== undefined && type in TYPE_TO_STATUS;
 }
 
+/**
+ * An overloaded upstream is Anthropic's own 529 overloaded_error, the status its SDKs retry as
+ * "overloaded" (the gateway's canonical status for it is 503).
+ */
 export function encodeAnthropicError(err: GatewayError): { status: number; body: unknown } {
+  const status = err.kind === "overloaded" ? 529 : err.status;
   return {
-    status: err.status,
-    body: { type: "error", error: { type: anthropicErrorType(err.status), message: err.message } },
+    status,
+    body: { type: "error", error: { type: anthropicErrorType(status), message: err.message } },
   };
 }
 

@@ -13,6 +13,7 @@ import { emptyUsage, type StreamEvent, type Usage } from "../../canonical/types"
 import { sseComment, sseFrame } from "../../streams/sse";
 import { type SyncTransformer, toTransformStream } from "../../streams/sync-transformer";
 import type { EncodeContext } from "../codec";
+import { openAIErrorTypeOfKind } from "./errors";
 import { toOpenAIFinishReason } from "./map-openai-finish-reason";
 import { encodeOpenAIUsage } from "./openai-usage";
 
@@ -163,6 +164,9 @@ class OpenAIStreamEncoder implements SyncTransformer<StreamEvent, Uint8Array> {
       case "error": {
         this.errored = true;
         const error: Record<string, unknown> = { code: ev.status, message: ev.message };
+        // A gateway error (errorType is its kind) carries the same type as the HTTP error body.
+        const type = openAIErrorTypeOfKind(ev.errorType);
+        if (type) error.type = type;
         if (ev.errorType) error.metadata = { error_type: ev.errorType };
         emit(
           this.chunk({

@@ -22,6 +22,11 @@ const ERROR_TYPES: Record<ErrorKind, string> = {
   internal: "server_error",
 };
 
+/** The OpenAI-style type of a gateway error kind (as in-band stream errors carry it), if it is one. */
+export function openAIErrorTypeOfKind(kind: string | undefined): string | undefined {
+  return kind !== undefined && Object.hasOwn(ERROR_TYPES, kind) ? ERROR_TYPES[kind as ErrorKind] : undefined;
+}
+
 export function encodeOpenAIError(err: GatewayError): { status: number; body: unknown } {
   const error: Record<string, unknown> = { code: err.status, message: err.message, type: ERROR_TYPES[err.kind] };
   const param = err.metadata?.param;

@@ -46,6 +46,14 @@ describe("anthropic errors", () => {
     expect(anthropicCodec.encodeError(new UpstreamError("bad", undefined, 500)).body).toMatchObject({ error: { type: "api_error" } });
   });
 
+  it("an overloaded upstream (529, or a 503 from any provider) is Anthropic's own 529 overloaded_error", () => {
+    for (const upstreamStatus of [529, 503]) {
+      const out = anthropicCodec.encodeError(new UpstreamError("Upstream 'google' returned 503: The model is overloaded.", undefined, upstreamStatus));
+      expect(out).toEqual({ status: 529, body: { type: "error", error: { type: "overloaded_error", message: "Upstream 'google' returned 503: The model is overloaded." } } });
+    }
+    expect(anthropicCodec.encodeError(new UpstreamError("bad", undefined, 502))).toMatchObject({ status: 502, body: { error: { type: "api_error" } } });
+  });
+
   it("decodes Anthropic error bodies", () => {
     expect(anthropicCodec.decodeError(400, errorJson)).toEqual({
       message: expect.stringContaining("unexpected `tool_use_id`"),

@@ -31,6 +31,9 @@ describe("gemini errors", () => {
     expect(status(new RateLimitError("slow down", 3))).toEqual([429, "RESOURCE_EXHAUSTED"]);
     expect(status(new GatewayError(500, "internal", "x"))).toEqual([500, "INTERNAL"]);
     expect(status(new UpstreamError("bad upstream"))).toEqual([502, "UNAVAILABLE"]);
+    // An overloaded upstream (Anthropic's 529, a 503) is Google's own 503 UNAVAILABLE.
+    expect(status(new UpstreamError("overloaded", undefined, 529))).toEqual([503, "UNAVAILABLE"]);
+    expect(status(new UpstreamError("overloaded", undefined, 503))).toEqual([503, "UNAVAILABLE"]);
     expect(status(new GatewayError(503, "unavailable", "x"))).toEqual([503, "UNAVAILABLE"]);
     expect(status(new UpstreamTimeoutError("slow"))).toEqual([504, "DEADLINE_EXCEEDED"]);
   });

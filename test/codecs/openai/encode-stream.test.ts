@@ -116,6 +116,13 @@ describe("openai encodeStream", () => {
     expect(back.at(-1)).toEqual({ type: "error", status: 529, message: "Upstream error: Overloaded", fromUpstream: true });
   });
 
+  it("a gateway error in-band (errorType is its kind) carries the same OpenAI type as the HTTP body", async () => {
+    const out = await encodeEvents([{ type: "error", status: 503, message: "Upstream 'google' returned 503: overloaded", errorType: "overloaded" }]);
+    const err = (dataPayloads(out) as Chunk[]).find((c) => c.error)!;
+    expect(err.error).toEqual({ code: 503, message: "Upstream 'google' returned 503: overloaded", type: "overloaded_error", metadata: { error_type: "overloaded" } });
+    expect(openaiStreamChunkSchema.safeParse(err).success).toBe(true);
+  });
+
   it("an empty stream still yields a well-formed response", async () => {
     const chunks = dataPayloads(await encodeEvents([])) as Chunk[];
     expect(chunks.map((c) => c.choices.length)).toEqual([1, 0]);

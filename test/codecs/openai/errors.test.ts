@@ -26,6 +26,21 @@ describe("openai encodeError", () => {
     expect(openaiCodec.encodeError(new InternalError("boom")).body).toMatchObject({ error: { code: 500, type: "server_error" } });
   });
 
+  it("an overloaded upstream (529 or 503) is a 503 overloaded_error; other upstream 5xx a 502", () => {
+    for (const upstreamStatus of [529, 503]) {
+      const err = new UpstreamError(`Upstream 'anthropic' returned ${upstreamStatus}: Overloaded`, { provider_name: "anthropic" }, upstreamStatus, 7);
+      expect([err.status, err.kind, err.retryAfter, err.upstreamStatus]).toEqual([503, "overloaded", 7, upstreamStatus]);
+      expect(openaiCodec.encodeError(err)).toEqual({
+        status: 503,
+        body: { error: { code: 503, message: err.message, type: "overloaded_error", metadata: { provider_name: "anthropic" } } },
+      });
+    }
+    for (const upstreamStatus of [500, 502, 504, 0, undefined]) {
+      const err = new UpstreamError("x", undefined, upstreamStatus);
+      expect([err.status, err.kind], String(upstreamStatus)).toEqual([502, "upstream"]);
+    }
+  });
+
   it("carries metadata (provider_name, raw) and param", () => {
     const err = new UpstreamError("Upstream 'openai' returned 400: bad", { provider_name: "openai", raw: { error: { message: "bad" } }, param: "max_tokens" }, 400);
     expect(openaiCodec.encodeError(err)).toEqual({
