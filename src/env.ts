@@ -20,6 +20,8 @@ export interface Env {
   STREAM_KEEPALIVE_MS?: string;
   /** Ms without a byte from the upstream, once a stream's content started, before it ends with an in-band 504 (default 300000). */
   STREAM_IDLE_TIMEOUT_MS?: string;
+  /** How often a long stream renews its spend reservation (default 240000, inside the 10-minute TTL). */
+  RESERVATION_RENEW_MS?: string;
   /** Requests per minute per key to `:free` endpoints (default 20, like the providers' free tiers). */
   FREE_TIER_REQUESTS_PER_MINUTE?: string;
   /** Max request body in bytes (default 10 MiB). */

@@ -92,12 +92,19 @@ class StreamRun {
       const attemptStart = Date.now();
       // A long stream renews its reservation before the Durable Object's expiry alarm could drop it
       // (a reservation nobody renews is a crashed isolate's, and is freed after RESERVATION_TTL).
+      // A renewal still in flight is awaited before the reservation is settled or released: landing
+      // after it, it would re-create the reservation and hold the key's budget until the TTL.
+      let renewing: Promise<unknown> | undefined;
       const renew = setInterval(() => {
-        reserveFor(this.inv.env, this.facts, attempt.endpoint, attempt.estInputTokens, attempt.maxOutputTokens).catch(() => {});
-      }, RESERVATION_RENEW_MS);
+        renewing = reserveFor(this.inv.env, this.facts, attempt.endpoint, attempt.estInputTokens, attempt.maxOutputTokens).catch(() => {});
+      }, Number(this.inv.env.RESERVATION_RENEW_MS) || RESERVATION_RENEW_MS);
+      const stopRenewing = async () => {
+        clearInterval(renew);
+        if (renewing) await renewing;
+      };
       try {
         await this.attempt(attempt, meter, plan.attemptTimeoutMs());
-        clearInterval(renew);
+        await stopRenewing();
         this.settle(attempt, reservation, meter, meter.error ? meter.error.status : 200);
         const first = meter.firstTokenAt;
         recordOutcome(this.inv.env, this.inv.ctx, attempt.endpoint, {
@@ -106,7 +113,7 @@ class StreamRun {
         });
         return this.finish();
       } catch (err) {
-        clearInterval(renew);
+        await stopRenewing();
         const gone = this.clientGone || err instanceof ClientGone;
         if (!gone) recordOutcome(this.inv.env, this.inv.ctx, attempt.endpoint, failureOutcome(err));
         const canRetry = await plan.next(err, this.upstreamAbort.signal, gone || this.contentStarted);
