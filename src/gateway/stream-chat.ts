@@ -45,7 +45,10 @@ class StreamRun {
   /** The Response body. */
   private readonly out = new Output(() => this.onClientGone());
   private keepAliveTimer?: ReturnType<typeof setTimeout>;
+  /** Aborted when the client leaves: ends waits between attempts. */
   private readonly upstreamAbort = new AbortController();
+  /** The running attempt's upstream call. */
+  private attemptAbort?: AbortController;
   private readonly keepAliveMs: number;
   private clientGone = false;
   /** The caller-format encoder of a translated stream, once content started. */
@@ -68,6 +71,7 @@ class StreamRun {
   private onClientGone() {
     this.clientGone = true;
     this.upstreamAbort.abort();
+    this.attemptAbort?.abort();
   }
 
   async run(): Promise<void> {
@@ -138,31 +142,33 @@ class StreamRun {
 
   /** Runs one upstream attempt to completion, committing the response at the first content. */
   private async attempt(a: PreparedAttempt, meter: StreamMeter, timeoutMs: number): Promise<void> {
-    const firstTokenBy = Date.now() + timeoutMs;
-    const giveUp = new AbortController();
-    const res = await callUpstream(this.inv.env, a.upstream, {
-      endpoint: a.endpoint, op: "chat", body: a.body, stream: true, headers: this.inv.forwardHeaders,
-      signal: AbortSignal.any([this.upstreamAbort.signal, giveUp.signal]), timeoutMs,
-    });
-    if (!res.body) throw new UpstreamError(`Upstream '${a.endpoint.provider.id}' sent an empty stream`, { provider_name: a.endpoint.provider.id }, 502);
-    // Headers came but no content yet: give up on this endpoint when the attempt's time is up.
-    // Once content started, the idle watchdog ends a stream the upstream went silent on.
+    // One controller per attempt, aborted by the client leaving, the first-token deadline (which
+    // covers the response headers too) or the idle watchdog: no per-call timer or signal merging.
+    const abort = new AbortController();
+    this.attemptAbort = abort;
+    if (this.clientGone) abort.abort();
     let timedOut: UpstreamTimeoutError | undefined;
     const giveUpWith = (why: string) => {
       timedOut = new UpstreamTimeoutError(`Upstream '${a.endpoint.provider.id}' ${why}`, { provider_name: a.endpoint.provider.id });
-      giveUp.abort(timedOut);
+      abort.abort(timedOut);
     };
     const timer = setTimeout(() => {
       if (!this.contentStarted) giveUpWith(`sent no token within ${timeoutMs} ms`);
-    }, Math.max(0, firstTokenBy - Date.now()));
+    }, timeoutMs);
+    // Once content started, the idle watchdog ends a stream the upstream went silent on.
     const idle = new IdleWatchdog(streamIdleTimeoutMs(this.inv.env), (ms) => giveUpWith(`sent no data for ${ms} ms`));
     try {
+      const res = await callUpstream(this.inv.env, a.upstream, {
+        endpoint: a.endpoint, op: "chat", body: a.body, stream: true, headers: this.inv.forwardHeaders, signal: abort.signal,
+      });
+      if (!res.body) throw new UpstreamError(`Upstream '${a.endpoint.provider.id}' sent an empty stream`, { provider_name: a.endpoint.provider.id }, 502);
       await this.pump(a, res.body, meter, idle);
     } catch (err) {
       throw timedOut ?? err;
     } finally {
       clearTimeout(timer);
       idle.stop();
+      this.attemptAbort = undefined;
     }
   }
 

@@ -14,8 +14,12 @@ export interface UpstreamCall {
   headers?: Record<string, string>;
   /** Aborts the upstream request (client went away, or the gateway gave up). */
   signal: AbortSignal;
-  /** Ms to wait for response headers before giving up with 504. */
-  timeoutMs: number;
+  /**
+   * Ms to wait for the response headers (and a complete answer's body) before giving up with 504.
+   * Omitted: the caller times the call through `signal` (streams, whose first-token deadline
+   * covers the headers too).
+   */
+  timeoutMs?: number;
 }
 
 /**
@@ -50,18 +54,25 @@ async function send(env: Env, codec: Codec, call: UpstreamCall): Promise<{ res: 
 
   const id = endpoint.provider.id;
   // One controller for both the caller's signal and the timeout (cheaper than AbortSignal.any).
-  const timeout = new AbortController();
-  const controller = new AbortController();
-  const onAbort = () => controller.abort();
-  if (call.signal.aborted) controller.abort();
-  else call.signal.addEventListener("abort", onAbort);
-  const timer = setTimeout(() => {
-    timeout.abort();
-    controller.abort();
-  }, call.timeoutMs);
-  const signal = controller.signal;
+  // Without timeoutMs the caller's signal is used as is: it times the call itself.
+  let signal = call.signal;
+  let timeout: AbortController | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const onAbort = () => controller?.abort();
+  let controller: AbortController | undefined;
+  if (call.timeoutMs !== undefined) {
+    timeout = new AbortController();
+    controller = new AbortController();
+    if (call.signal.aborted) controller.abort();
+    else call.signal.addEventListener("abort", onAbort);
+    timer = setTimeout(() => {
+      timeout!.abort();
+      controller!.abort();
+    }, call.timeoutMs);
+    signal = controller.signal;
+  }
   const failure = (err: unknown, what: string, status: number): UpstreamError | UpstreamTimeoutError => {
-    if (timeout.signal.aborted) return new UpstreamTimeoutError(`Upstream '${id}' did not answer within ${call.timeoutMs} ms`, meta);
+    if (timeout?.signal.aborted) return new UpstreamTimeoutError(`Upstream '${id}' did not answer within ${call.timeoutMs} ms`, meta);
     if (call.signal.aborted) return new UpstreamError("Request aborted by the client", meta, 499);
     return new UpstreamError(`${what}: ${err instanceof Error ? err.message : "connection failed"}`, meta, status);
   };
@@ -84,7 +95,7 @@ async function send(env: Env, codec: Codec, call: UpstreamCall): Promise<{ res: 
   } finally {
     clearTimeout(timer);
     // A stream's body is still being read: keep forwarding the caller's abort to it.
-    if (!(res! && res.ok && call.stream)) call.signal.removeEventListener("abort", onAbort);
+    if (controller && !(res! && res.ok && call.stream)) call.signal.removeEventListener("abort", onAbort);
   }
   if (res.ok) return { res, text };
 
