@@ -282,13 +282,14 @@ export class SpendCounter extends DurableObject<Env> {
   private async flushPending(): Promise<number> {
     let written = 0;
     for (;;) {
-      const rows = this.sql.exec<{ id: string; record: string }>("SELECT id, record FROM pending_usage ORDER BY rowid LIMIT 100").toArray();
+      const rows = this.sql.exec<{ rid: number; record: string }>("SELECT rowid AS rid, record FROM pending_usage ORDER BY rowid LIMIT 100").toArray();
       if (rows.length === 0) return written;
       await insertUsageRecords(
         this.env.DB,
         rows.map((r) => JSON.parse(r.record) as StoredUsageRecord),
       );
-      for (const r of rows) this.sql.exec("DELETE FROM pending_usage WHERE id = ? AND record = ?", r.id, r.record);
+      // By rowid, in one statement: a record replaced while D1 was written has a new rowid and stays.
+      this.sql.exec(`DELETE FROM pending_usage WHERE rowid IN (${rows.map((r) => r.rid).join(",")})`);
       this.pendingCount = undefined;
       written += rows.length;
     }

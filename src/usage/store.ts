@@ -4,25 +4,34 @@ import { usage } from "../db/schema";
 import type { StoredUsageRecord } from "../keys/types";
 import { recordToRow, rowToRecord } from "./record";
 
-/** Statements per D1 batch when flushing usage records. */
+/** D1 binds at most 100 parameters per statement: rows per multi-row INSERT, and statements per batch. */
+const MAX_PARAMS = 100;
 const STATEMENTS_PER_BATCH = 50;
 
 // The usage columns as [SQL name, record field], from the drizzle schema (one source of truth).
-// The flush binds one prepared statement per record instead of building each INSERT through the
+// The flush binds prepared multi-row INSERTs instead of building one INSERT per record through the
 // query builder: it runs for every request, and the builder cost more CPU than D1 itself.
 const USAGE_COLUMNS = Object.entries(getTableColumns(usage)).map(([field, col]) => [col.name, field] as const);
-const INSERT_USAGE = `INSERT INTO usage (${USAGE_COLUMNS.map(([c]) => `"${c}"`).join(", ")}) VALUES (${USAGE_COLUMNS.map(() => "?").join(", ")}) ON CONFLICT DO NOTHING`;
+const ROWS_PER_INSERT = Math.floor(MAX_PARAMS / USAGE_COLUMNS.length);
+const ROW_PLACEHOLDERS = `(${USAGE_COLUMNS.map(() => "?").join(", ")})`;
+const insertSql = (rows: number) =>
+  `INSERT INTO usage (${USAGE_COLUMNS.map(([c]) => `"${c}"`).join(", ")}) VALUES ${Array(rows).fill(ROW_PLACEHOLDERS).join(", ")} ON CONFLICT DO NOTHING`;
+const FULL_INSERT = insertSql(ROWS_PER_INSERT);
 
 /** Insert usage records; ids already present are skipped so a retried flush never duplicates. */
 export async function insertUsageRecords(d1: D1Database, records: StoredUsageRecord[]): Promise<void> {
-  const stmt = d1.prepare(INSERT_USAGE);
-  for (let i = 0; i < records.length; i += STATEMENTS_PER_BATCH) {
-    const batch = records.slice(i, i + STATEMENTS_PER_BATCH).map((r) => {
+  const full = d1.prepare(FULL_INSERT);
+  const stmts: D1PreparedStatement[] = [];
+  for (let i = 0; i < records.length; i += ROWS_PER_INSERT) {
+    const group = records.slice(i, i + ROWS_PER_INSERT);
+    const values: unknown[] = [];
+    for (const r of group) {
       const row = recordToRow(r) as unknown as Record<string, unknown>;
-      return stmt.bind(...USAGE_COLUMNS.map(([, field]) => bindable(row[field])));
-    });
-    if (batch.length > 0) await d1.batch(batch);
+      for (const [, field] of USAGE_COLUMNS) values.push(bindable(row[field]));
+    }
+    stmts.push((group.length === ROWS_PER_INSERT ? full : d1.prepare(insertSql(group.length))).bind(...values));
   }
+  for (let i = 0; i < stmts.length; i += STATEMENTS_PER_BATCH) await d1.batch(stmts.slice(i, i + STATEMENTS_PER_BATCH));
 }
 
 const bindable = (v: unknown) => (typeof v === "boolean" ? (v ? 1 : 0) : (v ?? null));

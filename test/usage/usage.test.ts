@@ -109,6 +109,24 @@ describe("usage records", () => {
   });
 });
 
+describe("insertUsageRecords", () => {
+  it("writes every field of many records in multi-row statements; ids already stored are skipped", async () => {
+    const k = await createKey();
+    const now = Date.now();
+    const recs = Array.from({ length: 12 }, (_, i) =>
+      completeRecord(
+        record(`gen-multi-${i}-${k.hash.slice(0, 6)}`, { promptTokens: 100 + i, streamed: i % 2 === 0, ttftMs: i % 3 === 0 ? null : i, finishReason: i === 5 ? null : "stop" }),
+        k.hash, 10 * i, now + i,
+      ),
+    );
+    // A duplicate inside one statement and across calls: D1 keeps the first, nothing fails.
+    await insertUsageRecords(env.DB, [...recs.slice(0, 7), recs[3]]);
+    await insertUsageRecords(env.DB, recs);
+    expect(await count(k.hash)).toBe(12);
+    for (const r of recs) expect(await findUsageRecord(env.DB, r.id)).toEqual(r);
+  });
+});
+
 describe("GET /api/v1/generation", () => {
   it("the key that made the request sees it at once (read through its object), others get 404", async () => {
     const k = await createKey();
