@@ -1,7 +1,7 @@
 import type { StreamEvent } from "../canonical/types";
 import type { EncodeContext } from "../codecs/codec";
 import type { Env } from "../env";
-import { GatewayError, UpstreamError, UpstreamTimeoutError, toGatewayError } from "../errors/gateway-error";
+import { UpstreamError, UpstreamTimeoutError, toGatewayError } from "../errors/gateway-error";
 import { recordOutcome } from "../routing/health";
 import type { SyncTransformer } from "../streams/sync-transformer";
 import { releaseBeforeRetry, releaseOutcome, reserveFor, settleOutcome, type RequestFacts, type Reservation } from "./accounting";
@@ -13,6 +13,8 @@ import {
 import { StreamMeter, isContentEvent } from "./meter";
 import { renderError } from "./render-error";
 import { IdleWatchdog, streamIdleTimeoutMs } from "./stream-idle";
+import { ReservationRenewal } from "./reservation-renewal";
+import { streamCut, upstreamStreamError } from "./stream-errors";
 import { Batch, Output } from "./stream-output";
 import { callUpstream } from "./upstream";
 
@@ -94,21 +96,12 @@ class StreamRun {
       first = undefined;
       const meter = new StreamMeter();
       const attemptStart = Date.now();
-      // A long stream renews its reservation before the Durable Object's expiry alarm could drop it
-      // (a reservation nobody renews is a crashed isolate's, and is freed after RESERVATION_TTL).
-      // A renewal still in flight is awaited before the reservation is settled or released: landing
-      // after it, it would re-create the reservation and hold the key's budget until the TTL.
-      let renewing: Promise<unknown> | undefined;
-      const renew = setInterval(() => {
-        renewing = reserveFor(this.inv.env, this.facts, attempt.endpoint, attempt.estInputTokens, attempt.maxOutputTokens).catch(() => {});
-      }, Number(this.inv.env.RESERVATION_RENEW_MS) || RESERVATION_RENEW_MS);
-      const stopRenewing = async () => {
-        clearInterval(renew);
-        if (renewing) await renewing;
-      };
+      const renewal = new ReservationRenewal(this.inv.env, () =>
+        reserveFor(this.inv.env, this.facts, attempt.endpoint, attempt.estInputTokens, attempt.maxOutputTokens),
+      );
       try {
         await this.attempt(attempt, meter, plan.attemptTimeoutMs());
-        await stopRenewing();
+        await renewal.stop();
         this.settle(attempt, reservation, meter, meter.error ? meter.error.status : 200);
         const first = meter.firstTokenAt;
         recordOutcome(this.inv.env, this.inv.ctx, attempt.endpoint, {
@@ -117,7 +110,7 @@ class StreamRun {
         });
         return this.finish();
       } catch (err) {
-        await stopRenewing();
+        await renewal.stop();
         const gone = this.clientGone || err instanceof ClientGone;
         if (!gone) recordOutcome(this.inv.env, this.inv.ctx, attempt.endpoint, failureOutcome(err));
         const canRetry = await plan.next(err, this.upstreamAbort.signal, gone || this.contentStarted);
@@ -350,19 +343,5 @@ class StreamRun {
 }
 
 const KEEP_ALIVE = new TextEncoder().encode(": keep-alive\n\n");
-/** Well inside the spend Durable Object's 10-minute reservation TTL. */
-const RESERVATION_RENEW_MS = 4 * 60_000;
-
-
-/** A stream that broke while being read (connection lost, reset): the upstream's failure. */
-function streamCut(a: PreparedAttempt, err: unknown): GatewayError {
-  if (err instanceof GatewayError) return err;
-  const id = a.endpoint.provider.id;
-  return new UpstreamError(`Upstream '${id}' stream was interrupted: ${err instanceof Error ? err.message : String(err)}`, { provider_name: id }, 502);
-}
-
-function upstreamStreamError(a: PreparedAttempt, ev: Extract<StreamEvent, { type: "error" }>): UpstreamError {
-  return new UpstreamError(`Upstream '${a.endpoint.provider.id}' stream error: ${ev.message}`, { provider_name: a.endpoint.provider.id }, ev.status);
-}
 
 export type { Env };
