@@ -10,9 +10,9 @@ export type AuthResult =
  * management write since): nothing was reserved; route again with this config and reserve again.
  */
 export type ReserveResult =
-  | { denial: null; reservation: Reservation; spend: SpendSnapshot; stale?: undefined }
-  | { denial: null; reservation?: undefined; spend?: undefined; stale: { key: KeyConfig; version: number; spend: SpendSnapshot } }
-  | { denial: Denial; reservation?: undefined; spend?: undefined; stale?: undefined };
+  | { denial: null; reservation: Reservation; stale?: undefined }
+  | { denial: null; reservation?: undefined; stale: { key: KeyConfig; version: number; spend: SpendSnapshot } }
+  | { denial: Denial; reservation?: undefined; stale?: undefined };
 
 export interface ReserveArgs {
   hash: string;

@@ -130,9 +130,8 @@ export class SpendCounter extends DurableObject<Env> {
     } else if (this.persisted.delete(reservation.id)) {
       this.sql.exec("DELETE FROM reservations WHERE id = ?", reservation.id);
     }
-    const spend = this.spend(key, now);
     await this.schedule(now);
-    return { denial: null, reservation, spend };
+    return { denial: null, reservation };
   }
 
   /** Release the reservation and charge the real cost (0 for a failed request); buffer the usage record. */
