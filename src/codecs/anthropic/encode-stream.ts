@@ -17,7 +17,7 @@ import { type SyncTransformer, toTransformStream } from "../../streams/sync-tran
 import type { EncodeContext } from "../codec";
 import { toAnthropicUsage } from "./anthropic-usage";
 import { toolUseIdForCaller } from "./content-utils";
-import { anthropicErrorType, isAnthropicErrorType } from "./errors";
+import { anthropicErrorTypeOf, isAnthropicErrorType } from "./errors";
 import { toAnthropicStopReason } from "./map-anthropic-finish-reason";
 
 type Emit = (bytes: Uint8Array) => void;
@@ -107,7 +107,7 @@ class AnthropicStreamEncoder implements SyncTransformer<StreamEvent, Uint8Array>
         // its (partial) input is complete and ready to run. Text/thinking blocks are closed.
         if (this.block?.kind === "tool") this.block = undefined;
         this.closeBlock(emit);
-        const type = isAnthropicErrorType(ev.errorType) ? (ev.errorType as string) : anthropicErrorType(ev.status);
+        const type = isAnthropicErrorType(ev.errorType) ? (ev.errorType as string) : anthropicErrorTypeOf(ev.status, ev.errorType);
         this.send(emit, "error", { error: { type, message: ev.message } });
         this.done = true;
         return;

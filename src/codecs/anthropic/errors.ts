@@ -58,10 +58,16 @@ export function isAnthropicErrorType(type: string | undefined): boolean {
  */
 export function encodeAnthropicError(err: GatewayError): { status: number; body: unknown } {
   const status = err.kind === "overloaded" ? 529 : err.status;
-  return {
-    status,
-    body: { type: "error", error: { type: anthropicErrorType(status), message: err.message } },
-  };
+  return { status, body: { type: "error", error: { type: anthropicErrorTypeOf(status, err.kind), message: err.message } } };
+}
+
+/**
+ * The Anthropic type of a gateway error (HTTP body or in-band event). No endpoint able to serve
+ * the model (not configured, none left) is a 503 but not an overload: the SDKs would retry an
+ * overloaded_error that no retry can fix.
+ */
+export function anthropicErrorTypeOf(status: number, kind: string | undefined): string {
+  return kind === "unavailable" ? "api_error" : anthropicErrorType(status);
 }
 
 const MAX_RAW_TEXT = 2000;

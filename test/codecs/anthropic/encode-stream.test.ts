@@ -114,6 +114,15 @@ describe("anthropic encodeStream", () => {
     expect(frames[frames.length - 1].data).toEqual({ type: "error", error: { type: "rate_limit_error", message: "slow down" } });
   });
 
+  it("a gateway 'overloaded' error is overloaded_error in-band; 'unavailable' (no endpoint can serve it) is api_error", async () => {
+    const last = async (errorType: string) => {
+      const frames = parseSse(await encodeEvents([{ type: "start" }, { type: "error", status: 503, message: "m", errorType }]));
+      return frames[frames.length - 1].data;
+    };
+    expect(await last("overloaded")).toEqual({ type: "error", error: { type: "overloaded_error", message: "m" } });
+    expect(await last("unavailable")).toEqual({ type: "error", error: { type: "api_error", message: "m" } });
+  });
+
   it("drops reasoning when includeReasoning is false", async () => {
     const frames = parseSse(
       await encodeEvents(

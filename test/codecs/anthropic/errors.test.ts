@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { anthropicCodec } from "../../../src/codecs/anthropic";
-import { BadRequestError, GatewayError, RateLimitError, UpstreamError } from "../../../src/errors/gateway-error";
+import { BadRequestError, GatewayError, ProviderUnavailableError, RateLimitError, UpstreamError } from "../../../src/errors/gateway-error";
 import errorJson from "../../fixtures/anthropic/error-invalid-request.json?raw";
 import overloadedJson from "../../fixtures/anthropic/error-overloaded.json?raw";
 
@@ -29,7 +29,7 @@ describe("anthropic errors", () => {
       429: "rate_limit_error",
       500: "api_error",
       502: "api_error",
-      503: "overloaded_error",
+      503: "api_error", // kind "unavailable": no endpoint can serve the model, not an overload
       529: "overloaded_error",
       504: "timeout_error",
     };
@@ -52,6 +52,11 @@ describe("anthropic errors", () => {
       expect(out).toEqual({ status: 529, body: { type: "error", error: { type: "overloaded_error", message: "Upstream 'google' returned 503: The model is overloaded." } } });
     }
     expect(anthropicCodec.encodeError(new UpstreamError("bad", undefined, 502))).toMatchObject({ status: 502, body: { error: { type: "api_error" } } });
+  });
+
+  it("no endpoint able to serve the model is a 503 api_error, not an overload the SDK would retry", () => {
+    const out = anthropicCodec.encodeError(new ProviderUnavailableError("Provider 'mistral' is not configured: set MISTRAL_API_KEY."));
+    expect(out).toEqual({ status: 503, body: { type: "error", error: { type: "api_error", message: "Provider 'mistral' is not configured: set MISTRAL_API_KEY." } } });
   });
 
   it("decodes Anthropic error bodies", () => {
