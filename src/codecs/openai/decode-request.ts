@@ -16,13 +16,17 @@ import { isRecord } from "../../streams/json";
 import { chatRequestSchema, EXTENSION_FIELDS, KNOWN_REQUEST_FIELDS, type OpenAIChatRequest } from "./openai-api";
 import { convertFromOpenAIMessages } from "./convert-from-openai-messages";
 import { formatZodError } from "./zod-error";
+import { sparseSafeParse } from "../zod-sparse";
+
+/** The request's required keys (test/codecs/zod-sparse.test.ts checks them against the schema). */
+export const REQUIRED_FIELDS = ["model", "messages"] as const;
 
 export function decodeOpenAIRequest(body: unknown): CanonicalRequest {
   if (!isRecord(body)) throw new BadRequestError("Request body must be a JSON object");
   for (const key of Object.keys(body)) {
     if (!KNOWN_REQUEST_FIELDS.has(key)) throw new BadRequestError(`Unrecognized request argument supplied: ${key}`);
   }
-  const parsed = chatRequestSchema.safeParse(body);
+  const parsed = sparseSafeParse(chatRequestSchema, REQUIRED_FIELDS, body);
   if (!parsed.success) throw new BadRequestError(formatZodError(parsed.error));
   const r = parsed.data;
   if (r.n != null && r.n > 1) throw new BadRequestError("n > 1 is not supported");
