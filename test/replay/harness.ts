@@ -12,6 +12,7 @@ import { decodeGeminiJsonArrayStream, geminiCodec, geminiStreamChunkSchema } fro
 import { openaiCodec, openaiStreamChunkSchema } from "../../src/codecs/openai";
 import type { Wire } from "./corpus";
 import type { Outcome } from "./expect";
+import { collect, fromArray } from "../helpers/streams";
 
 export const CODECS: Record<Wire, Codec> = { openai: openaiCodec, anthropic: anthropicCodec, gemini: geminiCodec };
 
@@ -70,35 +71,18 @@ export function awkwardChunks(bytes: Uint8Array, seed = 7): Uint8Array[] {
   return out;
 }
 
-async function collect<T>(readable: ReadableStream<T>): Promise<T[]> {
-  const out: T[] = [];
-  const reader = readable.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return out;
-    out.push(value);
-  }
-}
 
-function source<T>(items: T[]): ReadableStream<T> {
-  return new ReadableStream<T>({
-    start(controller) {
-      for (const x of items) controller.enqueue(x);
-      controller.close();
-    },
-  });
-}
 
 export const decoderFor = (t: Target | Wire, jsonArray = false): TransformStream<Uint8Array, StreamEvent> =>
   t === "gemini-json-array" || (t === "gemini" && jsonArray) ? decodeGeminiJsonArrayStream() : CODECS[wireOf(t as Target)].decodeStream();
 
 export async function decodeBytes(body: string, decoder: () => TransformStream<Uint8Array, StreamEvent>, split: boolean, seed?: number): Promise<StreamEvent[]> {
   const bytes = new TextEncoder().encode(body);
-  return collect(source(split ? awkwardChunks(bytes, seed) : [bytes]).pipeThrough(decoder()));
+  return collect(fromArray(split ? awkwardChunks(bytes, seed) : [bytes]).pipeThrough(decoder()));
 }
 
 export async function encodeEvents(events: StreamEvent[], target: Target): Promise<string> {
-  const chunks = await collect(source(events).pipeThrough(CODECS[wireOf(target)].encodeStream(encodeCtx(target))));
+  const chunks = await collect(fromArray(events).pipeThrough(CODECS[wireOf(target)].encodeStream(encodeCtx(target))));
   const dec = new TextDecoder();
   return chunks.map((c) => dec.decode(c, { stream: true })).join("") + dec.decode();
 }

@@ -4,8 +4,8 @@
  * with what was generated so far, and a slow reader must not make the gateway buffer the upstream.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { fakeSession } from "../helpers/fake-upstream";
-import { gateway } from "../helpers/gateway";
+import { fakeSession, type FakeSession } from "../helpers/fake-upstream";
+import { gateway, type Gateway } from "../helpers/gateway";
 import {
   MODEL_FOR, SURFACES, buildCall, expectBalancedBooks, expectedCost, readOutcome, rowOf, sleep,
   type Format, type Mode, type Surface,
@@ -16,6 +16,26 @@ const UPSTREAMS: Format[] = ["openai", "anthropic", "gemini"];
 const STREAM_MODES: Record<Surface, Mode[]> = { openai: ["sse"], anthropic: ["sse"], gemini: ["sse", "json-array"] };
 
 /** Answer text in the complete SSE events of a partial stream body. */
+/**
+ * The caller leaves `afterMs` after the upstream got the request, before any answer: the upstream
+ * fetch is aborted, one 499 record is written and nothing is billed or left reserved.
+ */
+async function expectAbortBilledNothing(up: FakeSession, gw: Gateway, spec: Parameters<typeof buildCall>[0], afterMs: number): Promise<void> {
+  const { key, hash } = await gw.createKey({ limit: LIMIT });
+  const ac = new AbortController();
+  const call = buildCall(spec, key, ac.signal);
+  const pending = gw.fetch(call.path, call.init);
+  await up.waitForRequests(1);
+  if (afterMs > 0) await sleep(afterMs);
+  ac.abort();
+  const res = await pending;
+  await res.body?.cancel().catch(() => {});
+  expect(await up.waitForAborted(1)).toBe(1);
+  const b = await expectBalancedBooks(gw, hash, LIMIT, 1);
+  expect(b.rows[0].status).toBe(499);
+  expect(b.rows[0].cost_micros).toBe(0);
+}
+
 function textSoFar(surface: Surface, raw: string): string {
   let text = "";
   const blocks = raw.split(/\r?\n\r?\n/);
@@ -77,20 +97,8 @@ describe.each(SURFACES)("client abort on the %s surface", (surface: Surface) => 
       it.each(UPSTREAMS)("before the first token (→ %s): the upstream fetch is aborted, nothing is billed", async (upstream) => {
         const up = fakeSession(`abort-early-${surface}`);
         await up.script({ firstByteDelayMs: 3000 });
-        const gw = gateway({ ...up.env, STREAM_KEEPALIVE_MS: "30" });
-        const { key, hash } = await gw.createKey({ limit: LIMIT });
-        const ac = new AbortController();
-        const call = buildCall({ surface, model: MODEL_FOR[upstream], mode }, key, ac.signal);
-        const pending = gw.fetch(call.path, call.init);
-        await up.waitForRequests(1);
-        await sleep(80);
-        ac.abort();
-        const res = await pending;
-        await res.body?.cancel().catch(() => {});
-        expect(await up.waitForAborted(1)).toBe(1);
-        const b = await expectBalancedBooks(gw, hash, LIMIT, 1);
-        expect(b.rows[0].status).toBe(499);
-        expect(b.rows[0].cost_micros).toBe(0);
+        // Past the keep-alive (30 ms): the stream is committed, still without content.
+        await expectAbortBilledNothing(up, gateway({ ...up.env, STREAM_KEEPALIVE_MS: "30" }), { surface, model: MODEL_FOR[upstream], mode }, 80);
       });
     });
   }
@@ -98,19 +106,7 @@ describe.each(SURFACES)("client abort on the %s surface", (surface: Surface) => 
   it.concurrent.each(UPSTREAMS)("during a non-streamed call (→ %s): the upstream fetch is aborted, nothing is billed", async (upstream) => {
     const up = fakeSession(`abort-json-${surface}`);
     await up.script({ firstByteDelayMs: 3000 });
-    const gw = gateway(up.env);
-    const { key, hash } = await gw.createKey({ limit: LIMIT });
-    const ac = new AbortController();
-    const call = buildCall({ surface, model: MODEL_FOR[upstream], mode: "json" }, key, ac.signal);
-    const pending = gw.fetch(call.path, call.init);
-    await up.waitForRequests(1);
-    ac.abort();
-    const res = await pending;
-    await res.body?.cancel().catch(() => {});
-    expect(await up.waitForAborted(1)).toBe(1);
-    const b = await expectBalancedBooks(gw, hash, LIMIT, 1);
-    expect(b.rows[0].status).toBe(499);
-    expect(b.rows[0].cost_micros).toBe(0);
+    await expectAbortBilledNothing(up, gateway(up.env), { surface, model: MODEL_FOR[upstream], mode: "json" }, 0);
   });
 });
 

@@ -2,37 +2,13 @@
 import type { StreamEvent } from "../../../src/canonical/types";
 import type { EncodeContext } from "../../../src/codecs/codec";
 import { anthropicCodec } from "../../../src/codecs/anthropic";
+import { chunkBytes, collect, fromArray } from "../../helpers/streams";
 
-const encoder = new TextEncoder();
 
 export const ctx: EncodeContext = { id: "gen-1700000000-abc", model: "anthropic/claude-sonnet-4-5", provider: "anthropic", created: 1700000000 };
 
-/** Splits text into chunks of `size` bytes (1 = the most awkward boundaries). */
-export function chunkBytes(text: string, size: number): Uint8Array[] {
-  const bytes = encoder.encode(text);
-  const out: Uint8Array[] = [];
-  for (let i = 0; i < bytes.length; i += size) out.push(bytes.slice(i, i + size));
-  return out;
-}
 
-async function collect<T>(readable: ReadableStream<T>): Promise<T[]> {
-  const out: T[] = [];
-  const reader = readable.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return out;
-    out.push(value);
-  }
-}
 
-function fromArray<T>(items: T[]): ReadableStream<T> {
-  return new ReadableStream<T>({
-    start(controller) {
-      for (const item of items) controller.enqueue(item);
-      controller.close();
-    },
-  });
-}
 
 export async function decodeSse(text: string, chunkSize = 1): Promise<StreamEvent[]> {
   return collect(fromArray(chunkBytes(text, chunkSize)).pipeThrough(anthropicCodec.decodeStream()));

@@ -2,6 +2,7 @@
 import type { StreamEvent, Usage } from "../../../src/canonical/types";
 import type { EncodeContext } from "../../../src/codecs/codec";
 import { openaiCodec } from "../../../src/codecs/openai";
+import { collect } from "../../helpers/streams";
 
 export const ctx = (over: Partial<EncodeContext> = {}): EncodeContext => ({
   id: "gen-1771000000-TestTestTestTestTest",
@@ -12,15 +13,6 @@ export const ctx = (over: Partial<EncodeContext> = {}): EncodeContext => ({
   ...over,
 });
 
-async function collect<T>(readable: ReadableStream<T>): Promise<T[]> {
-  const out: T[] = [];
-  const reader = readable.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return out;
-    out.push(value);
-  }
-}
 
 /** Feeds `text` to the stream decoder `chunkSize` bytes at a time (1 = every byte boundary). */
 export async function decodeSse(text: string, chunkSize = 1): Promise<StreamEvent[]> {
