@@ -60,9 +60,7 @@ export async function authenticateApiKey(env: Env, token: string | undefined, op
     if (hit) return { ...hit, fromCache: true };
   }
   const { key, version, spend } = await authenticateHash(env, hash);
-  const ctx = keyContext(key, version, spend);
-  rememberKey(ctx);
-  return ctx;
+  return currentKey(key, version, spend);
 }
 
 /**
@@ -72,12 +70,17 @@ export async function authenticateApiKey(env: Env, token: string | undefined, op
 export async function confirmKey(env: Env, key: KeyContext): Promise<KeyContext> {
   if (!key.fromCache) return key;
   const { key: k, version, spend } = await authenticateHash(env, key.hash);
+  return currentKey(k, version, spend);
+}
+
+/** The key's current config as the object answered it, remembered in the isolate's cache. */
+export function currentKey(k: KeyConfig, version: number, spend: SpendSnapshot): KeyContext {
   const ctx = keyContext(k, version, spend);
   rememberKey(ctx);
   return ctx;
 }
 
-export function keyContext(k: KeyConfig, version: number, spend: SpendSnapshot): KeyContext {
+function keyContext(k: KeyConfig, version: number, spend: SpendSnapshot): KeyContext {
   return {
     hash: k.hash,
     name: k.name,

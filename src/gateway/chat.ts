@@ -11,8 +11,7 @@ import {
   confirmKey, KeyChanged, releaseBeforeRetry, releaseOutcome, reserveFor, settleOutcome,
   type KeyContext, type RequestFacts, type Reservation, type Surface,
 } from "./accounting";
-import { keyContext } from "../keys/hot-path";
-import { rememberKey } from "../auth/key-cache";
+import { currentKey } from "../keys/hot-path";
 import { estimateInputTokens } from "./meter";
 import { renderError } from "./render-error";
 import { streamChat } from "./stream-chat";
@@ -154,8 +153,7 @@ async function admit(inv: ChatInvocation, facts: RequestFacts): Promise<Admitted
       return { route, plan, attempt, reservation };
     } catch (err) {
       if (!(err instanceof KeyChanged)) throw err;
-      facts.key = keyContext(err.key, err.version, err.spend);
-      rememberKey(facts.key);
+      facts.key = currentKey(err.key, err.version, err.spend);
     }
   }
 }
