@@ -21,6 +21,7 @@ import http from "node:http";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { EXTRA_FORMATS } from "./fake-upstream/formats.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = path.resolve(HERE, "..");
@@ -696,6 +697,14 @@ function errorPlan(format, status, message, extraHeaders = {}) {
 
 // ───────────────────────────── routing of provider requests ─────────────────────────────
 
+/**
+ * A format added as its own module (scripts/fake-upstream/formats.mjs) that answers this request,
+ * if any: the three built-in formats stay in this file, every newer protocol is a plugin.
+ */
+function extraFormatFor(ctx) {
+  return EXTRA_FORMATS.find((f) => f.handles(ctx.provider, ctx.rest, ctx.method, ctx.url));
+}
+
 function formatOf(provider) {
   if (provider === "anthropic") return "anthropic";
   if (provider === "gemini" || provider === "google") return "gemini";
@@ -778,6 +787,8 @@ function route(provider, rest, method, url) {
 }
 
 function defaultPlan(ctx, override) {
+  const extra = extraFormatFor(ctx);
+  if (extra) return extra.plan(ctx, override);
   const { provider, rest, method, url, body, rawLen, headers, cfg } = ctx;
   const r = route(provider, rest, method, url);
   const format = formatOf(provider);
@@ -952,7 +963,8 @@ function stepPlan(ctx, step) {
   } else if (step.size !== undefined) {
     plan = sizedPlan(ctx, toInt(step.size) ?? 0);
   } else if ((step.status ?? 200) >= 400) {
-    plan = errorPlan(format, step.status, step.message);
+    const extra = extraFormatFor(ctx);
+    plan = extra ? extra.errorPlan(step.status, step.message) : errorPlan(format, step.status, step.message);
   } else {
     plan = defaultPlan(ctx, null);
   }
@@ -1222,6 +1234,10 @@ export async function startFakeUpstream(opts = {}) {
       }),
   };
 }
+
+// Building blocks for the format plugins in scripts/fake-upstream/ (used at request time only, so
+// the import cycle plugin → this file is harmless).
+export { J, rid, nowSec, toInt, sleep, fillerPieces, fillerText, splitEvery, exampleArgs, contentText, embedVector, analyze, planAnswer, errorPlan, DEFAULT_MESSAGES, REASONING_PIECES, FAKE_SIGNATURE };
 
 // ───────────────────────────── CLI ─────────────────────────────
 

@@ -95,7 +95,7 @@ export async function scheduled(_controller: ScheduledController, env: Env, ctx:
 
 /** One provider's models, normalised. Throws on HTTP or parse errors. */
 export async function listProviderModels(p: ProviderEntry, cfg: ProviderConfig, doFetch: FetchFn, timeoutMs = 15_000): Promise<DiscoveredModel[]> {
-  const { url, headers } = p.buildRequest(cfg, "list_models", "", { stream: false });
+  const { url, headers } = await p.buildRequest(cfg, "list_models", "", { stream: false });
   const get = async (u: string): Promise<unknown> => {
     const res = await doFetch(u, { method: "GET", headers, signal: AbortSignal.timeout(timeoutMs) });
     if (!res.ok) {

@@ -47,10 +47,14 @@ async function send(env: Env, codec: Codec, call: UpstreamCall): Promise<{ res: 
   const meta = { provider_name: endpoint.provider.id };
   // 502, not 503: a provider without credentials is not "overloaded"; the next endpoint is still tried.
   if (!cfg) throw new UpstreamError(`Provider '${endpoint.provider.id}' is not configured`, meta, 502);
-  const { url, headers } = endpoint.provider.buildRequest(cfg, call.op, endpoint.upstreamModel, {
+  const payload = call.op === "list_models" ? undefined : JSON.stringify(call.body);
+  const built = endpoint.provider.buildRequest(cfg, call.op, endpoint.upstreamModel, {
     stream: call.stream,
     headers: call.headers,
+    body: payload,
   });
+  // Most providers answer synchronously; only signing ones (SigV4, OAuth) cost an await.
+  const { url, headers, body = payload } = built instanceof Promise ? await built : built;
 
   const id = endpoint.provider.id;
   // One controller for both the caller's signal and the timeout (cheaper than AbortSignal.any).
@@ -79,7 +83,7 @@ async function send(env: Env, codec: Codec, call: UpstreamCall): Promise<{ res: 
   let res: Response;
   let text: string;
   try {
-    res = await fetch(url, { method: call.op === "list_models" ? "GET" : "POST", headers, body: call.op === "list_models" ? undefined : JSON.stringify(call.body), signal }).catch(
+    res = await fetch(url, { method: call.op === "list_models" ? "GET" : "POST", headers, body, signal }).catch(
       (err: unknown) => {
         throw failure(err, `Could not reach upstream '${id}'`, 0);
       },

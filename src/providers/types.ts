@@ -8,6 +8,13 @@ export interface ProviderConfig {
   apiKey?: string;
 }
 
+export interface UpstreamRequest {
+  url: string;
+  headers: Record<string, string>;
+  /** Replaces the gateway's serialized body (e.g. a signed or re-framed one). */
+  body?: BodyInit;
+}
+
 /** A provider is data plus a few small functions; no provider special-cases live elsewhere. */
 export interface ProviderEntry {
   /** Slug used in model ids: `deepseek/deepseek-r1`. */
@@ -22,13 +29,17 @@ export interface ProviderEntry {
   keyless?: boolean;
   /** Whether a bare model id (no `provider/`) belongs to this provider. */
   ownsBareModel?: (modelId: string) => boolean;
-  /** URL and headers for one upstream call. */
+  /**
+   * URL and headers for one upstream call. `body` is the serialized JSON body the gateway will
+   * send; a provider that must sign it (SigV4) or mint a token may do so asynchronously, and may
+   * return a replacement body.
+   */
   buildRequest(
     cfg: ProviderConfig,
     op: UpstreamOperation,
     model: string,
-    opts: { stream: boolean; headers?: Record<string, string> },
-  ): { url: string; headers: Record<string, string> };
+    opts: { stream: boolean; headers?: Record<string, string>; body?: string },
+  ): UpstreamRequest | Promise<UpstreamRequest>;
   /** A provider-tuned instance of its format's codec (e.g. OpenAI's max_completion_tokens). */
   codec?: Codec;
   /** Operations this provider supports; chat is implied. */

@@ -1,0 +1,15 @@
+// Wire formats the fake upstream speaks beyond its three built-in ones (OpenAI chat, Anthropic,
+// Gemini, in ../fake-upstream.mjs). One module per protocol; add it to the list below.
+//
+// A format is an object:
+//   name: string
+//   handles(provider, rest, method, url): boolean — provider is the first path segment after the
+//       optional /s/<session> prefix (e.g. "bedrock", "openai"); rest is the remainder of the path.
+//   plan(ctx, override): Plan — the default answer (ctx: {provider, rest, method, url, body,
+//       rawLen, headers, cfg, analysis?}; override: null or {textPieces} for sized answers).
+//   errorPlan(status, message): Plan — an error body in the protocol's own shape.
+// A Plan is {status, headers, chunks: (string|Uint8Array)[], single?: boolean}; the server writes
+// the chunks in order (with the session's pacing and faults). Shared helpers (analyze,
+// planAnswer, errorPlan, J, rid…) are exported by ../fake-upstream.mjs.
+
+export const EXTRA_FORMATS = [];
