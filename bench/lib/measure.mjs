@@ -9,9 +9,9 @@ import { readAnswer } from "./check.mjs";
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** The request a Worker gets in a scenario, as an absolute loopback URL. */
-export function target(bench, name, scn) {
+export function target(bench, name, scn, extraHeaders) {
   const r = scn.requests[name]({ apiKey: bench.apiKey, fakeUrl: bench.fake.url });
-  return { url: bench.runtime.urls[name] + r.path, method: r.method ?? "POST", headers: r.headers, body: r.body };
+  return { url: bench.runtime.urls[name] + r.path, method: r.method ?? "POST", headers: { ...r.headers, ...extraHeaders }, body: r.body };
 }
 
 /** Runs fn while measuring workerd CPU/memory, the fake upstream's and the client's CPU. */
@@ -63,8 +63,8 @@ export async function measured(bench, fn, { sampleRss = false } = {}) {
 
 const perReq = (cpuS, n) => (cpuS !== null && n > 0 ? (cpuS * 1000) / n : null);
 
-export async function autocannonRun(bench, scn, name) {
-  const t = target(bench, name, scn);
+export async function autocannonRun(bench, scn, name, { headers } = {}) {
+  const t = target(bench, name, scn, headers);
   const d = bench.opts.duration;
   // Long answers: a fixed number of whole streams (a duration would cut streams in flight and
   // charge their CPU to the ones that finished).

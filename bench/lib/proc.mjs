@@ -103,6 +103,14 @@ export function threadDelta(a, b) {
   return out;
 }
 
+/** Share of workerd's CPU spent on V8's background threads (concurrent GC, compilation). */
+export function backgroundShare(threads) {
+  if (!threads) return null;
+  const all = Object.values(threads).reduce((a, b) => a + b, 0);
+  const bg = Object.entries(threads).filter(([k]) => /V8|Worke/.test(k)).reduce((a, [, v]) => a + v, 0);
+  return all > 0 ? bg / all : null;
+}
+
 /** {rssKiB, hwmKiB} summed over the processes (null when unreadable). */
 export function memory(pids) {
   if (!HAS_PROC || !pids?.length) return null;

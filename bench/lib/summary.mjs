@@ -2,6 +2,7 @@
 // ratios/differences (each round's runs went back to back under the same conditions).
 import { medianOf, ratio, diff } from "./stats.mjs";
 import { targetsOf } from "./scenarios.mjs";
+import { backgroundShare } from "./proc.mjs";
 
 const g = (o, ...keys) => keys.reduce((v, k) => (v == null ? null : v[k]), o) ?? null;
 
@@ -63,6 +64,8 @@ export function summarize(scn, res, available) {
     workerdCpuUtil: each((x) => g(x, "load", "workerdCpuUtil")),
     fakeCpuUtil: each((x) => g(x, "load", "fakeCpuUtil")),
     clientCpuUtil: each((x) => g(x, "load", "clientCpuUtil")),
+    // Share of workerd's CPU on V8's background threads (concurrent GC marking/sweeping, compiling).
+    backgroundThreadShare: each((x) => backgroundShare(g(x, "load", "threadsCpuS"))),
     probeP50: each(probe("p50")),
     probeP99: each(probe("p99")),
     probeFailed: each((x) => g(x, scn.stream ? "ttft" : "latency", "failed")),
