@@ -23,6 +23,18 @@ export function breakdownText(b) {
       );
       continue;
     }
+    if (s.environments) {
+      lines.push(`${id}: the same request profiled in each environment (ms/req)`);
+      for (const [name, e] of Object.entries(s.environments)) {
+        const inc = e.inclusive;
+        lines.push(
+          `  ${name === "gateway-all" ? "all providers     " : "base (3 providers)"}: main thread ${f(e.mainThreadMsPerReq)}, JS ${f(e.jsMsPerReq)}; routing+catalog (inclusive) ${f(inc["routing, catalog"])}; ` +
+            e.categories.filter((c) => c.pct >= 3).map((c) => `${c.name} ${f(c.msPerReq)}`).join(", "),
+        );
+        lines.push(`    hottest: ${e.functions.slice(0, 5).map((x) => `${x.name} ${f(x.msPerReq)}`).join("; ")}`);
+      }
+      continue;
+    }
     const g = s.gateway;
     const ev = s.events;
     const trio = (k) => `${f(g[k])} (floor ${f(s.floor?.[k])}${s.portkey ? `, Portkey ${f(s.portkey[k])}` : ""})`;

@@ -9,7 +9,7 @@
 // Profiled runs are not part of the figures; the profiler itself costs CPU.
 import fs from "node:fs";
 import path from "node:path";
-import { autocannonRun, longRun } from "./measure.mjs";
+import { autocannonRun, longRun, probeRun } from "./measure.mjs";
 import { backgroundShare } from "./proc.mjs";
 import { allocationsDuring, profileDuring, sampleHeapDuring } from "./profile.mjs";
 import { analyzeCpuProfile, analyzeHeapProfile } from "./profile-analysis.mjs";
@@ -96,6 +96,23 @@ async function breakdownScenario(bench, scn, { entry, file }) {
   return out;
 }
 
+/**
+ * Catalog scenarios: the same request profiled in each gateway environment (base, all providers),
+ * so the route resolution / listing cost is read directly, not only as a CPU difference.
+ */
+async function catalogBreakdown(bench, scn, { entry }) {
+  const mf = bench.runtime.mf;
+  if (scn.upstream) await bench.fake.configure(scn.upstream);
+  const out = { events: scn.kind === "catalog" ? null : scn.events, environments: {} };
+  for (const name of ["gateway", "gateway-all"]) {
+    const job = () =>
+      scn.kind === "catalog" ? probeRun(bench, scn, name, { ...bench.opts.latencyProbe }) : autocannonRun(bench, scn, name);
+    const p = await profileDuring(mf, [name], job);
+    out.environments[name] = perRequest(analyzeCpuProfile(p.profiles[name], entry, 8), p.result, out.events);
+  }
+  return out;
+}
+
 /** The long-stream scenario: the gateway isolate's JS heap polled during one extra run. */
 async function heapTrace(bench, scn) {
   const ls = bench.opts.longStreams;
@@ -119,9 +136,11 @@ async function heapTrace(bench, scn) {
 export async function runBreakdown(bench, runnable, { entry, file, want }) {
   const pick = (s) => want.includes("*") || want.includes(s.id);
   const out = { scenarios: {} };
-  for (const scn of runnable.filter((s) => pick(s) && (s.kind === "long" || (s.kind === "throughput" && s.class !== "catalog-lookup")))) {
+  for (const scn of runnable.filter(pick)) {
     try {
-      out.scenarios[scn.id] = scn.kind === "long" ? await heapTrace(bench, scn) : await breakdownScenario(bench, scn, { entry, file });
+      if (scn.kind === "long") out.scenarios[scn.id] = await heapTrace(bench, scn);
+      else if (scn.kind === "catalog" || scn.class === "catalog-lookup") out.scenarios[scn.id] = await catalogBreakdown(bench, scn, { entry });
+      else out.scenarios[scn.id] = await breakdownScenario(bench, scn, { entry, file });
       console.log(`[bench] profiled ${scn.id}`);
     } catch (e) {
       out.scenarios[scn.id] = { error: String(e?.message ?? e) };

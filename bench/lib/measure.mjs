@@ -112,6 +112,7 @@ export async function probeRun(bench, scn, name, { requests, concurrency, marker
     total: r.total,
     bytes: r.bytes?.p50 ?? null,
     cpuMsPerReq: perReq(m.workerdCpuS, r.requests),
+    threadsCpuS: m.threadsCpuS,
   };
 }
 

@@ -170,7 +170,7 @@ export const SCENARIOS = [
   }),
   chat({
     id: "openai-stream-1000", title: `One ${EVENTS_LONG}-event stream, OpenAI→OpenAI`, class: "long-answer", stream: true, events: EVENTS_LONG,
-    upstream: { chunks: EVENTS_LONG }, probe: false, amount: (o) => (o.quick ? 2 : 6) * o.connections,
+    upstream: { chunks: EVENTS_LONG }, probe: false, amount: (o) => (o.quick ? 1 : 3) * o.connections,
     gateway: gwOpenAI(MODELS.openai.gateway, true), upstreamRequest: upOpenAI(true), portkey: pkOpenAI(true),
     answer: "openai-sse", upstreamAnswer: "openai-sse",
   }),
