@@ -21,67 +21,51 @@ const parse = (s) => {
   }
 };
 
+/** Folds a stream's JSON events into {text, finish, usage, events, done}; `[DONE]` ends OpenAI's. */
+function readSse(body, visit) {
+  const st = { text: "", finish: null, usage: false, events: 0, done: false };
+  for (const d of sseData(body)) {
+    if (d === "[DONE]") {
+      st.done = true;
+      continue;
+    }
+    const j = parse(d);
+    if (!j) continue;
+    st.events++;
+    visit(j, st);
+  }
+  return st;
+}
+
 const READERS = {
   "openai-json"(body) {
     const j = parse(body);
     const c = j?.choices?.[0];
     return { text: c?.message?.content ?? null, finish: c?.finish_reason ?? null, usage: !!j?.usage, events: 1 };
   },
-  "openai-sse"(body) {
-    let text = "";
-    let finish = null;
-    let usage = false;
-    let done = false;
-    let events = 0;
-    for (const d of sseData(body)) {
-      if (d === "[DONE]") {
-        done = true;
-        continue;
-      }
-      const j = parse(d);
-      if (!j) continue;
-      events++;
+  "openai-sse": (body) =>
+    readSse(body, (j, st) => {
       const c = j.choices?.[0];
-      if (typeof c?.delta?.content === "string") text += c.delta.content;
-      if (c?.finish_reason) finish = c.finish_reason;
-      if (j.usage) usage = true;
-    }
-    return { text, finish, usage, events, done };
-  },
-  "anthropic-sse"(body) {
-    let text = "";
-    let finish = null;
-    let usage = false;
-    let events = 0;
-    let done = false;
-    for (const d of sseData(body)) {
-      const j = parse(d);
-      if (!j) continue;
-      events++;
-      if (j.type === "content_block_delta" && j.delta?.type === "text_delta") text += j.delta.text;
+      if (typeof c?.delta?.content === "string") st.text += c.delta.content;
+      if (c?.finish_reason) st.finish = c.finish_reason;
+      if (j.usage) st.usage = true;
+    }),
+  "anthropic-sse": (body) =>
+    readSse(body, (j, st) => {
+      if (j.type === "content_block_delta" && j.delta?.type === "text_delta") st.text += j.delta.text;
       if (j.type === "message_delta") {
-        finish = j.delta?.stop_reason ?? finish;
-        usage = usage || !!j.usage;
+        st.finish = j.delta?.stop_reason ?? st.finish;
+        st.usage = st.usage || !!j.usage;
       }
-      if (j.type === "message_stop") done = true;
-    }
-    return { text, finish, usage, events, done };
-  },
-  "gemini-sse"(body) {
-    let text = "";
-    let finish = null;
-    let usage = false;
-    let events = 0;
-    for (const d of sseData(body)) {
-      const j = parse(d);
-      if (!j) continue;
-      events++;
-      for (const p of j.candidates?.[0]?.content?.parts ?? []) if (typeof p.text === "string") text += p.text;
-      finish = j.candidates?.[0]?.finishReason ?? finish;
-      if (j.usageMetadata) usage = true;
-    }
-    return { text, finish, usage, events, done: finish !== null };
-  },
+      if (j.type === "message_stop") st.done = true;
+    }),
+  "gemini-sse": (body) =>
+    readSse(body, (j, st) => {
+      for (const p of j.candidates?.[0]?.content?.parts ?? []) if (typeof p.text === "string") st.text += p.text;
+      st.finish = j.candidates?.[0]?.finishReason ?? st.finish;
+      st.done = st.finish !== null; // Gemini streams simply end; the last event carries finishReason
+      if (j.usageMetadata) st.usage = true;
+    }),
   "models-json"(body) {
     const j = parse(body);
     const ok = Array.isArray(j?.data) && j.data.every((m) => typeof m?.id === "string" && m.pricing !== undefined);
