@@ -10,7 +10,17 @@
  */
 export async function connectInspector(mf, workerName) {
   const base = new URL((await mf.getInspectorURL()).href.replace(/^ws/, "http"));
-  const list = await (await fetch(new URL("/json", base), { signal: AbortSignal.timeout(5000) })).json();
+  // On a loaded machine the inspector's HTTP endpoint may miss a request: retry a little.
+  let list;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      list = await (await fetch(new URL("/json", base), { signal: AbortSignal.timeout(10_000) })).json();
+      break;
+    } catch (e) {
+      if (attempt >= 3) throw new Error(`inspector list at ${base.host}: ${e?.cause?.code ?? e?.message ?? e}`);
+      await new Promise((r) => setTimeout(r, 500 * attempt));
+    }
+  }
   const t = list.find((x) => x.id === `core:user:${workerName}`) ?? list.find((x) => x.id === workerName);
   if (!t) throw new Error(`no inspector target for ${workerName}: ${list.map((x) => x.id).join(", ")}`);
   const ws = new WebSocket(t.webSocketDebuggerUrl);
