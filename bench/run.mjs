@@ -28,7 +28,7 @@ if (Number(process.versions.node.split(".")[0]) < 22 && !process.env.AROUTER_BEN
 }
 
 const { parseArgs } = await import("./lib/options.mjs");
-const { SCENARIOS, targetsOf, TARGET_LABEL } = await import("./lib/scenarios.mjs");
+const { SCENARIOS, targetsOf, TARGET_LABEL, MARKER } = await import("./lib/scenarios.mjs");
 const { buildGateway, readCompat } = await import("./lib/build.mjs");
 const { startFakeUpstream } = await import("./lib/fake.mjs");
 const { startRuntime } = await import("./lib/runtime.mjs");
@@ -126,9 +126,9 @@ async function round(scn, names, rr) {
     if (scn.probe === false) return;
     if (scn.stream) {
       await bench.fake.configure({ ...scn.upstream, chunkDelayMs: opts.ttftProbe.chunkDelayMs });
-      for (const name of names) rr[name].ttft = await probeRun(bench, scn, name, { ...opts.ttftProbe, marker: scn.marker ?? "Hello" });
+      for (const name of names) rr[name].ttft = await probeRun(bench, scn, name, { ...opts.ttftProbe, marker: MARKER });
     } else {
-      for (const name of names) rr[name].latency = await probeRun(bench, scn, name, { ...opts.latencyProbe, marker: scn.marker === null ? undefined : "Hello" });
+      for (const name of names) rr[name].latency = await probeRun(bench, scn, name, { ...opts.latencyProbe, marker: MARKER });
     }
   } else if (scn.kind === "catalog") {
     for (const name of names) rr[name].latency = await probeRun(bench, scn, name, { ...opts.latencyProbe });

@@ -9,11 +9,10 @@
 // Profiled runs are not part of the figures; the profiler itself costs CPU.
 import fs from "node:fs";
 import path from "node:path";
-import { autocannonRun, longRun, probeRun } from "./measure.mjs";
+import { autocannonRun, downsample, longRun, probeRun } from "./measure.mjs";
 import { backgroundShare } from "./proc.mjs";
 import { allocationsDuring, profileDuring, sampleHeapDuring } from "./profile.mjs";
 import { analyzeCpuProfile, analyzeHeapProfile } from "./profile-analysis.mjs";
-import { downsample } from "./measure.mjs";
 
 const D1_ISOLATES = ["d1:db?", "d1:db:entry?"];
 

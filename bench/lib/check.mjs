@@ -2,6 +2,7 @@
 // its wire format: the generated text, the finish reason and whether usage came back. The text
 // must equal what the fake upstream sent (read from the pass-through's raw answer), so every
 // Worker compared did the whole job: a baseline that dropped or garbled content would look cheap.
+import { MARKER } from "./scenarios.mjs";
 
 /** `data:` payloads of an SSE body (the bench's own reader: the answers are small and complete). */
 function sseData(body) {
@@ -91,7 +92,7 @@ export function checkAnswers(answers, expectedEvents) {
   for (const [name, a] of Object.entries(answers)) {
     if (a.status !== 200) errs[name] = `HTTP ${a.status}`;
     else if (a.models !== undefined) errs[name] = a.models === null ? "not a model list" : null;
-    else if (typeof a.text !== "string" || !a.text.startsWith("Hello")) errs[name] = `no text (got ${JSON.stringify(a.text)?.slice(0, 80)})`;
+    else if (typeof a.text !== "string" || !a.text.startsWith(MARKER)) errs[name] = `no text (got ${JSON.stringify(a.text)?.slice(0, 80)})`;
     else if (a.text !== ref.text) errs[name] = `text differs from the upstream's (${a.text.length} vs ${ref.text.length} chars)`;
     else if (!a.finish) errs[name] = "no finish reason";
     else if (a.done === false) errs[name] = "stream did not terminate properly";

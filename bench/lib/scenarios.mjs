@@ -126,7 +126,6 @@ function models(id, query, title) {
     kind: "catalog",
     class: "catalog",
     stream: false,
-    marker: null,
     requests: { "gateway-all": gwModels(query), gateway: gwModels(query) },
     answers: { "gateway-all": "models-json", gateway: "models-json" },
   };
