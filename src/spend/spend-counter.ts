@@ -1,7 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import { loadKey } from "../keys/store";
-import type { KeyConfig, Reservation, SpendSnapshot, StoredUsageRecord } from "../keys/types";
+import type { KeyConfig } from "../keys/types";
+import type { Reservation, SpendSnapshot } from "./types";
+import type { StoredUsageRecord } from "../usage/types";
 import { completeRecord } from "../usage/record";
 import { insertUsageRecords, sumKeySpend } from "../usage/store";
 import { keyDenial, NOT_FOUND, limitDenial, providerDenial, rateLimitDenial, unpricedDenial, freeTierDenial } from "./denials";
@@ -271,7 +273,7 @@ export class SpendCounter extends DurableObject<Env> {
   }
 
   private limitRemaining(key: Pick<KeyConfig, "limitMicros" | "limitReset">, now: number, except?: string): number {
-    return limitRemainingMicros(this.counters, this.reservations, key, now, except);
+    return limitRemainingMicros({ counters: this.counters, reservations: this.reservations }, key, { now, except });
   }
 
   private spend(limit: Pick<KeyConfig, "limitMicros" | "limitReset"> | null, now: number): SpendSnapshot {

@@ -9,7 +9,8 @@
  *
  * Every session has its own script queue, request log and abort counter, so tests can run in parallel.
  */
-import { inject } from "vitest";
+import { describe, inject, it } from "vitest";
+import FAKE_PROVIDER_TABLE from "../../scripts/fake-upstream/providers.json";
 
 /** One scripted response. Steps are consumed FIFO by the session's requests whose path contains `match`. */
 export interface FakeStep {
@@ -77,23 +78,8 @@ export interface FakeSessionConfig {
   auth?: boolean;
 }
 
-/** Provider → path suffix under the session base URL, and the dummy key the fake accepts. */
-export const FAKE_PROVIDERS = {
-  OPENAI: { path: "/openai/v1", key: "sk-fake-openai" },
-  ANTHROPIC: { path: "/anthropic", key: "sk-ant-fake" },
-  GEMINI: { path: "/gemini", key: "fake-gemini-key" },
-  DEEPSEEK: { path: "/deepseek/v1", key: "sk-fake-deepseek" },
-  GROQ: { path: "/groq/v1", key: "gsk_fake_groq" },
-  MISTRAL: { path: "/mistral/v1", key: "fake-mistral-key" },
-  XAI: { path: "/xai/v1", key: "xai-fake-key" },
-  TOGETHER: { path: "/together/v1", key: "fake-together-key" },
-  FIREWORKS: { path: "/fireworks/v1", key: "fw_fake_key" },
-  DEEPINFRA: { path: "/deepinfra/v1", key: "fake-deepinfra-key" },
-  CEREBRAS: { path: "/cerebras/v1", key: "csk-fake-key" },
-  PERPLEXITY: { path: "/perplexity/v1", key: "pplx-fake-key" },
-  OPENROUTER: { path: "/openrouter/v1", key: "sk-or-fake-key" },
-  OLLAMA: { path: "/ollama/v1", key: null },
-} as const;
+/** Provider → path suffix under the session base URL, and the dummy key the fake accepts (the fake's own table). */
+export const FAKE_PROVIDERS: Record<keyof typeof FAKE_PROVIDER_TABLE, { path: string; key: string | null }> = FAKE_PROVIDER_TABLE;
 
 export type FakeProviderName = keyof typeof FAKE_PROVIDERS;
 
@@ -191,6 +177,19 @@ export function fakeSession(name = "t"): FakeSession {
 /** Whether the shared recorded fixtures exist (use with it.skipIf(!sharedFixturesAvailable())). */
 export function sharedFixturesAvailable(): boolean {
   return inject("sharedFixturesAvailable") === true;
+}
+
+/**
+ * A suite that replays the shared fixtures: skipped where ../shared/fixtures is absent, except
+ * with CI=true, where its absence is a failure (a replay suite that silently skips proves nothing).
+ */
+export function describeWithSharedFixtures(name: string, fn: () => void): void {
+  if (sharedFixturesAvailable()) describe(name, fn);
+  else if (inject("sharedFixturesRequired") === true) {
+    describe(name, () => it("needs ../shared/fixtures (CI=true)", () => {
+      throw new Error("../shared/fixtures is missing: CI must run with the shared recordings beside the repo");
+    }));
+  } else describe.skip(name, fn);
 }
 
 /** Relative paths of all shared fixture files ([] when absent). */

@@ -1,33 +1,11 @@
 import { createExecutionContext, env as testEnv, waitOnExecutionContext } from "cloudflare:test";
-import { Hono } from "hono";
-import { renderOpenAIError } from "../../src/auth/errors";
-import type { AppBindings, Env } from "../../src/env";
-import { NotFoundError } from "../../src/errors/gateway-error";
-import { activityRoutes } from "../../src/routes/activity";
-import { generationRoutes } from "../../src/routes/generation";
-import { keyInfoRoutes } from "../../src/routes/key-info";
-import { keysRoutes } from "../../src/routes/keys";
-import { managementKeysRoutes } from "../../src/routes/management-keys";
+import { app } from "../../src/app";
+import type { Env } from "../../src/env";
 
 export const env = testEnv as unknown as Env;
+/** The management API is called through the real app: tests see the error envelope users get. */
 export const MGMT = "lr_mgmt_test_bootstrap_key_0000000000";
 
-/** The sub-apps mounted the way src/routes/management.ts mounts them, with a JSON error renderer. */
-export function testApp() {
-  const api = new Hono<AppBindings>()
-    .route("/keys", keysRoutes)
-    .route("/management-keys", managementKeysRoutes)
-    .route("/key", keyInfoRoutes)
-    .route("/auth/key", keyInfoRoutes)
-    .route("/generation", generationRoutes)
-    .route("/activity", activityRoutes);
-  const app = new Hono<AppBindings>().route("/api/v1", api);
-  app.notFound((c) => renderOpenAIError(new NotFoundError(`No route for ${c.req.method} ${c.req.path}`)));
-  app.onError((err) => renderOpenAIError(err));
-  return app;
-}
-
-const app = testApp();
 
 export interface CallResult<T = any> {
   status: number;
@@ -59,12 +37,4 @@ export async function createKey(fields: Record<string, unknown> = {}) {
   const r = await call("POST", "/api/v1/keys", { body: { name: "test key", ...fields } });
   if (r.status !== 201) throw new Error(`create failed: ${r.status} ${JSON.stringify(r.body)}`);
   return { key: r.body.key as string, hash: r.body.data.hash as string, data: r.body.data };
-}
-
-/** Run fn with an ExecutionContext and wait for its waitUntil promises (settle/release). */
-export async function withCtx<T>(fn: (ctx: ExecutionContext) => T): Promise<T> {
-  const ctx = createExecutionContext();
-  const out = fn(ctx);
-  await waitOnExecutionContext(ctx);
-  return out;
 }
