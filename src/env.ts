@@ -26,6 +26,14 @@ export interface Env {
   FREE_TIER_REQUESTS_PER_MINUTE?: string;
   /** Max request body in bytes (default 10 MiB). */
   MAX_BODY_BYTES?: string;
+  /** Workers rate-limiting binding counting failed authentications per client address (wrangler.toml `[[ratelimits]]`). */
+  AUTH_FAILURES?: RateLimit;
+  /** `off` disables the failed-authentication rate limit. */
+  AUTH_FAILURE_RATE_LIMIT?: string;
+  /** Origins allowed to call the model routes from a browser: a comma list, or `*`. Unset: none. */
+  CORS_ORIGINS?: string;
+  /** Extra `anthropic-beta` values forwarded to Anthropic, comma list (added to the built-in allow-list). */
+  ANTHROPIC_BETAS_ALLOWED?: string;
   [providerVar: string]: unknown;
 }
 

@@ -1,11 +1,13 @@
 import type { Env } from "../env";
 import { AuthenticationError } from "../errors/gateway-error";
-import { API_KEY_PREFIX, constantTimeEqual, hashKey, MANAGEMENT_KEY_PREFIX } from "../keys/crypto";
+import { API_KEY_PREFIX, constantTimeEqual, hashKey, keyFormat, MANAGEMENT_KEY_PREFIX } from "../keys/crypto";
 import type { KeyConfig, KeyContext } from "../keys/types";
 import type { SpendSnapshot } from "../spend/types";
 import { denialToError, spendStub } from "../spend/client";
 import { NOT_FOUND } from "../spend/denials";
+import { limitAuthFailures } from "./failure-limit";
 import { cachedKey, forgetKey, rememberKey } from "./key-cache";
+import type { Credential } from "./token";
 
 const MANAGEMENT_ON_MODELS =
   "Management keys cannot call models or key-scoped endpoints; use an API key (lr_live_…) created with POST /api/v1/keys.";
@@ -16,22 +18,26 @@ export async function isBootstrapManagementKey(env: Env, token: string): Promise
   return typeof env.MANAGEMENT_KEY === "string" && env.MANAGEMENT_KEY.length === token.length && (await constantTimeEqual(token, env.MANAGEMENT_KEY));
 }
 
-/** A well-formed API key's hash; 401 for a missing token, a management key or junk. */
+/**
+ * A well-formed API key's hash; 401 for a missing token, a management key or junk. A token whose
+ * checksum does not match (or of no key format at all) never reaches — and never creates — a
+ * Durable Object; only the format issued before checksums needs its object to tell.
+ */
 async function apiKeyHash(env: Env, token: string | undefined): Promise<string> {
   const t = token?.trim();
   if (!t) throw new AuthenticationError("Missing API key: send it as 'Authorization: Bearer lr_live_…'.");
   if (t.startsWith(MANAGEMENT_KEY_PREFIX) || (await isBootstrapManagementKey(env, t))) throw new AuthenticationError(MANAGEMENT_ON_MODELS);
-  // Junk never reaches (and never creates) a Durable Object.
-  if (!t.startsWith(API_KEY_PREFIX) || t.length > 200) throw new AuthenticationError("Invalid API key.");
+  if (keyFormat(t, API_KEY_PREFIX) === "invalid") throw new AuthenticationError("Invalid API key.");
   return hashKey(t);
 }
 
 /**
  * The calling API key's config and spend, straight from its Durable Object. Throws 401 (missing,
- * unknown, expired, management key) or 403 (disabled).
+ * unknown, expired, management key), 403 (disabled) or 429 (too many failures from the address).
  */
-export async function authenticateApiKeyRecord(env: Env, token: string | undefined): Promise<{ key: KeyConfig; version: number; spend: SpendSnapshot }> {
-  return authenticateHash(env, await apiKeyHash(env, token));
+export async function authenticateApiKeyRecord(env: Env, cred: Credential): Promise<{ key: KeyConfig; version: number; spend: SpendSnapshot }> {
+  const hash = await limitAuthFailures(env, cred, () => apiKeyHash(env, cred.token));
+  return limitAuthFailures(env, cred, () => authenticateHash(env, hash), { lookup: true });
 }
 
 async function authenticateHash(env: Env, hash: string): Promise<{ key: KeyConfig; version: number; spend: SpendSnapshot }> {
@@ -44,7 +50,7 @@ async function authenticateHash(env: Env, hash: string): Promise<{ key: KeyConfi
 }
 
 /**
- * Authenticate an API key. `token` is the raw value of the bearer / x-api-key / ?key= credential.
+ * Authenticate an API key (the credential of a bearer / x-api-key / ?key= header or parameter).
  * The key's Durable Object answers, so a disable, delete, expiry or limit change is seen by the
  * very next request.
  *
@@ -54,13 +60,13 @@ async function authenticateHash(env: Env, hash: string): Promise<{ key: KeyConfi
  * still answer 401/403 first when the key is no longer valid, and lets a request routed with an
  * outdated copy route again.
  */
-export async function authenticateApiKey(env: Env, token: string | undefined, opts: { cached?: boolean } = {}): Promise<KeyContext> {
-  const hash = await apiKeyHash(env, token);
+export async function authenticateApiKey(env: Env, cred: Credential, opts: { cached?: boolean } = {}): Promise<KeyContext> {
+  const hash = await limitAuthFailures(env, cred, () => apiKeyHash(env, cred.token));
   if (opts.cached) {
     const hit = cachedKey(hash);
     if (hit) return { ...hit, fromCache: true };
   }
-  const { key, version, spend } = await authenticateHash(env, hash);
+  const { key, version, spend } = await limitAuthFailures(env, cred, () => authenticateHash(env, hash), { lookup: true });
   return currentKey(key, version, spend);
 }
 
@@ -101,8 +107,8 @@ function keyContext(k: KeyConfig, version: number, spend: SpendSnapshot): KeyCon
  * key's Durable Object round trip (when the key is not in the isolate's cache) overlaps the parsing.
  * An auth error still wins over a body error, for a cached key too.
  */
-export async function authenticateWhile<T>(env: Env, token: string | undefined, work: () => Promise<T> | T): Promise<{ key: KeyContext; value: T }> {
-  const keyP = authenticateApiKey(env, token, { cached: true });
+export async function authenticateWhile<T>(env: Env, cred: Credential, work: () => Promise<T> | T): Promise<{ key: KeyContext; value: T }> {
+  const keyP = authenticateApiKey(env, cred, { cached: true });
   keyP.catch(() => {});
   let value: T;
   try {

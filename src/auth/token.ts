@@ -23,3 +23,14 @@ export function extractToken(req: Request, opts: { query?: boolean } = {}): stri
   const q = new URL(req.url).searchParams.get("key");
   return q?.trim() || undefined;
 }
+
+/** A request's credential and where it came from (failed attempts are rate limited per address). */
+export interface Credential {
+  token: string | undefined;
+  /** `cf-connecting-ip` (set by Cloudflare's edge, and by wrangler dev); null when unknown. */
+  clientIp: string | null;
+}
+
+export function credentialOf(req: Request, opts: { query?: boolean } = {}): Credential {
+  return { token: extractToken(req, opts), clientIp: req.headers.get("cf-connecting-ip") };
+}

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { authenticateWhile } from "../auth/authenticate";
-import { extractToken } from "../auth/token";
+import { credentialOf } from "../auth/token";
 import { openaiCodec } from "../codecs/openai";
 import type { AppBindings } from "../env";
 import { runChat } from "../gateway/chat/chat";
@@ -10,7 +10,7 @@ import { readJsonObject } from "../gateway/request-body";
 /** POST /v1/chat/completions — the OpenAI-compatible surface. */
 export const chatCompletionsRoutes = new Hono<AppBindings>()
   .post("/", async (c) => {
-    const { key, value: { body, bytes, req } } = await authenticateWhile(c.env, extractToken(c.req.raw), async () => {
+    const { key, value: { body, bytes, req } } = await authenticateWhile(c.env, credentialOf(c.req.raw), async () => {
       const { body, bytes } = await readJsonObject(c);
       return { body, bytes, req: openaiCodec.decodeRequest(body) };
     });

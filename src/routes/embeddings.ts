@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { authenticateWhile } from "../auth/authenticate";
-import { extractToken } from "../auth/token";
+import { credentialOf } from "../auth/token";
 import { openaiCodec } from "../codecs/openai";
 import { decodeOpenAIEmbeddingsRequest, encodeOpenAIEmbeddingsResponse } from "../embeddings/openai-embeddings";
 import { runEmbeddings, type EmbeddingsSurface } from "../embeddings/run";
@@ -20,7 +20,7 @@ export const openaiEmbeddingsSurface: EmbeddingsSurface = {
  */
 export const embeddingsRoutes = new Hono<AppBindings>()
   .post("/", async (c) => {
-    const { key, value: { bytes, req } } = await authenticateWhile(c.env, extractToken(c.req.raw), async () => {
+    const { key, value: { bytes, req } } = await authenticateWhile(c.env, credentialOf(c.req.raw), async () => {
       const { body, bytes } = await readJsonObject(c);
       return { bytes, req: decodeOpenAIEmbeddingsRequest(body) };
     });

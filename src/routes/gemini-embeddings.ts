@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { authenticateWhile } from "../auth/authenticate";
-import { extractToken } from "../auth/token";
+import { credentialOf } from "../auth/token";
 import { geminiCodec } from "../codecs/gemini";
 import { decodeGeminiEmbedRequest, encodeGeminiEmbedResponse, type GeminiEmbedAction } from "../embeddings/gemini-embeddings";
 import { runEmbeddings, type EmbeddingsSurface } from "../embeddings/run";
@@ -18,7 +18,7 @@ export function geminiEmbeddingsSurface(action: GeminiEmbedAction): EmbeddingsSu
  * Gemini callers always get float vectors.
  */
 export async function geminiEmbed(c: Context<AppBindings>, model: string, action: GeminiEmbedAction): Promise<Response> {
-  const { key, value: { bytes, req } } = await authenticateWhile(c.env, extractToken(c.req.raw, { query: true }), async () => {
+  const { key, value: { bytes, req } } = await authenticateWhile(c.env, credentialOf(c.req.raw, { query: true }), async () => {
     const { body, bytes } = await readJsonObject(c);
     return { bytes, req: decodeGeminiEmbedRequest(body, { model, action }) };
   });

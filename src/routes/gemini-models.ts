@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { authenticateApiKey } from "../auth/authenticate";
 import { getCatalog, isEmbeddingModel } from "../catalog/catalog";
 import type { CatalogModel } from "../catalog/types";
-import { extractToken } from "../auth/token";
+import { credentialOf } from "../auth/token";
 import type { AppBindings, Env } from "../env";
 import { NotFoundError } from "../errors/gateway-error";
 import type { KeyContext } from "../keys/types";
@@ -15,7 +15,7 @@ import { decodePath } from "../gateway/request-body";
  * Also answers GET /v1/models for Google callers (a Google-style key marks them).
  */
 export async function listGeminiModels(c: Context<AppBindings>): Promise<Response> {
-  const key = await authenticateApiKey(c.env, extractToken(c.req.raw, { query: true }));
+  const key = await authenticateApiKey(c.env, credentialOf(c.req.raw, { query: true }));
   const models = await visibleModels(c.env, key);
   const pageSize = Math.min(Math.max(Number(c.req.query("pageSize")) || 1000, 1), 1000);
   const offset = Number(c.req.query("pageToken")) || 0;
@@ -26,7 +26,7 @@ export async function listGeminiModels(c: Context<AppBindings>): Promise<Respons
 
 /** GET /v1beta/models/{id} (and /v1/models/{id} for Google callers). */
 export async function getGeminiModel(c: Context<AppBindings>): Promise<Response> {
-  const key = await authenticateApiKey(c.env, extractToken(c.req.raw, { query: true }));
+  const key = await authenticateApiKey(c.env, credentialOf(c.req.raw, { query: true }));
   const path = c.req.path;
   const id = decodePath(path.slice(path.indexOf("/models/") + "/models/".length));
   const model = (await visibleModels(c.env, key)).find((m) => m.id === id || m.id.endsWith(`/${id}`) || m.aliases?.includes(id));

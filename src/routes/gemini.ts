@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import { authenticateWhile } from "../auth/authenticate";
-import { extractToken } from "../auth/token";
+import { credentialOf } from "../auth/token";
 import { geminiCodec } from "../codecs/gemini";
 import type { AppBindings } from "../env";
 import { BadRequestError, NotFoundError } from "../errors/gateway-error";
@@ -12,7 +12,7 @@ import { geminiEmbed } from "./gemini-embeddings";
 import { getGeminiModel, listGeminiModels } from "./gemini-models";
 
 /** Google's SDKs put the key in `?key=` or x-goog-api-key; this surface alone reads the query. */
-const googleToken = (req: Request) => extractToken(req, { query: true });
+const googleToken = (req: Request) => credentialOf(req, { query: true });
 
 /**
  * One Gemini method call: `{model}:{action}` where `{model}` may be `models/{id}`, or — as

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { authenticateApiKeyRecord, isBootstrapManagementKey } from "../auth/authenticate";
 import { authenticateManagementKey } from "../auth/management";
-import { extractToken } from "../auth/token";
+import { credentialOf } from "../auth/token";
 import type { AppBindings } from "../env";
 import { NotFoundError } from "../errors/gateway-error";
 import { isKeyHash, MANAGEMENT_KEY_PREFIX } from "../keys/crypto";
@@ -27,16 +27,17 @@ const query = z.object({
 
 generationRoutes.get("/", async (c) => {
   const q = parseWith(query, c.req.query(), "query");
-  const token = extractToken(c.req.raw);
+  const cred = credentialOf(c.req.raw);
+  const token = cred.token;
   const asManagement = !!token && (token.startsWith(MANAGEMENT_KEY_PREFIX) || (await isBootstrapManagementKey(c.env, token)));
   let record: StoredUsageRecord | null;
   if (asManagement) {
     // Management keys are only accepted in headers (URLs end up in logs).
-    await authenticateManagementKey(c.env, extractToken(c.req.raw, { query: false }));
+    await authenticateManagementKey(c.env, cred);
     record = await findUsageRecord(c.env.DB, q.id);
     if (!record && q.key_hash && isKeyHash(q.key_hash)) record = await pendingUsageRecord(c.env, q.key_hash, q.id);
   } else {
-    const { key } = await authenticateApiKeyRecord(c.env, token);
+    const { key } = await authenticateApiKeyRecord(c.env, cred);
     record = (await pendingUsageRecord(c.env, key.hash, q.id)) ?? (await findUsageRecord(c.env.DB, q.id));
     // Another key's generation is reported as absent, not forbidden: ids must not be probeable.
     if (record && record.keyHash !== key.hash) record = null;

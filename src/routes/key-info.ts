@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { authenticateApiKeyRecord } from "../auth/authenticate";
-import { extractToken } from "../auth/token";
+import { credentialOf } from "../auth/token";
 import type { AppBindings } from "../env";
 import { keyObject } from "../keys/key-object";
 
@@ -11,6 +11,6 @@ import { keyObject } from "../keys/key-object";
 export const keyInfoRoutes = new Hono<AppBindings>();
 
 keyInfoRoutes.get("/", async (c) => {
-  const { key, spend } = await authenticateApiKeyRecord(c.env, extractToken(c.req.raw));
+  const { key, spend } = await authenticateApiKeyRecord(c.env, credentialOf(c.req.raw));
   return c.json({ data: keyObject(key, spend) });
 });

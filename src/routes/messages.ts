@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { authenticateWhile } from "../auth/authenticate";
-import { extractToken } from "../auth/token";
+import { credentialOf } from "../auth/token";
 import { anthropicCodec } from "../codecs/anthropic";
 import type { AppBindings } from "../env";
 import { NotFoundError } from "../errors/gateway-error";
@@ -22,7 +22,7 @@ function anthropicHeaders(req: Request): Record<string, string> {
 /** POST /v1/messages (+ /count_tokens) — the Anthropic-native surface; every error in Anthropic's shape. */
 export const messagesRoutes = new Hono<AppBindings>()
   .post("/", async (c) => {
-    const { key, value: { body, bytes, req } } = await authenticateWhile(c.env, extractToken(c.req.raw), async () => {
+    const { key, value: { body, bytes, req } } = await authenticateWhile(c.env, credentialOf(c.req.raw), async () => {
       const { body, bytes } = await readJsonObject(c);
       return { body, bytes, req: anthropicCodec.decodeRequest(body) };
     });
@@ -32,7 +32,7 @@ export const messagesRoutes = new Hono<AppBindings>()
     });
   })
   .post("/count_tokens", async (c) => {
-    const { key, value: req } = await authenticateWhile(c.env, extractToken(c.req.raw), async () => {
+    const { key, value: req } = await authenticateWhile(c.env, credentialOf(c.req.raw), async () => {
       const { body } = await readJsonObject(c);
       // count_tokens bodies have no max_tokens; the codec requires one for messages.
       return anthropicCodec.decodeRequest({ max_tokens: 1, ...body, stream: false });

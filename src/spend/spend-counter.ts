@@ -50,13 +50,16 @@ export class SpendCounter extends DurableObject<Env> {
   private pendingCount: number | undefined;
   /** When the armed alarm fires (undefined = unknown or fired). */
   private alarmAt: number | undefined;
+  /** Whether this object's tables exist: created by its first write, never for a stranger's token. */
+  private tables: boolean;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    this.sql.exec(`CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS reservations (id TEXT PRIMARY KEY, data TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS pending_usage (id TEXT PRIMARY KEY, record TEXT NOT NULL);`);
+    // Any well-formed token names an object, so an unknown one must leave nothing behind: no table
+    // is created and nothing written until the key is known to exist (see ensureTables).
+    this.tables = this.sql.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'meta'").toArray().length > 0;
+    if (!this.tables) return;
     for (const row of this.sql.exec<{ data: string }>("SELECT data FROM reservations")) {
       const r = JSON.parse(row.data) as Reservation;
       this.reservations.set(r.id, r);
@@ -69,7 +72,10 @@ export class SpendCounter extends DurableObject<Env> {
   // ---- RPC -------------------------------------------------------------------------------
 
   async authenticate(hash: string, now?: number): Promise<AuthResult> {
-    await Promise.all([this.ensureConfig(hash), this.ensureCounters(hash)]);
+    // The config first (one D1 read): an unknown key ends here, having written nothing.
+    await this.ensureConfig(hash);
+    if (!this.cfg?.key) return { denial: keyDenial(null, now ?? this.clock()) ?? NOT_FOUND };
+    await this.ensureCounters(hash);
     const t = now ?? this.clock();
     const key = this.cfg?.key ?? null;
     const denial = keyDenial(key, t);
@@ -78,7 +84,8 @@ export class SpendCounter extends DurableObject<Env> {
   }
 
   async reserve(a: ReserveArgs): Promise<ReserveResult> {
-    await Promise.all([this.ensureConfig(a.hash), this.ensureCounters(a.hash)]);
+    await this.ensureConfig(a.hash);
+    if (this.cfg?.key) await this.ensureCounters(a.hash);
     // Everything below is synchronous: no other request to this key can interleave.
     const now = a.now ?? this.clock();
     const key = this.cfg?.key ?? null;
@@ -128,6 +135,7 @@ export class SpendCounter extends DurableObject<Env> {
     // no storage write on the hot path.
     if (key.limitMicros != null) {
       this.persisted.add(reservation.id);
+      this.ensureTables();
       this.sql.exec("INSERT OR REPLACE INTO reservations (id, data) VALUES (?, ?)", reservation.id, JSON.stringify(reservation));
     } else if (this.persisted.delete(reservation.id)) {
       this.sql.exec("DELETE FROM reservations WHERE id = ?", reservation.id);
@@ -147,6 +155,7 @@ export class SpendCounter extends DurableObject<Env> {
     if (charged > 0) this.charge(charged, now);
     if (a.record) {
       const rec = completeRecord(a.record, a.hash, charged, now);
+      this.ensureTables();
       this.sql.exec("INSERT OR REPLACE INTO pending_usage (id, record) VALUES (?, ?)", rec.id, JSON.stringify(rec));
       // Ids are unique per request, so a REPLACE is rare; an overcount only flushes sooner.
       if (this.pendingCount !== undefined) this.pendingCount++;
@@ -188,6 +197,7 @@ export class SpendCounter extends DurableObject<Env> {
 
   /** A record still waiting in the buffer (GET /generation reads through the object). */
   async getPendingRecord(id: string): Promise<StoredUsageRecord | null> {
+    if (!this.tables) return null;
     const row = this.sql.exec<{ record: string }>("SELECT record FROM pending_usage WHERE id = ?", id).toArray()[0];
     return row ? (JSON.parse(row.record) as StoredUsageRecord) : null;
   }
@@ -239,7 +249,10 @@ export class SpendCounter extends DurableObject<Env> {
     await this.countersLoading;
   }
 
-  /** No counters in storage (object's storage is new): rebuild them from the usage already in D1. */
+  /**
+   * No counters in storage (object's storage is new): rebuild them from the usage already in D1.
+   * Kept in memory only: they are stored with the first charge (until then D1 holds the same).
+   */
   private async loadCounters(hash: string): Promise<void> {
     const now = this.clock();
     const c = emptyCounters(now);
@@ -250,7 +263,6 @@ export class SpendCounter extends DurableObject<Env> {
     c.week.micros = sums.week;
     c.month.micros = sums.month;
     this.counters = c;
-    this.persistCounters();
   }
 
   private charge(micros: number, now: number): void {
@@ -264,6 +276,7 @@ export class SpendCounter extends DurableObject<Env> {
   }
 
   private persistCounters(): void {
+    this.ensureTables();
     this.sql.exec("INSERT OR REPLACE INTO meta (k, v) VALUES ('counters', ?)", JSON.stringify(this.counters));
   }
 
@@ -280,7 +293,17 @@ export class SpendCounter extends DurableObject<Env> {
     return spendSnapshot(this.counters, this.reservations, limit, now);
   }
 
+  /** Creates the object's tables on its first write (a known key's). */
+  private ensureTables(): void {
+    if (this.tables) return;
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS reservations (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS pending_usage (id TEXT PRIMARY KEY, record TEXT NOT NULL);`);
+    this.tables = true;
+  }
+
   private async flushPending(): Promise<number> {
+    if (!this.tables) return 0;
     let written = 0;
     for (;;) {
       const rows = this.sql.exec<{ rid: number; record: string }>("SELECT rowid AS rid, record FROM pending_usage ORDER BY rowid LIMIT 100").toArray();
@@ -300,7 +323,7 @@ export class SpendCounter extends DurableObject<Env> {
   private async schedule(now: number): Promise<void> {
     let due = Infinity;
     for (const r of this.reservations.values()) due = Math.min(due, r.expiresAt);
-    this.pendingCount ??= this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM pending_usage").one().n;
+    this.pendingCount ??= this.tables ? this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM pending_usage").one().n : 0;
     const pending = this.pendingCount;
     if (pending > 0) due = Math.min(due, now + (pending >= FLUSH_BATCH ? 0 : FLUSH_DELAY_MS));
     if (due === Infinity) return;

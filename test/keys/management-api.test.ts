@@ -52,7 +52,7 @@ describe("POST /api/v1/keys", () => {
     });
     expect(r.status).toBe(201);
     const key: string = r.body.key;
-    expect(key).toMatch(/^lr_live_[0-9A-Za-z]{43}$/);
+    expect(key).toMatch(/^lr_live_[0-9A-Za-z]{49}$/);
     const d = r.body.data;
     expect(d.hash).toBe(await hashKey(key));
     expect(d).toMatchObject({
@@ -271,7 +271,7 @@ describe("management keys", () => {
     const created = await call("POST", "/api/v1/management-keys", { body: { name: "ops-1" } });
     expect(created.status).toBe(201);
     const m1: string = created.body.key;
-    expect(m1).toMatch(/^lr_mgmt_[0-9A-Za-z]{43}$/);
+    expect(m1).toMatch(/^lr_mgmt_[0-9A-Za-z]{49}$/);
     expect(created.body.data).toMatchObject({ hash: await hashKey(m1), name: "ops-1", label: `lr_mgmt_${m1.slice(8, 11)}…${m1.slice(-3)}` });
 
     // m1 can manage API keys and create its successor.

@@ -14,7 +14,7 @@ const res = (micros: number | null, provider = "openai", model = "openai/gpt-4o-
 describe("authenticateApiKey", () => {
   it("returns the key context", async () => {
     const k = await createKey({ name: "ctx", allowed_providers: ["openai"], limit: 2, limit_reset: "daily", rate_limit: { requests: 5, interval: "hour" } });
-    const ctx = await authenticateApiKey(env, k.key);
+    const ctx = await authenticateApiKey(env, { token: k.key, clientIp: null });
     expect(ctx).toEqual({
       hash: k.hash,
       name: "ctx",
@@ -30,23 +30,23 @@ describe("authenticateApiKey", () => {
   });
 
   it("401 for missing, unknown, malformed and management keys; 403 disabled; 401 expired", async () => {
-    await expectGatewayError(authenticateApiKey(env, undefined), 401, /Missing API key/);
-    await expectGatewayError(authenticateApiKey(env, "  "), 401, /Missing API key/);
-    await expectGatewayError(authenticateApiKey(env, "lr_live_unknownkey"), 401, /Invalid API key/);
-    await expectGatewayError(authenticateApiKey(env, "sk-something"), 401, /Invalid API key/);
-    await expectGatewayError(authenticateApiKey(env, MGMT), 401, /Management keys cannot call models/);
+    await expectGatewayError(authenticateApiKey(env, { token: undefined, clientIp: null }), 401, /Missing API key/);
+    await expectGatewayError(authenticateApiKey(env, { token: "  ", clientIp: null }), 401, /Missing API key/);
+    await expectGatewayError(authenticateApiKey(env, { token: "lr_live_unknownkey", clientIp: null }), 401, /Invalid API key/);
+    await expectGatewayError(authenticateApiKey(env, { token: "sk-something", clientIp: null }), 401, /Invalid API key/);
+    await expectGatewayError(authenticateApiKey(env, { token: MGMT, clientIp: null }), 401, /Management keys cannot call models/);
     const m = await call("POST", "/api/v1/management-keys", { body: { name: "m" } });
-    await expectGatewayError(authenticateApiKey(env, m.body.key), 401, /Management keys cannot call models/);
+    await expectGatewayError(authenticateApiKey(env, { token: m.body.key, clientIp: null }), 401, /Management keys cannot call models/);
 
     const k = await createKey({ expires_at: new Date(Date.now() + 3_600_000).toISOString() });
-    await authenticateApiKey(env, k.key);
+    await authenticateApiKey(env, { token: k.key, clientIp: null });
     await setSpendClockForTesting(env, k.hash, Date.now() + 2 * 3_600_000);
-    await expectGatewayError(authenticateApiKey(env, k.key), 401, /expired at/);
+    await expectGatewayError(authenticateApiKey(env, { token: k.key, clientIp: null }), 401, /expired at/);
     await expectGatewayError(reserve(env, k, res(1)), 401, /expired/);
 
     const d = await createKey();
     await call("PATCH", `/api/v1/keys/${d.hash}`, { body: { disabled: true } });
-    await expectGatewayError(authenticateApiKey(env, d.key), 403, /disabled/);
+    await expectGatewayError(authenticateApiKey(env, { token: d.key, clientIp: null }), 403, /disabled/);
   });
 });
 
@@ -233,7 +233,7 @@ describe("reservation expiry", () => {
     await settleNow(env, k, await reserve(env, k, res(200_000)), { costMicros: 200_000 });
     await reserve(env, k, res(300_000));
     await evictDurableObject(stubFor(k.hash));
-    const ctx = await authenticateApiKey(env, k.key);
+    const ctx = await authenticateApiKey(env, { token: k.key, clientIp: null });
     expect(ctx.limitRemainingMicros).toBe(500_000);
     await expectGatewayError(reserve(env, k, res(500_001)), 402);
   });
@@ -242,12 +242,12 @@ describe("reservation expiry", () => {
 describe("management changes apply to the very next request", () => {
   it("disable, re-enable, providers, limit, rate limit, expiry, delete", async () => {
     const k = await createKey();
-    const ctx = await authenticateApiKey(env, k.key);
+    const ctx = await authenticateApiKey(env, { token: k.key, clientIp: null });
     await reserve(env, ctx, res(1_000_000));
 
     await call("PATCH", `/api/v1/keys/${k.hash}`, { body: { disabled: true } });
     await expectGatewayError(reserve(env, ctx, res(1)), 403, /disabled/);
-    await expectGatewayError(authenticateApiKey(env, k.key), 403);
+    await expectGatewayError(authenticateApiKey(env, { token: k.key, clientIp: null }), 403);
     await call("PATCH", `/api/v1/keys/${k.hash}`, { body: { disabled: false } });
     await reserve(env, ctx, res(1));
 
@@ -275,16 +275,16 @@ describe("management changes apply to the very next request", () => {
 
     await call("DELETE", `/api/v1/keys/${k.hash}`);
     await expectGatewayError(reserve(env, ctx, res(1)), 401);
-    await expectGatewayError(authenticateApiKey(env, k.key), 401, /Invalid API key/);
+    await expectGatewayError(authenticateApiKey(env, { token: k.key, clientIp: null }), 401, /Invalid API key/);
   });
 
   it("an older config version never overwrites a newer one", async () => {
     const k = await createKey({ name: "v1" });
-    const v1 = await authenticateApiKey(env, k.key);
+    const v1 = await authenticateApiKey(env, { token: k.key, clientIp: null });
     await call("PATCH", `/api/v1/keys/${k.hash}`, { body: { disabled: true } });
     const stale = { ...v1, disabled: false, createdAt: 0, updatedAt: 0 };
     await stubFor(k.hash).applyConfig(stale, 1);
-    await expectGatewayError(authenticateApiKey(env, k.key), 403);
+    await expectGatewayError(authenticateApiKey(env, { token: k.key, clientIp: null }), 403);
   });
 
   it("a cold object loads the key from D1 and rebuilds counters from the usage table", async () => {
