@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { BadRequestError, PayloadTooLargeError } from "../errors/gateway-error";
+import { checkJsonDepth } from "../canonical/request-limits";
 import { isRecord, safeJsonParse } from "../streams/json";
 import type { AppBindings } from "../env";
 
@@ -16,6 +17,7 @@ export async function readJsonObject(c: Context<AppBindings>): Promise<{ body: R
   const parsed = safeJsonParse(text);
   if (!parsed.ok) throw new BadRequestError(`Request body is not valid JSON: ${parsed.error}`);
   if (!isRecord(parsed.value)) throw new BadRequestError("Request body must be a JSON object.");
+  checkJsonDepth(parsed.value);
   // Bytes, not UTF-16 units: spend reservations size the prompt from it (CJK text is 3 bytes a character).
   return { body: parsed.value, bytes };
 }

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { z } from "zod";
 import { LIMIT_RESETS, RATE_INTERVALS } from "../db/schema";
+import { checkJsonDepth } from "../canonical/request-limits";
 import { BadRequestError } from "../errors/gateway-error";
 
 /** Request schemas of the key management API. Every bad field becomes a 400 naming it. */
@@ -95,6 +96,7 @@ export async function jsonBody(c: Context): Promise<unknown> {
     throw new BadRequestError("Request body must be a JSON object (Content-Type: application/json).");
   }
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw new BadRequestError("Request body must be a JSON object.");
+  checkJsonDepth(body);
   return body;
 }
 

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { authenticateWhile } from "../auth/authenticate";
 import { credentialOf } from "../auth/token";
+import { checkModelIds } from "../canonical/request-limits";
 import { openaiCodec } from "../codecs/openai";
 import { decodeOpenAIEmbeddingsRequest, encodeOpenAIEmbeddingsResponse } from "../embeddings/openai-embeddings";
 import { runEmbeddings, type EmbeddingsSurface } from "../embeddings/run";
@@ -22,7 +23,9 @@ export const embeddingsRoutes = new Hono<AppBindings>()
   .post("/", async (c) => {
     const { key, value: { bytes, req } } = await authenticateWhile(c.env, credentialOf(c.req.raw), async () => {
       const { body, bytes } = await readJsonObject(c);
-      return { bytes, req: decodeOpenAIEmbeddingsRequest(body) };
+      const req = decodeOpenAIEmbeddingsRequest(body);
+      checkModelIds(req, "model");
+      return { bytes, req };
     });
     return runEmbeddings({ env: c.env, ctx: c.executionCtx, surface: openaiEmbeddingsSurface, req, rawBytes: bytes, key, clientSignal: c.req.raw.signal });
   })

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { authenticateWhile } from "../auth/authenticate";
 import { credentialOf } from "../auth/token";
+import { checkModelIds } from "../canonical/request-limits";
 import { geminiCodec } from "../codecs/gemini";
 import { decodeGeminiEmbedRequest, encodeGeminiEmbedResponse, type GeminiEmbedAction } from "../embeddings/gemini-embeddings";
 import { runEmbeddings, type EmbeddingsSurface } from "../embeddings/run";
@@ -20,7 +21,9 @@ export function geminiEmbeddingsSurface(action: GeminiEmbedAction): EmbeddingsSu
 export async function geminiEmbed(c: Context<AppBindings>, model: string, action: GeminiEmbedAction): Promise<Response> {
   const { key, value: { bytes, req } } = await authenticateWhile(c.env, credentialOf(c.req.raw, { query: true }), async () => {
     const { body, bytes } = await readJsonObject(c);
-    return { bytes, req: decodeGeminiEmbedRequest(body, { model, action }) };
+    const req = decodeGeminiEmbedRequest(body, { model, action });
+    checkModelIds(req, "model (URL path)");
+    return { bytes, req };
   });
   return runEmbeddings({ env: c.env, ctx: c.executionCtx, surface: geminiEmbeddingsSurface(action), req, rawBytes: bytes, key, clientSignal: c.req.raw.signal });
 }

@@ -1,6 +1,7 @@
 import { Hono, type Context } from "hono";
 import { authenticateWhile } from "../auth/authenticate";
 import { credentialOf } from "../auth/token";
+import { checkChatRequest, checkSessionId } from "../canonical/request-limits";
 import { geminiCodec } from "../codecs/gemini";
 import type { AppBindings } from "../env";
 import { BadRequestError, NotFoundError } from "../errors/gateway-error";
@@ -10,6 +11,8 @@ import { errorsAs } from "../gateway/render-error";
 import { decodePath, readJsonObject } from "../gateway/request-body";
 import { geminiEmbed } from "./gemini-embeddings";
 import { getGeminiModel, listGeminiModels } from "./gemini-models";
+
+const GEMINI_FIELDS = { model: "model (URL path)", maxTokens: "generationConfig.maxOutputTokens" };
 
 /** Google's SDKs put the key in `?key=` or x-goog-api-key; this surface alone reads the query. */
 const googleToken = (req: Request) => credentialOf(req, { query: true });
@@ -26,7 +29,10 @@ async function callMethod(c: Context<AppBindings>): Promise<Response> {
     const stream = action === "streamGenerateContent";
     const { key, value: { body, bytes, req } } = await authenticateWhile(c.env, googleToken(c.req.raw), async () => {
       const { body, bytes } = await readJsonObject(c);
-      return { body, bytes, req: geminiCodec.decodeRequest(body, { model, stream }) };
+      const req = geminiCodec.decodeRequest(body, { model, stream });
+      checkChatRequest(req, GEMINI_FIELDS);
+      checkSessionId(c.req.header("x-session-id"), "x-session-id");
+      return { body, bytes, req };
     });
     return runChat({
       env: c.env, ctx: c.executionCtx, surface: geminiCodec, surfaceName: "gemini", req, rawBody: body, rawBytes: bytes, key,
@@ -40,7 +46,9 @@ async function callMethod(c: Context<AppBindings>): Promise<Response> {
       // countTokens takes either {contents,…} or {generateContentRequest:{…}}.
       const inner = body.generateContentRequest && typeof body.generateContentRequest === "object" ? (body.generateContentRequest as Record<string, unknown>) : body;
       const { model: _m, ...rest } = inner;
-      return geminiCodec.decodeRequest(rest, { model, stream: false });
+      const req = geminiCodec.decodeRequest(rest, { model, stream: false });
+      checkChatRequest(req, GEMINI_FIELDS);
+      return req;
     });
     return countTokens({ env: c.env, ctx: c.executionCtx, key, req, surface: geminiCodec, surfaceName: "gemini", render: (n) => ({ totalTokens: n }) });
   }

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { authenticateWhile } from "../auth/authenticate";
 import { credentialOf } from "../auth/token";
+import { checkChatRequest, checkSessionId } from "../canonical/request-limits";
 import { anthropicCodec } from "../codecs/anthropic";
 import type { AppBindings } from "../env";
 import { NotFoundError } from "../errors/gateway-error";
@@ -19,12 +20,17 @@ function anthropicHeaders(req: Request): Record<string, string> {
   return out;
 }
 
+const ANTHROPIC_FIELDS = { model: "model", maxTokens: "max_tokens" };
+
 /** POST /v1/messages (+ /count_tokens) — the Anthropic-native surface; every error in Anthropic's shape. */
 export const messagesRoutes = new Hono<AppBindings>()
   .post("/", async (c) => {
     const { key, value: { body, bytes, req } } = await authenticateWhile(c.env, credentialOf(c.req.raw), async () => {
       const { body, bytes } = await readJsonObject(c);
-      return { body, bytes, req: anthropicCodec.decodeRequest(body) };
+      const req = anthropicCodec.decodeRequest(body);
+      checkChatRequest(req, ANTHROPIC_FIELDS);
+      checkSessionId(c.req.header("x-session-id"), "x-session-id");
+      return { body, bytes, req };
     });
     return runChat({
       env: c.env, ctx: c.executionCtx, surface: anthropicCodec, surfaceName: "anthropic", req, rawBody: body, rawBytes: bytes,
@@ -35,7 +41,9 @@ export const messagesRoutes = new Hono<AppBindings>()
     const { key, value: req } = await authenticateWhile(c.env, credentialOf(c.req.raw), async () => {
       const { body } = await readJsonObject(c);
       // count_tokens bodies have no max_tokens; the codec requires one for messages.
-      return anthropicCodec.decodeRequest({ max_tokens: 1, ...body, stream: false });
+      const req = anthropicCodec.decodeRequest({ max_tokens: 1, ...body, stream: false });
+      checkChatRequest(req, ANTHROPIC_FIELDS);
+      return req;
     });
     return countTokens({
       env: c.env, ctx: c.executionCtx, key, req, surface: anthropicCodec, surfaceName: "anthropic",

@@ -126,7 +126,9 @@ modelsRoutes.get("/", async (c) => {
 });
 
 modelsRoutes.get("/:path{.+}", async (c) => {
-  const path = decodeURIComponent(c.req.param("path"));
+  // Hono has already decoded the parameter (leaving a broken escape as written): decoding it again
+  // would turn `%25` into `%` and throw on a literal `%ZZ`.
+  const path = c.req.param("path");
   const catalog = await getCatalog(c.env);
   const allowed = allowedSet(c.get("allowedProviders"));
   const ok = usable(c.env, allowed);

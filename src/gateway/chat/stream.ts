@@ -244,14 +244,18 @@ class StreamExchange implements Exchange<ChatAttempt, undefined> {
 
   private commit(a?: ChatAttempt) {
     if (this.committed) return;
-    this.committed = true;
     const headers: Record<string, string> = {
       "content-type": this.inv.surface.streamContentType(this.neutralContext()),
       "cache-control": "no-cache",
       "x-generation-id": this.ledger.id,
       ...(a ? answerHeaders(this.ledger, a) : {}),
     };
-    this.respond(new Response(this.out.readable, { status: 200, headers }));
+    // The Response (its headers) is built before the stream counts as committed: if a header
+    // cannot be built, the failure must still become an HTTP error — once committed, errors go
+    // in-band into a body no Response would ever carry, and the caller would wait forever.
+    const res = new Response(this.out.readable, { status: 200, headers });
+    this.committed = true;
+    this.respond(res);
   }
 
   /** One write to the client; a rejected write means the client went away. */
