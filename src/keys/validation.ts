@@ -3,6 +3,7 @@ import { z } from "zod";
 import { LIMIT_RESETS, RATE_INTERVALS } from "../db/schema";
 import { checkJsonDepth } from "../canonical/request-limits";
 import { BadRequestError } from "../errors/gateway-error";
+import { KNOWN_PROVIDER_IDS, providerIdFor } from "./allowed-providers";
 
 /** Request schemas of the key management API. Every bad field becomes a 400 naming it. */
 
@@ -12,7 +13,22 @@ const futureIso = z.iso
 
 const keyFields = {
   label: z.string().trim().min(1).max(200),
-  allowed_providers: z.array(z.string().trim().min(1).max(100)).max(200).nullable(),
+  /** Normalised to registry ids (aliases such as `gemini` → `google`); unknown slugs are refused. */
+  allowed_providers: z
+    .array(z.string().trim().min(1).max(100))
+    .max(200)
+    .nullable()
+    .transform((list, ctx) => {
+      if (list === null) return null;
+      const ids: string[] = [];
+      list.forEach((slug, i) => {
+        const id = providerIdFor(slug);
+        if (id === undefined) {
+          ctx.issues.push({ code: "custom", input: slug, path: [i], message: `unknown provider '${slug}' (known: ${KNOWN_PROVIDER_IDS().join(", ")})` });
+        } else if (!ids.includes(id)) ids.push(id);
+      });
+      return ids;
+    }),
   /** USD. */
   limit: z.number().min(0).max(1_000_000_000).nullable(),
   limit_reset: z.enum(LIMIT_RESETS).nullable(),

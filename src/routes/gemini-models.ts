@@ -6,6 +6,7 @@ import { credentialOf } from "../auth/token";
 import type { AppBindings, Env } from "../env";
 import { NotFoundError } from "../errors/gateway-error";
 import type { KeyContext } from "../keys/types";
+import { allowsProvider } from "../keys/allowed-providers";
 import { getProvider, providerConfig } from "../providers/registry";
 import { decodePath } from "../gateway/request-body";
 
@@ -39,7 +40,7 @@ async function visibleModels(env: Env, key: KeyContext): Promise<CatalogModel[]>
   return catalog.models.filter((m) =>
   m.endpoints.some((e) => {
       const p = getProvider(e.provider);
-      return p && providerConfig(env, p) && (!key.allowedProviders || key.allowedProviders.includes(p.id));
+      return p && providerConfig(env, p) && allowsProvider(key.allowedProviders, p.id);
   }),
   );
 }

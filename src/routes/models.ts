@@ -9,6 +9,7 @@ import { getCatalog, isEmbeddingModel, type Catalog } from "../catalog/catalog";
 import type { CatalogEndpoint, CatalogModel } from "../catalog/types";
 import type { Env } from "../env";
 import { NotFoundError } from "../errors/gateway-error";
+import { allowedProviderSet as allowedSet } from "../keys/allowed-providers";
 import { getProvider, providerConfig } from "../providers/registry";
 import { endpointKey, getEndpointStats, isCoolingDown } from "../routing/health";
 import { lookupModel } from "../routing/model-lookup";
@@ -39,11 +40,6 @@ function usable(env: Env, allowed: Set<string> | null) {
     }
     return ok;
   };
-}
-
-function allowedSet(list: string[] | null | undefined): Set<string> | null {
-  if (!Array.isArray(list)) return null;
-  return new Set(list.map((x) => getProvider(x)?.id ?? x.toLowerCase()));
 }
 
 function visible(model: CatalogModel, ok: (p: string) => boolean): Visible | undefined {

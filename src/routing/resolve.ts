@@ -14,7 +14,7 @@ import type { CanonicalRequest } from "../canonical/types";
 import { getCatalog } from "../catalog/catalog";
 import type { Env } from "../env";
 import { BadRequestError, GatewayError, ProviderUnavailableError } from "../errors/gateway-error";
-import { getProvider } from "../providers/registry";
+import { allowedProviderSet } from "../keys/allowed-providers";
 import { autoEndpoints } from "./auto-router";
 import type { Ctx } from "./candidates";
 import { endpointKey } from "./health";
@@ -40,7 +40,7 @@ export async function resolveRoute(env: Env, req: RouteRequest, opts: ResolveOpt
     features: requestFeatures(req),
     prefs,
     allowFallbacks,
-    allowed: opts.allowedProviders ? new Set(opts.allowedProviders.map((x) => getProvider(x)?.id ?? x.toLowerCase())) : null,
+    allowed: allowedProviderSet(opts.allowedProviders),
   };
   const ids = uniq([req.model, ...(routing.models ?? [])].filter((x): x is string => typeof x === "string" && x.length > 0));
   if (!ids.length) throw new BadRequestError("No model given: set `model` (e.g. 'openai/gpt-4o').");

@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
+import { allowsProvider } from "../keys/allowed-providers";
 import { loadKey } from "../keys/store";
 import type { KeyConfig } from "../keys/types";
 import type { Reservation, SpendSnapshot } from "./types";
@@ -94,8 +95,8 @@ export class SpendCounter extends DurableObject<Env> {
     if (a.version !== undefined && a.version !== this.cfg!.version) {
       return { denial: null, stale: { key, version: this.cfg!.version, spend: this.spend(key, now) } };
     }
-    if (key.allowedProviders && !key.allowedProviders.some((p) => p.toLowerCase() === a.provider.toLowerCase())) {
-      return { denial: providerDenial(a.provider, key.allowedProviders) };
+    if (!allowsProvider(key.allowedProviders, a.provider)) {
+      return { denial: providerDenial(a.provider, key.allowedProviders ?? []) };
     }
     const replacing = this.reservations.get(a.requestId);
     if (key.rateLimit) {

@@ -139,7 +139,7 @@ describe("reserve / settle / release", () => {
   it("403 naming a provider the key may not use", async () => {
     const k = await createKey({ allowed_providers: ["openai", "Anthropic"] });
     await reserve(env, k, res(1, "anthropic"));
-    await expectGatewayError(reserve(env, k, res(1, "google")), 403, /may not use provider 'google'.*'openai', 'Anthropic'/);
+    await expectGatewayError(reserve(env, k, res(1, "google")), 403, /may not use provider 'google'.*'openai', 'anthropic'/);
   });
 });
 
