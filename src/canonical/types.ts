@@ -163,6 +163,12 @@ export interface Usage {
   cachedInputTokens?: number;
   cacheWriteTokens?: number;
   reasoningTokens?: number;
+  /**
+   * Server-side searches the upstream ran for this answer and bills per use (Anthropic
+   * server_tool_use.web_search_requests, Gemini grounding queries): priced at the model's
+   * `web_search` price.
+   */
+  webSearchRequests?: number;
 }
 
 export interface CanonicalResponse {

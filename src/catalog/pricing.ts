@@ -77,7 +77,8 @@ function ceilMicros(x: number): number {
  * Cost of one request in micro-USD, rounded up.
  * Usage.inputTokens includes cached reads and cache writes (see src/canonical/types.ts), so:
  * (input − cached − cacheWrite) × prompt + cached × cacheRead + cacheWrite × cacheWrite
- * + output × completion + request. Missing cache prices fall back to the prompt price.
+ * + output × completion + request + web searches × web_search. Missing cache prices fall back
+ * to the prompt price.
  */
 export function costMicros(pricing: PricingMicros, usage: Usage): number {
   const cached = Math.max(0, usage.cachedInputTokens ?? 0);
@@ -88,7 +89,8 @@ export function costMicros(pricing: PricingMicros, usage: Usage): number {
     cached * (pricing.inputCacheRead ?? pricing.prompt) +
     written * (pricing.inputCacheWrite ?? pricing.prompt) +
     Math.max(0, usage.outputTokens) * pricing.completion +
-    (pricing.request ?? 0);
+    (pricing.request ?? 0) +
+    Math.max(0, usage.webSearchRequests ?? 0) * (pricing.webSearch ?? 0);
   return ceilMicros(total);
 }
 

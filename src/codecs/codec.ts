@@ -2,6 +2,23 @@ import type { CanonicalRequest, CanonicalResponse, FormatName, StreamEvent, Usag
 import type { GatewayError } from "../errors/gateway-error";
 import type { SyncTransformer } from "../streams/sync-transformer";
 
+/**
+ * What a request may cost beyond what its size and output limit say, when an upstream of this
+ * format serves it: work the upstream does on its own (server tools, fetching content) or a
+ * pricier tier. The gateway prices it into the spend reservation (src/spend/unseen-costs.ts) or,
+ * for a key with a limit, refuses what no price covers.
+ */
+export interface UnseenCosts {
+  /** Content the upstream fetches itself (a document or video by URL, a file id): its size is unknown. */
+  remoteContent?: boolean;
+  /** Server-side tool iterations the upstream may run (at most), each reading the conversation again. */
+  serverToolUses?: number;
+  /** Of those, searches billed per use at the model's `web_search` price. */
+  searches?: number;
+  /** What no price covers, each named with the reason (e.g. "mcp_servers (remote MCP tool calls)"). */
+  unpriceable?: string[];
+}
+
 /** What an encoder needs to know about the request being answered. */
 export interface EncodeContext {
   /** Gateway generation id, `gen-…`. */
@@ -84,6 +101,9 @@ export interface Codec {
    * Absent → the gateway always re-encodes through the canonical model.
    */
   passthroughRequest?(raw: Record<string, unknown>, upstreamModel: string, stream: boolean): Record<string, unknown>;
+
+  /** Costs beyond the request's size and output limit when this format's upstream serves it. Absent: none. */
+  unseenCosts?(req: CanonicalRequest): UnseenCosts;
 
   // ---- token counting (formats whose providers have an endpoint for it) ----
   encodeCountTokensRequest?(req: CanonicalRequest, upstreamModel: string): Record<string, unknown>;

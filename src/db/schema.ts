@@ -64,6 +64,10 @@ export const usage = sqliteTable(
     cacheWriteTokens: integer("cache_write_tokens").notNull().default(0),
     reasoningTokens: integer("reasoning_tokens").notNull().default(0),
     costMicros: integer("cost_micros").notNull().default(0),
+    /** Server-side searches the upstream ran and billed (Anthropic web_search, Gemini grounding queries). */
+    webSearchRequests: integer("web_search_requests").notNull().default(0),
+    /** How far the charge exceeded the request's reservation (an upstream that ignored a limit); 0 normally. */
+    overReservationMicros: integer("over_reservation_micros").notNull().default(0),
     status: integer("status").notNull(),
     finishReason: text("finish_reason"),
     latencyMs: integer("latency_ms"),

@@ -12,9 +12,10 @@ import type { Surface, UsageRecord } from "../usage/types";
  * concurrent requests cannot together pass the key's limit.
  * - `tokens`: priced from the endpoint's token prices (chat, embeddings);
  * - `micros`: an exchange's own bound (media priced per image or per second; 0 for a free call
- *   such as count_tokens); null when it cannot be bounded, which a key with a limit refuses.
+ *   such as count_tokens); null when it cannot be bounded, which a key with a limit refuses —
+ *   `unpriced` says why when the request (not the model) is the cause.
  */
-export type CostBound = { tokens: { input: number; output: number } } | { micros: number | null };
+export type CostBound = { tokens: { input: number; output: number } } | { micros: number | null; unpriced?: string };
 
 /** What one attempt produced: what it is billed for and what its usage record says. */
 export interface Outcome {
@@ -69,7 +70,8 @@ export class RequestLedger {
    */
   async reserve(endpoint: Endpoint, bound: CostBound, opts: { checkVersion?: boolean } = {}): Promise<void> {
     const micros = "micros" in bound ? bound.micros : endpoint.pricing ? worstCaseMicros(endpoint.pricing, bound.tokens.input, bound.tokens.output) : null;
-    await this.reserveMicros(endpoint, micros, { checkVersion: opts.checkVersion === true });
+    const unpriced = "micros" in bound ? bound.unpriced : undefined;
+    await this.reserveMicros(endpoint, micros, { checkVersion: opts.checkVersion === true, unpriced });
     this.held = { endpoint, micros };
   }
 
@@ -108,7 +110,7 @@ export class RequestLedger {
     this.ctx.waitUntil(settleNow(this.env, key, { id: this.id }, opts).catch((err) => logSpendFailure(what, key, err)));
   }
 
-  private async reserveMicros(endpoint: Endpoint, micros: number | null, opts: { checkVersion: boolean }): Promise<void> {
+  private async reserveMicros(endpoint: Endpoint, micros: number | null, opts: { checkVersion: boolean; unpriced?: string }): Promise<void> {
     const freeTier = endpoint.freeTier ? { requests: Number(this.env.FREE_TIER_REQUESTS_PER_MINUTE) || 20, windowMs: 60_000 } : undefined;
     await reserve(this.env, this.key, {
       requestId: this.id,
@@ -117,6 +119,7 @@ export class RequestLedger {
       model: endpoint.modelId,
       freeTier,
       version: opts.checkVersion ? this.key.version : undefined,
+      unpriced: opts.unpriced,
     });
   }
 
@@ -136,6 +139,7 @@ export class RequestLedger {
       cachedTokens: u.cachedInputTokens ?? 0,
       cacheWriteTokens: u.cacheWriteTokens ?? 0,
       reasoningTokens: u.reasoningTokens ?? 0,
+      webSearchRequests: u.webSearchRequests ?? 0,
       costMicros: cost,
       status: o.status,
       finishReason: o.finishReason ?? null,

@@ -19,6 +19,10 @@ export function keyObject(k: KeyConfig, s: SpendSnapshot) {
     usage_daily: microsToUsd(s.dailyMicros),
     usage_weekly: microsToUsd(s.weeklyMicros),
     usage_monthly: microsToUsd(s.monthlyMicros),
+    /** USD by which usage in the limit's window is above the limit (see README: how far over a limit a key can go). */
+    limit_overrun: microsToUsd(s.limitOverrunMicros),
+    /** USD charged, all time, above what requests reserved before their upstream call. */
+    over_reservation: microsToUsd(s.overReservedMicros),
     rate_limit: k.rateLimit,
     created_at: iso(k.createdAt),
     updated_at: iso(k.updatedAt),

@@ -9,16 +9,8 @@ import { runChat } from "../gateway/chat/chat";
 import { countTokens } from "../gateway/count-tokens";
 import { errorsAs } from "../gateway/render-error";
 import { readJsonObject } from "../gateway/request-body";
+import { anthropicHeaders } from "./anthropic-headers";
 
-/** Headers an Anthropic-format upstream should see exactly as the caller sent them. */
-function anthropicHeaders(req: Request): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const h of ["anthropic-version", "anthropic-beta"]) {
-    const v = req.headers.get(h);
-    if (v) out[h] = v;
-  }
-  return out;
-}
 
 const ANTHROPIC_FIELDS = { model: "model", maxTokens: "max_tokens" };
 
@@ -34,7 +26,7 @@ export const messagesRoutes = new Hono<AppBindings>()
     });
     return runChat({
       env: c.env, ctx: c.executionCtx, surface: anthropicCodec, surfaceName: "anthropic", req, rawBody: body, rawBytes: bytes,
-      key, forwardHeaders: anthropicHeaders(c.req.raw), clientSignal: c.req.raw.signal, sessionId: c.req.header("x-session-id"),
+      key, forwardHeaders: anthropicHeaders(c.req.raw, c.env), clientSignal: c.req.raw.signal, sessionId: c.req.header("x-session-id"),
     });
   })
   .post("/count_tokens", async (c) => {
@@ -47,7 +39,7 @@ export const messagesRoutes = new Hono<AppBindings>()
     });
     return countTokens({
       env: c.env, ctx: c.executionCtx, key, req, surface: anthropicCodec, surfaceName: "anthropic",
-      forwardHeaders: anthropicHeaders(c.req.raw), render: (n) => ({ input_tokens: n }),
+      forwardHeaders: anthropicHeaders(c.req.raw, c.env), render: (n) => ({ input_tokens: n }),
     });
   })
   .all("*", (c) => {

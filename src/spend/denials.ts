@@ -58,7 +58,16 @@ export function rateLimitDenial(limit: RateLimit, msLeft: number): Denial {
   };
 }
 
-export function unpricedDenial(model: string, provider: string): Denial {
+export function unpricedDenial(model: string, provider: string, requestReason?: string): Denial {
+  if (requestReason) {
+    return {
+      kind: "unpriced",
+      message:
+        `This request's cost cannot be bounded, so this API key's spend limit could not be enforced: ${requestReason}. ` +
+        "Remove it, or use a key without a limit.",
+      metadata: { provider_name: provider, model, reason: "unpriced_request" },
+    };
+  }
   return {
     kind: "unpriced",
     message:

@@ -7,6 +7,8 @@ import { dayStart, monthStart, weekStart } from "./windows";
 export type Bucket = { start: number; micros: number };
 export interface Counters {
   total: number;
+  /** All-time micro-USD charged above reservations (absent in counters stored before it existed). */
+  overReserved?: number;
   day: Bucket;
   week: Bucket;
   month: Bucket;
@@ -43,6 +45,8 @@ export function limitRemainingMicros(state: LimitState, key: LimitFields, at: { 
 export function spendSnapshot(c: Counters | undefined, reservations: Map<string, Reservation>, limit: LimitFields | null, now: number): SpendSnapshot {
   return {
     totalMicros: c?.total ?? 0,
+    overReservedMicros: c?.overReserved ?? 0,
+    limitOverrunMicros: limit?.limitMicros == null ? 0 : Math.max(0, windowSpend(c, limit.limitReset, now) - limit.limitMicros),
     dailyMicros: windowSpend(c, "daily", now),
     weeklyMicros: windowSpend(c, "weekly", now),
     monthlyMicros: windowSpend(c, "monthly", now),

@@ -20,8 +20,10 @@ export interface ReserveArgs {
   hash: string;
   /** Gateway generation id of the request. Reserving again with the same id (fallback) replaces it. */
   requestId: string;
-  /** Upper bound of the request's cost in micro-USD; null = the model has no known price. */
+  /** Upper bound of the request's cost in micro-USD; null = the model has no known price, or `unpriced`. */
   micros: number | null;
+  /** Why `micros` is null when the request's features (not the model) leave it unbounded. */
+  unpriced?: string;
   provider: string;
   model: string;
   /** How long the reservation may stay unsettled (default RESERVATION_TTL_MS, at most 2 hours). */

@@ -109,7 +109,7 @@ export class SpendCounter extends DurableObject<Env> {
     }
     const micros = a.micros == null || !Number.isFinite(a.micros) ? null : Math.ceil(Math.max(0, a.micros));
     if (key.limitMicros != null) {
-      if (micros == null) return { denial: unpricedDenial(a.model, a.provider) };
+      if (micros == null) return { denial: unpricedDenial(a.model, a.provider, a.unpriced) };
       const remaining = this.limitRemaining(key, now, a.requestId);
       if (micros > remaining) return { denial: limitDenial(key, remaining, micros, now) };
     }
@@ -153,9 +153,12 @@ export class SpendCounter extends DurableObject<Env> {
     this.dropReservation(a.reservationId);
     // A NaN cost is a caller bug; charging the reserved upper bound keeps the books conservative.
     const charged = Number.isFinite(a.costMicros) ? Math.ceil(Math.max(0, a.costMicros)) : (reserved?.micros ?? 0);
-    if (charged > 0) this.charge(charged, now);
+    // The real cost is charged in full even past the reservation (an upstream that ignored the
+    // output limit); the excess is recorded, on the request and on the key.
+    const over = reserved && charged > reserved.micros ? charged - reserved.micros : 0;
+    if (charged > 0) this.charge(charged, now, over);
     if (a.record) {
-      const rec = completeRecord(a.record, a.hash, charged, now);
+      const rec = completeRecord(a.record, { keyHash: a.hash, costMicros: charged, now, overReservationMicros: over });
       this.ensureTables();
       this.sql.exec("INSERT OR REPLACE INTO pending_usage (id, record) VALUES (?, ?)", rec.id, JSON.stringify(rec));
       // Ids are unique per request, so a REPLACE is rare; an overcount only flushes sooner.
@@ -263,12 +266,14 @@ export class SpendCounter extends DurableObject<Env> {
     c.day.micros = sums.day;
     c.week.micros = sums.week;
     c.month.micros = sums.month;
+    c.overReserved = sums.overReserved;
     this.counters = c;
   }
 
-  private charge(micros: number, now: number): void {
+  private charge(micros: number, now: number, overReservation: number): void {
     const c = this.counters ?? emptyCounters(now);
     c.total += micros;
+    if (overReservation > 0) c.overReserved = (c.overReserved ?? 0) + overReservation;
     c.day = addTo(c.day, dayStart(now), micros);
     c.week = addTo(c.week, weekStart(now), micros);
     c.month = addTo(c.month, monthStart(now), micros);

@@ -10,6 +10,13 @@ export interface SpendSnapshot {
   monthlyMicros: number;
   /** Sum of reservations not yet settled or expired. */
   outstandingMicros: number;
+  /**
+   * All-time micro-USD charged above the requests' reservations: real costs the worst case
+   * estimated before the call did not cover (an upstream that ignored the output limit).
+   */
+  overReservedMicros: number;
+  /** How far settled spend in the limit's window is above the limit (0 within it, or without a limit). */
+  limitOverrunMicros: number;
   /** limit − spend in the limit's window − outstanding, floored at 0; null when the key has no limit. */
   limitRemainingMicros: number | null;
 }

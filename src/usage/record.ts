@@ -20,8 +20,20 @@ export function tokensFromUsage(usage: Usage | undefined): Pick<
 const count = (n: number | undefined) => (Number.isFinite(n) && (n as number) > 0 ? Math.round(n as number) : 0);
 const optionalMs = (n: number | null | undefined) => (n == null || !Number.isFinite(n) ? null : Math.max(0, Math.round(n)));
 
-/** Resolve every optional field; the key hash, cost and time come from the Durable Object. */
-export function completeRecord(r: UsageRecord, keyHash: string, costMicros: number, now: number): StoredUsageRecord {
+/** What the key's Durable Object knows when it settles a request. */
+export interface SettledFacts {
+  keyHash: string;
+  costMicros: number;
+  now: number;
+  overReservationMicros?: number;
+}
+
+/**
+ * Resolve every optional field; the key hash, cost, time and how far the charge exceeded its
+ * reservation come from the Durable Object.
+ */
+export function completeRecord(r: UsageRecord, s: SettledFacts): StoredUsageRecord {
+  const { keyHash, costMicros, now, overReservationMicros = 0 } = s;
   return {
     id: r.id,
     keyHash,
@@ -36,6 +48,8 @@ export function completeRecord(r: UsageRecord, keyHash: string, costMicros: numb
     cacheWriteTokens: count(r.cacheWriteTokens),
     reasoningTokens: count(r.reasoningTokens),
     costMicros,
+    webSearchRequests: count(r.webSearchRequests),
+    overReservationMicros: count(overReservationMicros),
     status: Math.round(r.status),
     finishReason: r.finishReason ?? null,
     latencyMs: optionalMs(r.latencyMs),
@@ -65,6 +79,9 @@ export function generationObject(r: StoredUsageRecord) {
     native_tokens_reasoning: r.reasoningTokens,
     total_cost: microsToUsd(r.costMicros),
     cost_micros: r.costMicros,
+    num_web_searches: r.webSearchRequests,
+    /** USD charged above the request's reservation (its worst case as estimated before the call). */
+    over_reservation: microsToUsd(r.overReservationMicros),
     status: r.status,
     finish_reason: r.finishReason,
     latency: r.latencyMs,

@@ -72,11 +72,15 @@ export async function sumKeySpend(d1: D1Database, keyHash: string, since: { day:
       day: sql<number>`coalesce(sum(case when ${usage.createdAt} >= ${since.day} then ${usage.costMicros} end), 0)`,
       week: sql<number>`coalesce(sum(case when ${usage.createdAt} >= ${since.week} then ${usage.costMicros} end), 0)`,
       month: sql<number>`coalesce(sum(case when ${usage.createdAt} >= ${since.month} then ${usage.costMicros} end), 0)`,
+      overReserved: sql<number>`coalesce(sum(${usage.overReservationMicros}), 0)`,
     })
     .from(usage)
     .where(eq(usage.keyHash, keyHash))
     .get();
-  return { total: Number(row?.total ?? 0), day: Number(row?.day ?? 0), week: Number(row?.week ?? 0), month: Number(row?.month ?? 0) };
+  return {
+    total: Number(row?.total ?? 0), day: Number(row?.day ?? 0), week: Number(row?.week ?? 0), month: Number(row?.month ?? 0),
+    overReserved: Number(row?.overReserved ?? 0),
+  };
 }
 
 export async function queryActivity(d1: D1Database, q: ActivityQuery): Promise<ActivityRow[]> {

@@ -29,6 +29,10 @@ export interface UsageRecord {
   reasoningTokens?: number;
   /** Real cost in micro-USD. settle() overwrites it with its costMicros argument. */
   costMicros?: number;
+  /** Server-side searches billed (Anthropic web_search, Gemini grounding queries). */
+  webSearchRequests?: number;
+  /** Set by the key's Durable Object at settle: how far the charge exceeded the reservation. */
+  overReservationMicros?: number;
   /** HTTP status returned to the caller (or the in-band error status of a stream). */
   status: number;
   finishReason: string | null;

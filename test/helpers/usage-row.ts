@@ -13,6 +13,8 @@ export interface UsageRow {
   cache_write_tokens: number;
   reasoning_tokens: number;
   cost_micros: number;
+  web_search_requests: number;
+  over_reservation_micros: number;
   status: number;
   finish_reason: string | null;
   latency_ms: number | null;

@@ -23,9 +23,7 @@ describe("usage records", () => {
     expect(tokensFromUsage(undefined).promptTokens).toBe(0);
     const r = completeRecord(
       { id: "gen-1", requestedModel: "m", servedModel: null, provider: null, surface: "gemini", streamed: true, promptTokens: -3, completionTokens: 2.6, status: 500, finishReason: null, latencyMs: 12.4, ttftMs: undefined as unknown as null },
-      "h",
-      7,
-      1000,
+      { keyHash: "h", costMicros: 7, now: 1000 },
     );
     expect(r).toEqual({
       id: "gen-1",
@@ -41,6 +39,8 @@ describe("usage records", () => {
       cacheWriteTokens: 0,
       reasoningTokens: 0,
       costMicros: 7,
+      webSearchRequests: 0,
+      overReservationMicros: 0,
       status: 500,
       finishReason: null,
       latencyMs: 12,
@@ -116,7 +116,7 @@ describe("insertUsageRecords", () => {
     const recs = Array.from({ length: 12 }, (_, i) =>
       completeRecord(
         record(`gen-multi-${i}-${k.hash.slice(0, 6)}`, { promptTokens: 100 + i, streamed: i % 2 === 0, ttftMs: i % 3 === 0 ? null : i, finishReason: i === 5 ? null : "stop" }),
-        k.hash, 10 * i, now + i,
+        { keyHash: k.hash, costMicros: 10 * i, now: now + i },
       ),
     );
     // A duplicate inside one statement and across calls: D1 keeps the first, nothing fails.
@@ -202,7 +202,7 @@ describe("GET /api/v1/activity", () => {
     await insertUsageRecords(
       env.DB,
       recs.map(([hash, model, provider, cost, at, status], i) =>
-        completeRecord(record(`gen-act-${i}-${hash.slice(0, 6)}`, { servedModel: model, provider, status }), hash, cost, at),
+        completeRecord(record(`gen-act-${i}-${hash.slice(0, 6)}`, { servedModel: model, provider, status }), { keyHash: hash, costMicros: cost, now: at }),
       ),
     );
     const q = "date_from=2024-05-01&date_to=2024-05-02";

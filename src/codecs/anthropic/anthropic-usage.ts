@@ -1,4 +1,5 @@
 import type { Usage } from "../../canonical/types";
+import { isRecord } from "../../streams/json";
 
 /** The usage fields we read; present in Message.usage, message_start and message_delta. */
 export interface AnthropicUsageLike {
@@ -7,6 +8,14 @@ export interface AnthropicUsageLike {
   cache_creation_input_tokens?: number | null;
   cache_read_input_tokens?: number | null;
   output_tokens_details?: { thinking_tokens?: number | null } | null;
+  /** `{web_search_requests, web_fetch_requests}`: server tools Anthropic ran (and bills) in this turn. */
+  server_tool_use?: unknown;
+}
+
+/** Searches Anthropic billed for (web_search is priced per use; web_fetch only by its tokens). */
+function webSearches(serverToolUse: unknown): number {
+  const n = isRecord(serverToolUse) ? serverToolUse.web_search_requests : undefined;
+  return typeof n === "number" && Number.isFinite(n) && n > 0 ? Math.round(n) : 0;
 }
 
 /**
@@ -24,6 +33,8 @@ export function fromAnthropicUsage(u: AnthropicUsageLike): Usage {
   if (cacheWrite > 0) usage.cacheWriteTokens = cacheWrite;
   const thinking = u.output_tokens_details?.thinking_tokens;
   if (typeof thinking === "number") usage.reasoningTokens = thinking;
+  const searches = webSearches(u.server_tool_use);
+  if (searches > 0) usage.webSearchRequests = searches;
   return usage;
 }
 
@@ -33,6 +44,7 @@ export interface AnthropicWireUsage {
   cache_creation_input_tokens: number;
   cache_read_input_tokens: number;
   output_tokens_details?: { thinking_tokens: number };
+  server_tool_use?: { web_search_requests: number };
 }
 
 export function toAnthropicUsage(u: Usage): AnthropicWireUsage {
@@ -45,5 +57,6 @@ export function toAnthropicUsage(u: Usage): AnthropicWireUsage {
     cache_read_input_tokens: cached,
   };
   if (u.reasoningTokens !== undefined) wire.output_tokens_details = { thinking_tokens: u.reasoningTokens };
+  if (u.webSearchRequests) wire.server_tool_use = { web_search_requests: u.webSearchRequests };
   return wire;
 }

@@ -227,6 +227,7 @@ class AnthropicEventDecoder implements SyncTransformer<SseEvent, StreamEvent> {
           cache_read_input_tokens: u.cache_read_input_tokens ?? this.startUsage.cache_read_input_tokens,
           output_tokens: u.output_tokens ?? this.startUsage.output_tokens,
           output_tokens_details: u.output_tokens_details,
+          server_tool_use: u.server_tool_use ?? this.startUsage.server_tool_use,
         }),
       });
     }

@@ -7,6 +7,7 @@ import { encodeAnthropicRequest } from "./encode-request";
 import { encodeAnthropicResponse } from "./encode-response";
 import { anthropicStreamEncoder, encodeAnthropicStream } from "./encode-stream";
 import { decodeAnthropicError, encodeAnthropicError } from "./errors";
+import { anthropicUnseenCosts } from "./unseen-costs";
 
 export { anthropicResponseSchema, anthropicStreamChunkSchema } from "./anthropic-api";
 
@@ -26,4 +27,5 @@ export const anthropicCodec: Codec = {
   passthroughRequest: anthropicPassthroughRequest,
   encodeCountTokensRequest: encodeAnthropicCountTokensRequest,
   decodeCountTokensResponse: decodeAnthropicCountTokensResponse,
+  unseenCosts: anthropicUnseenCosts,
 };

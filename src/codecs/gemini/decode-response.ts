@@ -12,7 +12,7 @@ import { UpstreamError } from "../../errors/gateway-error";
 import { isRecord } from "../../streams/json";
 import { type GeminiResponsePart, generateContentResponseSchema } from "./gemini-api";
 import { mapGeminiFinishReason } from "./map-gemini-finish-reason";
-import { usageFromGemini } from "./usage";
+import { groundingQueries, usageWithSearches } from "./usage";
 
 export function decodeGeminiResponse(body: unknown): CanonicalResponse {
   if (isRecord(body) && isRecord(body.error)) {
@@ -39,7 +39,7 @@ export function decodeGeminiResponse(body: unknown): CanonicalResponse {
     content,
     // A prompt blocked before generation has no candidate: promptFeedback.blockReason says why.
     finishReason: candidate ? mapGeminiFinishReason(native, hasToolCalls) : "content_filter",
-    usage: usageFromGemini(res.usageMetadata),
+    usage: usageWithSearches(res.usageMetadata, groundingQueries(candidate)),
   };
   if (native) out.nativeFinishReason = native;
   return out;

@@ -17,7 +17,7 @@ import { chain, type SyncTransformer, toTransformStream } from "../../streams/sy
 import { type GeminiResponse, type GeminiResponsePart, generateContentResponseSchema } from "./gemini-api";
 import { mapGeminiFinishReason } from "./map-gemini-finish-reason";
 import { applyPartialArgs, type PartialArgsState } from "./partial-args";
-import { hasTokenCounts, usageFromGemini } from "./usage";
+import { groundingQueries, hasTokenCounts, usageWithSearches } from "./usage";
 
 type Emit = (event: StreamEvent) => void;
 
@@ -96,6 +96,8 @@ class GeminiChunkDecoder implements SyncTransformer<string, StreamEvent> {
   private finished = false;
   private stopped = false; // after an error event nothing more is emitted
   private toolCalls = 0;
+  /** Google Search grounding queries seen so far (billed per query). */
+  private searches = 0;
   private partial: (PartialArgsState & { index: number }) | undefined;
 
   /** One JSON element of the stream (an SSE event's data, or one array element). */
@@ -133,7 +135,9 @@ class GeminiChunkDecoder implements SyncTransformer<string, StreamEvent> {
       }
     }
     if (candidate && !this.finished) for (const part of candidate.content?.parts ?? []) this.part(part, emit);
-    if (hasTokenCounts(r.usageMetadata)) emit({ type: "usage", usage: usageFromGemini(r.usageMetadata) });
+    // Grounding metadata comes with every chunk, the queries usually only with the last.
+    this.searches = Math.max(this.searches, groundingQueries(candidate));
+    if (hasTokenCounts(r.usageMetadata)) emit({ type: "usage", usage: usageWithSearches(r.usageMetadata, this.searches) });
     if (this.finished) return;
     if (candidate?.finishReason) {
       this.completePartial(emit);

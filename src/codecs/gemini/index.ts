@@ -10,6 +10,7 @@ import { encodeGeminiRequest } from "./encode-request";
 import { encodeGeminiResponse } from "./encode-response";
 import { encodeGeminiStream, geminiStreamEncoder } from "./encode-stream";
 import { decodeGeminiError, encodeGeminiError } from "./errors";
+import { geminiUnseenCosts } from "./unseen-costs";
 
 export const geminiCodec: Codec = {
   name: "gemini",
@@ -29,6 +30,7 @@ export const geminiCodec: Codec = {
   passthroughRequest: geminiPassthroughRequest,
   encodeCountTokensRequest: encodeGeminiCountTokensRequest,
   decodeCountTokensResponse: decodeGeminiCountTokensResponse,
+  unseenCosts: geminiUnseenCosts,
 };
 
 /** For callers that reach streamGenerateContent without alt=sse (JSON array framing). */

@@ -1,4 +1,5 @@
 import type { Usage } from "../../canonical/types";
+import { isRecord } from "../../streams/json";
 import type { GeminiUsageMetadata } from "./gemini-api";
 
 /**
@@ -12,6 +13,23 @@ export function usageFromGemini(u: GeminiUsageMetadata | undefined): Usage {
   const usage: Usage = { inputTokens: prompt, outputTokens: num(u?.candidatesTokenCount) + thoughts };
   if (u?.cachedContentTokenCount !== undefined) usage.cachedInputTokens = u.cachedContentTokenCount;
   if (u?.thoughtsTokenCount !== undefined) usage.reasoningTokens = thoughts;
+  return usage;
+}
+
+/**
+ * Google Search grounding queries a candidate ran (`groundingMetadata.webSearchQueries`): each is
+ * billed at the model's web_search price. 0 without grounding.
+ */
+export function groundingQueries(candidate: unknown): number {
+  const g = isRecord(candidate) ? candidate.groundingMetadata : undefined;
+  const q = isRecord(g) ? g.webSearchQueries : undefined;
+  return Array.isArray(q) ? q.length : 0;
+}
+
+/** usageFromGemini plus the grounding queries billed with it. */
+export function usageWithSearches(u: GeminiUsageMetadata | undefined, searches: number): Usage {
+  const usage = usageFromGemini(u);
+  if (searches > 0) usage.webSearchRequests = searches;
   return usage;
 }
 

@@ -10,6 +10,7 @@ import type { Surface } from "../../usage/types";
 import type { Attempt } from "../attempt-runner";
 import type { RequestLedger } from "../ledger";
 import { estimateInputTokens } from "../meter";
+import { chatCostBound } from "../../spend/unseen-costs";
 
 /** A chat request as a surface decoded it. */
 export interface ChatInvocation {
@@ -85,7 +86,8 @@ export function prepareChatAttempt(inv: ChatInvocation, route: RouteResolution, 
   const estInputTokens = estimateInputTokens(inv.rawBytes, countImages(req));
   return {
     endpoint, upstream, req, body, passthrough, estInputTokens, maxOutputTokens, clampedFrom,
-    bound: { tokens: { input: estInputTokens, output: maxOutputTokens } },
+    // Server tools, content fetched by URL and pricier tiers are priced in too (or refused for a key with a limit).
+    bound: chatCostBound({ upstream, req, endpoint, estInputTokens, maxOutputTokens }),
   };
 }
 

@@ -131,7 +131,8 @@ describe("anthropic decodeStream", () => {
     expect(events).toEqual([
       { type: "start", id: "msg_01WebSearch", model: "claude-sonnet-4-5-20250929", usage: { inputTokens: 2100, outputTokens: 1 } },
       { type: "text-delta", text: "Let me search.It is sunny." },
-      { type: "usage", usage: { inputTokens: 2100, outputTokens: 60 } },
+      // server_tool_use.web_search_requests: each search is billed at the model's web_search price.
+      { type: "usage", usage: { inputTokens: 2100, outputTokens: 60, webSearchRequests: 1 } },
       { type: "finish", finishReason: "stop", nativeFinishReason: "end_turn" },
     ]);
   });
