@@ -138,6 +138,7 @@ async function routeAndReserve<A extends Attempt, R>(ledger: RequestLedger, exch
       // A third routing (two changes while one request routes) skips the check: the object still
       // enforces the key's current state, it just no longer re-routes for it.
       await ledger.reserve(attempt.endpoint, attempt.bound, { checkVersion: tries < 2 });
+      route.admitted?.(attempt.endpoint);
       return { plan, attempt };
     } catch (err) {
       if (!(err instanceof KeyChanged)) throw err;

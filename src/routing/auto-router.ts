@@ -18,6 +18,8 @@ const AUTO_FALLBACK_MODELS = 3;
 const AUTO_EXCLUDE = /(guard|embed|sonar|deep-research|moderation)/i;
 const STICKY_TTL_SECONDS = 3600;
 const STICKY_KV_PREFIX = "auto:session:";
+/** Session pins this isolate keeps in memory (the oldest is dropped first; KV keeps them all). */
+const STICKY_MEMORY_MAX = 10_000;
 
 /** Whether an endpoint can serve the request at all (auto choice). */
 function capable(c: Cand, f: RequestFeatures): boolean {
@@ -34,15 +36,29 @@ function capable(c: Cand, f: RequestFeatures): boolean {
   return true;
 }
 
+/**
+ * Session pins, keyed by the calling key and the session id (`<key hash>:<session id>`): a session
+ * id chosen by one key never steers another key's requests. Session ids are at most 128
+ * characters (checked by every surface), the memory map is bounded, and a pin is written only once
+ * the request was admitted — a refused request leaves no KV write behind.
+ */
 const stickyMemory = new Map<string, { model: string; expires: number }>();
 
-async function getSticky(env: Env, sessionId: string): Promise<string | undefined> {
-  const mem = stickyMemory.get(sessionId);
+const pinKey = (scope: string | undefined, sessionId: string) => `${scope ?? "-"}:${sessionId}`;
+
+function remember(key: string, model: string): void {
+  stickyMemory.delete(key);
+  stickyMemory.set(key, { model, expires: Date.now() + STICKY_TTL_SECONDS * 1000 });
+  if (stickyMemory.size > STICKY_MEMORY_MAX) stickyMemory.delete(stickyMemory.keys().next().value!);
+}
+
+async function getSticky(env: Env, key: string): Promise<string | undefined> {
+  const mem = stickyMemory.get(key);
   if (mem && mem.expires > Date.now()) return mem.model;
   try {
-    const v = await env.CATALOG.get(STICKY_KV_PREFIX + sessionId);
+    const v = await env.CATALOG.get(STICKY_KV_PREFIX + key);
     if (v) {
-      stickyMemory.set(sessionId, { model: v, expires: Date.now() + STICKY_TTL_SECONDS * 1000 });
+      remember(key, v);
       return v;
     }
   } catch {
@@ -51,11 +67,15 @@ async function getSticky(env: Env, sessionId: string): Promise<string | undefine
   return undefined;
 }
 
-async function setSticky(env: Env, ctx: ResolveOptions["ctx"], sessionId: string, model: string): Promise<void> {
-  stickyMemory.set(sessionId, { model, expires: Date.now() + STICKY_TTL_SECONDS * 1000 });
-  const write = env.CATALOG.put(STICKY_KV_PREFIX + sessionId, model, { expirationTtl: STICKY_TTL_SECONDS }).catch(() => {});
-  if (ctx) ctx.waitUntil(write);
-  else await write;
+function setSticky(env: Env, ctx: ResolveOptions["ctx"], key: string, model: string): void {
+  remember(key, model);
+  const write = env.CATALOG.put(STICKY_KV_PREFIX + key, model, { expirationTtl: STICKY_TTL_SECONDS }).catch(() => {});
+  ctx?.waitUntil(write);
+}
+
+/** Pins in this isolate's memory (tests). */
+export function autoSessionsInMemory(): number {
+  return stickyMemory.size;
 }
 
 /** Forgets in-memory auto-router session choices (tests). */
@@ -63,7 +83,13 @@ export function resetAutoSessions(): void {
   stickyMemory.clear();
 }
 
-export async function autoEndpoints(ctx: Ctx, catalog: Catalog, target: Extract<Target, { kind: "auto" }>, sessionId: string | undefined): Promise<Endpoint[]> {
+/** `auto`'s endpoints, and — for a session not yet pinned — what pins it once a request is admitted. */
+export interface AutoRoute {
+  endpoints: Endpoint[];
+  admitted?: (endpoint: Endpoint) => void;
+}
+
+export async function autoEndpoints(ctx: Ctx, catalog: Catalog, target: Extract<Target, { kind: "auto" }>, sessionId: string | undefined): Promise<AutoRoute> {
   const { env, features } = ctx;
   if (ctx.opts.kind === "embeddings") throw new BadRequestError("'auto' is not available for embeddings: name an embedding model.");
   const preference = typeof env.AUTO_ROUTER_MODELS === "string" ? env.AUTO_ROUTER_MODELS.split(",").map((s) => s.trim()).filter(Boolean) : [];
@@ -107,16 +133,24 @@ export async function autoEndpoints(ctx: Ctx, catalog: Catalog, target: Extract<
       (a, b) => a.cost - b.cost || (b.model.context_length ?? 0) - (a.model.context_length ?? 0) || a.model.id.localeCompare(b.model.id),
     );
   }
+  let admitted: AutoRoute["admitted"];
   if (sessionId) {
-    const sticky = await getSticky(env, sessionId);
+    const key = pinKey(ctx.opts.sessionScope, sessionId);
+    const sticky = await getSticky(env, key);
     const i = sticky ? viable.findIndex((v) => v.model.id === sticky) : -1;
     if (i > 0) viable.unshift(...viable.splice(i, 1));
-    if (i < 0) await setSticky(env, ctx.opts.ctx, sessionId, viable[0].model.id);
+    if (i < 0) {
+      const offered = new Set(viable.slice(0, AUTO_FALLBACK_MODELS).map((v) => v.model.id));
+      // The model the request is admitted on (after reserve), if it is one auto offered.
+      admitted = (e) => {
+        if (offered.has(e.modelId)) setSticky(env, ctx.opts.ctx, key, e.modelId);
+      };
+    }
   }
   const out: Endpoint[] = [];
   for (const v of viable.slice(0, AUTO_FALLBACK_MODELS)) {
     const eps = await order(ctx, v.cands, variant, v.model.id);
     out.push(...(ctx.allowFallbacks ? eps : eps.slice(0, 1)));
   }
-  return out;
+  return { endpoints: out, admitted };
 }

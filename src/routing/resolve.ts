@@ -51,11 +51,14 @@ export async function resolveRoute(env: Env, req: RouteRequest, opts: ResolveOpt
   const seen = new Set<string>();
   const thinking = new Set<string>();
   let firstError: GatewayError | undefined;
+  let admitted: RouteResolution["admitted"];
   for (const target of targets) {
     let eps: Endpoint[];
     try {
       if (target.kind === "auto") {
-        eps = await autoEndpoints(ctx, catalog, target, routing.sessionId);
+        const auto = await autoEndpoints(ctx, catalog, target, routing.sessionId);
+        eps = auto.endpoints;
+        admitted ??= auto.admitted;
       } else {
         const sel = select(ctx, target, target.variant);
         if (!sel.ok) throw sel.error();
@@ -83,5 +86,6 @@ export async function resolveRoute(env: Env, req: RouteRequest, opts: ResolveOpt
     // allow_fallbacks:false stops provider fallbacks; fallback *models* are still tried in turn.
     allowFallbacks: allowFallbacks || endpoints.length > 1,
     adjust: thinking.size ? (r, e) => (thinking.has(`${e.modelId}|${endpointKey(e)}`) ? withThinking(r) : r) : undefined,
+    admitted,
   };
 }

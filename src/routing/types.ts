@@ -43,6 +43,8 @@ export interface RouteResolution {
   allowFallbacks: boolean;
   /** Request rewrites a variant implies (e.g. `:thinking` turns reasoning on). */
   adjust?: (req: CanonicalRequest, endpoint: Endpoint) => CanonicalRequest;
+  /** Called once the request is admitted (reserved) on `endpoint`: pins an `auto` session. */
+  admitted?: (endpoint: Endpoint) => void;
 }
 
 export interface ResolveOptions {
@@ -52,4 +54,6 @@ export interface ResolveOptions {
   kind: "chat" | "embeddings";
   /** Lets routing do background KV writes (auto-router stickiness) without delaying the request. */
   ctx?: Pick<ExecutionContext, "waitUntil">;
+  /** Whose `auto` session pins to use (the calling key's hash): a session id never crosses keys. */
+  sessionScope?: string;
 }
