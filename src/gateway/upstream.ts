@@ -1,7 +1,8 @@
 import type { Codec } from "../codecs/codec";
 import type { Env } from "../env";
 import { UpstreamError, UpstreamTimeoutError } from "../errors/gateway-error";
-import { providerConfig } from "../providers/registry";
+import { scrubText, scrubValue } from "../errors/scrub";
+import { enablingVariable, providerConfig } from "../providers/registry";
 import type { UpstreamOperation } from "../providers/types";
 import type { Endpoint } from "../routing/types";
 
@@ -103,11 +104,20 @@ async function send(env: Env, codec: Codec, call: UpstreamCall): Promise<{ res: 
   }
   if (res.ok) return { res, text };
 
+  // The provider refused the operator's credentials: a gateway configuration error. Its own text
+  // is not relayed (it can quote the key), the caller learns which variable to check.
+  if (res.status === 401 || res.status === 403) {
+    throw new UpstreamError(
+      `Provider '${id}' refused the gateway's credentials (HTTP ${res.status}): the gateway's operator should check ${enablingVariable(endpoint.provider)}.`,
+      { provider_name: id, reason: "provider_credentials", variable: enablingVariable(endpoint.provider) },
+      res.status,
+    );
+  }
   const info = codec.decodeError(res.status, text);
   const retryAfter = parseRetryAfter(res.headers.get("retry-after"));
   throw new UpstreamError(
-    `Upstream '${endpoint.provider.id}' returned ${res.status}: ${info.message}`,
-    { provider_name: endpoint.provider.id, raw: info.raw },
+    `Upstream '${endpoint.provider.id}' returned ${res.status}: ${scrubText(info.message)}`,
+    { provider_name: endpoint.provider.id, raw: scrubValue(info.raw) },
     res.status,
     retryAfter,
   );

@@ -10,7 +10,7 @@ import { lookupModel, type Target } from "./model-lookup";
 import { order } from "./provider-preferences";
 import type { RequestFeatures } from "./request-features";
 import { select } from "./select-candidates";
-import type { Endpoint, ResolveOptions } from "./types";
+import type { Endpoint, ResolveOptions, RouteResolution } from "./types";
 
 /** How many models `auto` offers (the chosen one first, then fallbacks). */
 const AUTO_FALLBACK_MODELS = 3;
@@ -67,10 +67,12 @@ async function getSticky(env: Env, key: string): Promise<string | undefined> {
   return undefined;
 }
 
-function setSticky(env: Env, ctx: ResolveOptions["ctx"], key: string, model: string): void {
+/** The KV write runs in the background (waitUntil); it is returned for callers without a context. */
+function setSticky(env: Env, ctx: ResolveOptions["ctx"], key: string, model: string): Promise<void> {
   remember(key, model);
   const write = env.CATALOG.put(STICKY_KV_PREFIX + key, model, { expirationTtl: STICKY_TTL_SECONDS }).catch(() => {});
   ctx?.waitUntil(write);
+  return write;
 }
 
 /** Pins in this isolate's memory (tests). */
@@ -86,7 +88,7 @@ export function resetAutoSessions(): void {
 /** `auto`'s endpoints, and — for a session not yet pinned — what pins it once a request is admitted. */
 export interface AutoRoute {
   endpoints: Endpoint[];
-  admitted?: (endpoint: Endpoint) => void;
+  admitted?: RouteResolution["admitted"];
 }
 
 export async function autoEndpoints(ctx: Ctx, catalog: Catalog, target: Extract<Target, { kind: "auto" }>, sessionId: string | undefined): Promise<AutoRoute> {
@@ -142,9 +144,7 @@ export async function autoEndpoints(ctx: Ctx, catalog: Catalog, target: Extract<
     if (i < 0) {
       const offered = new Set(viable.slice(0, AUTO_FALLBACK_MODELS).map((v) => v.model.id));
       // The model the request is admitted on (after reserve), if it is one auto offered.
-      admitted = (e) => {
-        if (offered.has(e.modelId)) setSticky(env, ctx.opts.ctx, key, e.modelId);
-      };
+      admitted = (e) => (offered.has(e.modelId) ? setSticky(env, ctx.opts.ctx, key, e.modelId) : undefined);
     }
   }
   const out: Endpoint[] = [];

@@ -43,8 +43,11 @@ export interface RouteResolution {
   allowFallbacks: boolean;
   /** Request rewrites a variant implies (e.g. `:thinking` turns reasoning on). */
   adjust?: (req: CanonicalRequest, endpoint: Endpoint) => CanonicalRequest;
-  /** Called once the request is admitted (reserved) on `endpoint`: pins an `auto` session. */
-  admitted?: (endpoint: Endpoint) => void;
+  /**
+   * Called once the request is admitted (reserved) on `endpoint`: pins an `auto` session. Its
+   * storage write runs in the background (the returned promise is for callers without a context).
+   */
+  admitted?: (endpoint: Endpoint) => Promise<void> | undefined;
 }
 
 export interface ResolveOptions {

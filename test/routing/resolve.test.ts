@@ -295,12 +295,15 @@ describe("auto", () => {
     const session = `s-${crypto.randomUUID()}`;
     const first = await resolveRoute(e, req("auto", { routing: { sessionId: session } }), chat);
     expect(first.endpoints[0].modelId).toBe("openai/gpt-5-nano");
+    // The session is pinned once the request is admitted (the attempt runner calls this after reserving).
+    await first.admitted?.(first.endpoints[0]);
     // A later turn needs a bigger context: the session moves to a capable model…
     const tools = [{ name: "f", parameters: { type: "object" } }];
     const big = "x".repeat(4 * 500_000);
     const second = await resolveRoute(e, req("auto", { tools, messages: [{ role: "user", content: [{ type: "text", text: big }] }], routing: { sessionId: session } }), chat);
     const chosen = second.endpoints[0].modelId;
     expect(chosen).not.toBe("openai/gpt-5-nano");
+    await second.admitted?.(second.endpoints[0]);
     // …and stays there for small turns too, even from another isolate (KV).
     resetAutoSessions();
     const third = await resolveRoute(e, req("auto", { routing: { sessionId: session } }), chat);

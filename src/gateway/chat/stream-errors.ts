@@ -1,5 +1,6 @@
 import type { StreamEvent } from "../../canonical/types";
 import { GatewayError, UpstreamError } from "../../errors/gateway-error";
+import { scrubText } from "../../errors/scrub";
 import type { ChatAttempt } from "./prepare";
 
 /** A stream that broke while being read (connection lost, reset): the upstream's failure. */
@@ -11,5 +12,5 @@ export function streamCut(a: ChatAttempt, err: unknown): GatewayError {
 
 /** The upstream's own error event, before any content: a failure of this attempt (may fall back). */
 export function upstreamStreamError(a: ChatAttempt, ev: Extract<StreamEvent, { type: "error" }>): UpstreamError {
-  return new UpstreamError(`Upstream '${a.endpoint.provider.id}' stream error: ${ev.message}`, { provider_name: a.endpoint.provider.id }, ev.status);
+  return new UpstreamError(`Upstream '${a.endpoint.provider.id}' stream error: ${scrubText(ev.message)}`, { provider_name: a.endpoint.provider.id }, ev.status);
 }
