@@ -5,6 +5,7 @@ import type { AppBindings } from "./env";
 import { NotFoundError } from "./errors/gateway-error";
 import { errorsAs, renderError } from "./gateway/render-error";
 import { chatCompletionsRoutes } from "./routes/chat-completions";
+import { cors } from "./routes/cors";
 import { embeddingsRoutes } from "./routes/embeddings";
 import { geminiRoutes, geminiV1Routes } from "./routes/gemini";
 import { getGeminiModel, listGeminiModels } from "./routes/gemini-models";
@@ -19,6 +20,8 @@ import { optionalKeyForModels } from "./routes/models-auth";
  */
 export const app = new Hono<AppBindings>();
 
+// Browsers: the model routes answer the origins in CORS_ORIGINS; management routes never answer cross-origin.
+app.use("*", cors);
 app.get("/", (c) => c.json({ name: "arouter", docs: "https://github.com/arouter/arouter#readme" }));
 app.get("/health", (c) => c.json({ ok: true }));
 
