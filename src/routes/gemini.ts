@@ -70,7 +70,7 @@ export const geminiRoutes = new Hono<AppBindings>()
  * The same methods under /v1 (what @google/genai 3.x sends by default): only paths ending in
  * `:{action}`, so the OpenAI routes beside them are untouched.
  */
-export const geminiV1Routes = new Hono<AppBindings>().post("/:path{.+:[A-Za-z]+}", callMethod).onError(errorsAs(geminiCodec));
+export const geminiV1Routes = new Hono<AppBindings>().post("/:path{[\\s\\S]+:[A-Za-z]+}", callMethod).onError(errorsAs(geminiCodec));
 
 function parseModelAction(path: string): { model: string; action: string } {
   let tail = decodePath(path.replace(/^\/(v1beta|v1)\//, ""));
