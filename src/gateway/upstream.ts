@@ -60,23 +60,22 @@ async function send(env: Env, codec: Codec, call: UpstreamCall): Promise<{ res: 
   // One controller for both the caller's signal and the timeout (cheaper than AbortSignal.any).
   // Without timeoutMs the caller's signal is used as is: it times the call itself.
   let signal = call.signal;
-  let timeout: AbortController | undefined;
+  let timedOut = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const onAbort = () => controller?.abort();
   let controller: AbortController | undefined;
+  const onAbort = () => controller?.abort();
   if (call.timeoutMs !== undefined) {
-    timeout = new AbortController();
-    controller = new AbortController();
-    if (call.signal.aborted) controller.abort();
+    const c = (controller = new AbortController());
+    if (call.signal.aborted) c.abort();
     else call.signal.addEventListener("abort", onAbort);
     timer = setTimeout(() => {
-      timeout!.abort();
-      controller!.abort();
+      timedOut = true;
+      c.abort();
     }, call.timeoutMs);
-    signal = controller.signal;
+    signal = c.signal;
   }
   const failure = (err: unknown, what: string, status: number): UpstreamError | UpstreamTimeoutError => {
-    if (timeout?.signal.aborted) return new UpstreamTimeoutError(`Upstream '${id}' did not answer within ${call.timeoutMs} ms`, meta);
+    if (timedOut) return new UpstreamTimeoutError(`Upstream '${id}' did not answer within ${call.timeoutMs} ms`, meta);
     if (call.signal.aborted) return new UpstreamError("Request aborted by the client", meta, 499);
     return new UpstreamError(`${what}: ${err instanceof Error ? err.message : "connection failed"}`, meta, status);
   };

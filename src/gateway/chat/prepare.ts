@@ -51,7 +51,7 @@ const DEFAULT_MAX_OUTPUT = 4096;
 export function chatRoute(inv: ChatInvocation, key: KeyContext): Promise<RouteResolution> {
   const sessionId = inv.req.routing?.sessionId ?? inv.sessionId;
   const req = sessionId ? { ...inv.req, routing: { ...inv.req.routing, sessionId } } : inv.req;
-  return resolveRoute(inv.env, req, { allowedProviders: key.allowedProviders, kind: "chat", ctx: inv.ctx });
+  return resolveRoute(inv.env, req, { allowedProviders: key.allowedProviders, kind: "chat", ctx: inv.ctx, bodyBytes: inv.rawBytes });
 }
 
 export function prepareChatAttempt(inv: ChatInvocation, route: RouteResolution, endpoint: Endpoint): ChatAttempt {
