@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { CODECS } from "./codecs";
 import type { Codec } from "./codecs/codec";
+import { demoLabels } from "./demo/demo-labels";
 import type { AppBindings } from "./env";
 import { NotFoundError } from "./errors/gateway-error";
 import { renderError } from "./gateway/render-error";
@@ -23,6 +24,8 @@ function surfaceFor(path: string, method: string, req?: Request): Codec {
 }
 
 export const app = new Hono<AppBindings>();
+
+app.use("*", demoLabels); // DEMO=1 (npm start with no provider key): label every answer as a demo
 
 app.get("/", (c) => c.json({ name: "arouter", docs: "https://github.com/arouter/arouter#readme" }));
 app.get("/health", (c) => c.json({ ok: true }));
