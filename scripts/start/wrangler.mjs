@@ -5,6 +5,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { createInterface } from "node:readline";
 import { join } from "node:path";
 
+const WINDOWS = process.platform === "win32";
 const wranglerBin = (root) => join(root, "node_modules", "wrangler", "bin", "wrangler.js");
 
 /** Child environment: colours when our own output is a terminal (wrangler's output is piped through us). */
@@ -29,7 +30,7 @@ export function startWranglerDev(root, args, { filter = () => true } = {}) {
     cwd: root,
     env: childEnv(),
     stdio: ["ignore", "pipe", "pipe"],
-    detached: true, // own process group: see the header comment
+    detached: !WINDOWS, // own process group (see the header comment); on Windows it would open a console
   });
   let running = true;
   const exited = new Promise((resolve) => {
@@ -55,6 +56,11 @@ export function startWranglerDev(root, args, { filter = () => true } = {}) {
   /** SIGINT to the group (wrangler's own clean shutdown), SIGKILL to what is left after graceMs. */
   async function stop(graceMs = 5000) {
     const group = (signal) => {
+      if (WINDOWS) {
+        // No process groups: taskkill ends the tree (/T), forcibly on the second call (/F).
+        spawnSync("taskkill", ["/pid", String(child.pid), "/T", ...(signal === "SIGKILL" ? ["/F"] : [])], { stdio: "ignore" });
+        return;
+      }
       try {
         process.kill(-child.pid, signal);
       } catch {
