@@ -7,8 +7,8 @@ const TRUE = new Set(["1", "true", "yes", "on"]);
 const FALSE = new Set(["0", "false", "no", "off"]);
 
 /** Variables that are a provider's credential (AROUTER_API_KEY is the gateway's own key for you). */
-const CREDENTIAL = /_(API_KEY|API_TOKEN|ACCESS_KEY_ID|CREDENTIALS)$|^AWS_BEARER_TOKEN_BEDROCK$/;
-const NOT_A_PROVIDER = new Set(["AROUTER_API_KEY", "AI_GATEWAY_TOKEN"]);
+const CREDENTIAL = /_(API_KEY|TOKEN|ACCESS_KEY_ID|CREDENTIALS)$/; // …_API_TOKEN, HF_TOKEN, AWS_BEARER_TOKEN_BEDROCK too
+const NOT_A_PROVIDER = new Set(["AROUTER_API_KEY", "AI_GATEWAY_TOKEN", "AWS_SESSION_TOKEN"]);
 /** Keyless providers (Ollama) are enabled by their base URL alone. */
 const KEYLESS_BASE_URLS = new Set(PROVIDER_ENV.filter(([, , key]) => !key).map(([name]) => `${name}_BASE_URL`));
 

@@ -60,6 +60,8 @@ describe("npm start: demo on or off", () => {
     ["one provider key", { ANTHROPIC_API_KEY: "sk-ant" }, {}, false],
     ["a keyless provider's base URL", { OLLAMA_BASE_URL: "http://localhost:11434/v1" }, {}, false],
     ["cloud credentials", { AWS_ACCESS_KEY_ID: "AKIA" }, {}, false],
+    ["a provider token", { HF_TOKEN: "hf_x" }, {}, false],
+    ["only an AI Gateway token", { AI_GATEWAY_TOKEN: "t" }, {}, true],
     ["DEMO=1 beside a key", { OPENAI_API_KEY: "sk", DEMO: "1" }, {}, true],
     ["DEMO=0 without a provider", { DEMO: "0" }, {}, false],
     ["DEMO=1 in the environment", { OPENAI_API_KEY: "sk" }, { DEMO: "1" }, true],
