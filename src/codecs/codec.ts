@@ -1,4 +1,4 @@
-import type { CanonicalRequest, CanonicalResponse, FormatName, StreamEvent, Usage } from "../canonical/types";
+import type { CanonicalRequest, CanonicalResponse, FormatName, StreamEvent, UpstreamFormatName, Usage } from "../canonical/types";
 import type { GatewayError } from "../errors/gateway-error";
 import type { SyncTransformer } from "../streams/sync-transformer";
 
@@ -36,11 +36,43 @@ export interface UpstreamErrorInfo {
 }
 
 /**
+ * The upstream half of a wire format: what the gateway needs to call a provider that speaks it.
+ * Every surface codec is one; a format no caller speaks (Bedrock Converse) is only this.
+ */
+export interface UpstreamCodec {
+  readonly name: UpstreamFormatName;
+  /** The JSON body to send upstream; parameters the format cannot express are dropped. */
+  encodeRequest(req: CanonicalRequest, upstreamModel: string): Record<string, unknown>;
+  /** Throws UpstreamError when the body is not a valid response of this format. */
+  decodeResponse(body: unknown): CanonicalResponse;
+  /** Wire bytes → canonical events. Malformed events become an `error` event, never a throw. */
+  decodeStream(): TransformStream<Uint8Array, StreamEvent>;
+  /**
+   * decodeStream as a synchronous stage (framing included: raw upstream bytes in, any chunking),
+   * for the fused single-pass stream pipeline; decodeStream() is
+   * `toTransformStream(streamDecoder())`. Same events, same never-throw contract. One instance
+   * per upstream response (it is stateful).
+   */
+  streamDecoder(): SyncTransformer<Uint8Array, StreamEvent>;
+  decodeError(status: number, bodyText: string): UpstreamErrorInfo;
+  /**
+   * Same-format upstream: the caller's own body with only what the gateway must change (the
+   * model id), so fields the canonical model has no slot for still reach the provider.
+   * Absent → the gateway always re-encodes through the canonical model.
+   */
+  passthroughRequest?(raw: Record<string, unknown>, upstreamModel: string, stream: boolean): Record<string, unknown>;
+
+  // ---- token counting (formats whose providers have an endpoint for it) ----
+  encodeCountTokensRequest?(req: CanonicalRequest, upstreamModel: string): Record<string, unknown>;
+  decodeCountTokensResponse?(body: unknown): number;
+}
+
+/**
  * One wire format, written once and used in both directions:
  * as the inbound surface (decodeRequest / encodeResponse / encodeStream / encodeError) and as
- * the upstream (encodeRequest / decodeResponse / decodeStream / decodeError).
+ * the upstream (the UpstreamCodec half).
  */
-export interface Codec {
+export interface Codec extends UpstreamCodec {
   readonly name: FormatName;
 
   // ---- inbound surface -------------------------------------------------
@@ -67,30 +99,4 @@ export interface Codec {
    * an SSE comment, which every SSE client ignores.
    */
   streamKeepAlive?(): Uint8Array;
-
-  // ---- upstream --------------------------------------------------------
-  /** The JSON body to send upstream; parameters the format cannot express are dropped. */
-  encodeRequest(req: CanonicalRequest, upstreamModel: string): Record<string, unknown>;
-  /** Throws UpstreamError when the body is not a valid response of this format. */
-  decodeResponse(body: unknown): CanonicalResponse;
-  /** Wire bytes → canonical events. Malformed events become an `error` event, never a throw. */
-  decodeStream(): TransformStream<Uint8Array, StreamEvent>;
-  /**
-   * decodeStream as a synchronous stage (framing included: raw upstream bytes in, any chunking),
-   * for the fused single-pass stream pipeline; decodeStream() is
-   * `toTransformStream(streamDecoder())`. Same events, same never-throw contract. One instance
-   * per upstream response (it is stateful).
-   */
-  streamDecoder(): SyncTransformer<Uint8Array, StreamEvent>;
-  decodeError(status: number, bodyText: string): UpstreamErrorInfo;
-  /**
-   * Same-format upstream: the caller's own body with only what the gateway must change (the
-   * model id), so fields the canonical model has no slot for still reach the provider.
-   * Absent → the gateway always re-encodes through the canonical model.
-   */
-  passthroughRequest?(raw: Record<string, unknown>, upstreamModel: string, stream: boolean): Record<string, unknown>;
-
-  // ---- token counting (formats whose providers have an endpoint for it) ----
-  encodeCountTokensRequest?(req: CanonicalRequest, upstreamModel: string): Record<string, unknown>;
-  decodeCountTokensResponse?(body: unknown): number;
 }

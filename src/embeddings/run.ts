@@ -6,9 +6,9 @@
  * the usage record (surface "embeddings") → encode in the caller's format.
  */
 import { newGenerationId } from "../canonical/ids";
-import type { FormatName } from "../canonical/types";
+import type { UpstreamFormatName } from "../canonical/types";
 import { codecFor } from "../codecs";
-import type { Codec } from "../codecs/codec";
+import type { Codec, UpstreamCodec } from "../codecs/codec";
 import type { Env, WaitUntil } from "../env";
 import { BadRequestError, GatewayError, UpstreamError } from "../errors/gateway-error";
 import { releaseOutcome, reserveFor, settleOutcome, type KeyContext, type RequestFacts, type Reservation } from "../gateway/accounting";
@@ -51,7 +51,7 @@ interface UpstreamAdapter {
   decode(bodies: unknown[], sent: unknown[], req: EmbeddingsRequest): EmbeddingsResponse;
 }
 
-const ADAPTERS: Partial<Record<FormatName, UpstreamAdapter>> = {
+const ADAPTERS: Partial<Record<UpstreamFormatName, UpstreamAdapter>> = {
   openai: {
     encode: (req, e) => [encodeOpenAIEmbeddingsRequest(req, e.upstreamModel, e.provider.id)],
     decode: (bodies, _sent, req) => decodeOpenAIEmbeddingsResponse(bodies[0], req.inputs),
@@ -65,7 +65,7 @@ const ADAPTERS: Partial<Record<FormatName, UpstreamAdapter>> = {
 interface PreparedEmbedding {
   endpoint: Endpoint;
   adapter: UpstreamAdapter;
-  upstream: Codec;
+  upstream: UpstreamCodec;
   bodies: unknown[];
 }
 
@@ -84,7 +84,7 @@ export function prepareEmbeddingAttempts(req: EmbeddingsRequest, endpoints: read
       continue;
     }
     try {
-      out.push({ endpoint, adapter, upstream: codecFor(endpoint.provider), bodies: adapter.encode(req, endpoint) });
+      out.push({ endpoint, adapter, upstream: codecFor(endpoint.provider, endpoint.upstreamModel), bodies: adapter.encode(req, endpoint) });
     } catch (err) {
       if (!(err instanceof BadRequestError)) throw err;
       refusal ??= err;

@@ -1,7 +1,7 @@
 import type { CanonicalRequest, CanonicalResponse } from "../canonical/types";
 import { newGenerationId } from "../canonical/ids";
 import { codecFor } from "../codecs";
-import type { Codec, EncodeContext } from "../codecs/codec";
+import type { Codec, EncodeContext, UpstreamCodec } from "../codecs/codec";
 import type { Env, WaitUntil } from "../env";
 import { BadRequestError, GatewayError, UpstreamError } from "../errors/gateway-error";
 import { recordOutcome } from "../routing/health";
@@ -42,7 +42,7 @@ export interface ChatInvocation {
 /** One attempt's prepared upstream call. */
 export interface PreparedAttempt {
   endpoint: Endpoint;
-  upstream: Codec;
+  upstream: UpstreamCodec;
   req: CanonicalRequest;
   body: Record<string, unknown>;
   passthrough: boolean;
@@ -53,7 +53,7 @@ export interface PreparedAttempt {
 const DEFAULT_MAX_OUTPUT = 4096;
 
 export function prepareAttempt(inv: ChatInvocation, route: RouteResolution, endpoint: Endpoint): PreparedAttempt {
-  const upstream = codecFor(endpoint.provider);
+  const upstream = codecFor(endpoint.provider, endpoint.upstreamModel);
   let req = route.adjust ? route.adjust(inv.req, endpoint) : inv.req;
   // Reasoning settings are dropped for a model that takes none (OpenAI answers gpt-4o's
   // reasoning_effort with a 400); like OpenRouter, unsupported parameters are ignored.

@@ -27,7 +27,7 @@ export interface CountTokensInvocation {
 export async function countTokens(inv: CountTokensInvocation): Promise<{ inputTokens: number; headers: Record<string, string> }> {
   const route = await resolveRoute(inv.env, inv.req, { allowedProviders: inv.key.allowedProviders, kind: "chat" });
   const endpoint = route.endpoints[0];
-  const upstream = codecFor(endpoint.provider);
+  const upstream = codecFor(endpoint.provider, endpoint.upstreamModel);
   const headers: Record<string, string> = { "x-arouter-provider": endpoint.provider.id, "x-arouter-model": endpoint.modelId };
   if (endpoint.provider.supports?.count_tokens && upstream.encodeCountTokensRequest && upstream.decodeCountTokensResponse) {
     const res = await callUpstream(inv.env, upstream, {
