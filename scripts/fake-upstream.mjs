@@ -789,6 +789,11 @@ function route(provider, rest, method, url) {
 function defaultPlan(ctx, override) {
   const extra = extraFormatFor(ctx);
   if (extra) return extra.plan(ctx, override);
+  return builtinPlan(ctx, override);
+}
+
+/** The three built-in protocols (OpenAI and compatibles, Anthropic, Gemini), plugins aside. */
+function builtinPlan(ctx, override) {
   const { provider, rest, method, url, body, rawLen, headers, cfg } = ctx;
   const r = route(provider, rest, method, url);
   const format = formatOf(provider);
@@ -957,6 +962,13 @@ function stepPlan(ctx, step) {
   else if (Array.isArray(step.chunks)) {
     const chunks = step.chunks.map((c) => (typeof c === "string" ? c : J(c)));
     plan = { status: step.status ?? 200, headers: { "content-type": guessContentType(chunks[0] ?? "") }, chunks };
+  } else if (Array.isArray(step.events)) {
+    // Binary protocols (Bedrock's event stream) cannot be scripted as text chunks: their plugin
+    // encodes the step's events itself.
+    const extra = extraFormatFor(ctx);
+    plan = extra?.eventsPlan
+      ? extra.eventsPlan(ctx, step.events)
+      : { status: 500, headers: { "content-type": "text/plain" }, chunks: [`fake-upstream: no plugin encodes events for ${ctx.provider}`], single: true };
   } else if (step.body !== undefined) {
     const s = typeof step.body === "string" ? step.body : J(step.body);
     plan = { status: step.status ?? 200, headers: { "content-type": typeof step.body === "string" ? guessContentType(s) : "application/json" }, chunks: [s], single: true };
@@ -1143,7 +1155,7 @@ export async function startFakeUpstream(opts = {}) {
       at: Date.now(),
       aborted: false,
     };
-    const ctx = { req, res, url, method: req.method, provider, rest, body, rawLen: raw.length, headers: req.headers, cfg, fixturesDir, closed: false };
+    const ctx = { req, res, url, method: req.method, provider, rest, body, rawBytes: raw, rawLen: raw.length, headers: req.headers, cfg, fixturesDir, closed: false };
     if (cfg.record !== false) {
       s.requests.push(entry);
       if (s.requests.length > MAX_RECORDED) {
@@ -1238,6 +1250,8 @@ export async function startFakeUpstream(opts = {}) {
 // Building blocks for the format plugins in scripts/fake-upstream/ (used at request time only, so
 // the import cycle plugin → this file is harmless).
 export { J, rid, nowSec, toInt, sleep, fillerPieces, fillerText, splitEvery, exampleArgs, contentText, embedVector, analyze, planAnswer, errorPlan, DEFAULT_MESSAGES, REASONING_PIECES, FAKE_SIGNATURE };
+/** The built-in formats' answer for a request (plugins that wrap a built-in protocol delegate to it). */
+export { builtinPlan };
 
 // ───────────────────────────── CLI ─────────────────────────────
 
