@@ -86,7 +86,9 @@ async function listWorkersAiModels(cfg: ProviderConfig, doFetch: FetchLike): Pro
     }
     const info = isRecord(body.result_info) ? body.result_info : {};
     const total = typeof info.total_count === "number" ? info.total_count : 0;
-    if (body.result.length === 0 || page * 100 >= total) break;
+    // The server may page by less than asked: its own per_page says where the end is.
+    const perPage = typeof info.per_page === "number" && info.per_page > 0 ? info.per_page : 100;
+    if (body.result.length === 0 || page * perPage >= total) break;
   }
   return out;
 }
