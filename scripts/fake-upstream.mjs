@@ -22,6 +22,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { EXTRA_FORMATS } from "./fake-upstream/formats.mjs";
+import { cloudEnvLines, fakeServiceAccountJson, fakeServiceAccountKey } from "./fake-upstream/cloud-env.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = path.resolve(HERE, "..");
@@ -1305,9 +1306,12 @@ if (isMain) {
   const fb = toInt(flag("--first-byte-delay-ms") ?? process.env.FAKE_FIRST_BYTE_DELAY_MS);
   if (fb !== undefined) defaults.firstByteDelayMs = fb;
   if (args.includes("--no-record")) defaults.record = false;
-  const srv = await startFakeUpstream({ port, host, defaults, sharedFixturesDir: flag("--fixtures") });
+  // Vertex needs a service account: one is made now, and the fake's OAuth endpoint checks its signatures.
+  const saKey = fakeServiceAccountKey();
+  const srv = await startFakeUpstream({ port, host, defaults: { ...defaults, oauthPublicKey: saKey.publicKeyPem }, sharedFixturesDir: flag("--fixtures") });
   const sessionName = flag("--session");
   const base = sessionName ? `${srv.url}/s/${encodeURIComponent(sessionName)}` : srv.url;
+  const sa = { json: fakeServiceAccountJson(saKey.privateKeyPem, `${base}/oauth2/token`) };
   console.log(`fake-upstream listening on ${srv.url}` + (Object.keys(defaults).length ? ` (defaults: ${J(defaults)})` : ""));
   console.log(`shared fixtures: ${srv.hasFixtures ? srv.fixturesDir : "(none)"}`);
   console.log("# environment for the gateway (e.g. .dev.vars):");
@@ -1315,6 +1319,7 @@ if (isMain) {
     console.log(`${name}_BASE_URL=${base}${suffix}`);
     if (key) console.log(`${name}_API_KEY=${key}`);
   }
+  for (const line of cloudEnvLines(base, sa.json)) console.log(line);
   const stop = () => srv.close().then(() => process.exit(0));
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);

@@ -9,7 +9,7 @@ import type { Env } from "../../src/env";
 import { aiGatewayUrl } from "../../src/providers/ai-gateway";
 import { getProvider, providerConfig } from "../../src/providers/registry";
 import type { UpstreamOperation } from "../../src/providers/types";
-import { FAKE_AWS } from "../helpers/cloud-env";
+import { FAKE_AWS, vertexEnv } from "../helpers/cloud-env";
 import { fakeSession } from "../helpers/fake-upstream";
 import { gateway, jsonPost } from "../helpers/gateway";
 
@@ -105,6 +105,34 @@ describe("end to end through the (fake) gateway", () => {
       const sent = (await up.lastRequest())!;
       expect(sent.path).toBe(path);
       expect(sent.headers["cf-aig-authorization"]).toBe("Bearer cf-secret");
+    }
+  });
+
+  it("routes Vertex, Azure (classic) and Workers AI calls through it", async () => {
+    const up = fakeSession("aigw-clouds");
+    const vertex = await vertexEnv(up);
+    const gw = gateway({
+      ...keysOnly(vertex),
+      AI_GATEWAY_ACCOUNT_ID: "acc-1",
+      AI_GATEWAY_ID: "my-gw",
+      AI_GATEWAY_BASE_URL: `${up.baseUrl}/aigw`,
+      AZURE_OPENAI_API_KEY: "az-key",
+      AZURE_OPENAI_BASE_URL: "https://my-res.openai.azure.com",
+      AZURE_OPENAI_API_VERSION: "2024-10-21",
+      CLOUDFLARE_ACCOUNT_ID: "acc-1",
+      CLOUDFLARE_API_TOKEN: "cf-token",
+    });
+    const { key } = await gw.createKey();
+    const cases: Array<[string, string, string]> = [
+      ["google-vertex/gemini-2.5-flash", "/aigw/acc-1/my-gw/google-vertex-ai/v1/projects/fake-project/locations/us-east5/publishers/google/models/gemini-2.5-flash:generateContent", "Hello from fake gemini (gemini-2.5-flash)"],
+      ["azure/gpt-4o", "/aigw/acc-1/my-gw/azure-openai/my-res/gpt-4o/chat/completions", "Hello from fake azure (gpt-4o)"],
+      ["cloudflare/@cf/meta/llama-3.1-8b-instruct", "/aigw/acc-1/my-gw/workers-ai/v1/chat/completions", "Hello from fake cloudflare (@cf/meta/llama-3.1-8b-instruct)"],
+    ];
+    for (const [model, path, text] of cases) {
+      const res = await gw.fetch("/v1/chat/completions", jsonPost({ model, messages: [{ role: "user", content: "hi" }] }, { authorization: `Bearer ${key}` }));
+      expect(res.status, model).toBe(200);
+      expect(((await res.json()) as any).choices[0].message.content).toBe(text);
+      expect((await up.lastRequest())!.path).toBe(path);
     }
   });
 
