@@ -94,9 +94,4 @@ export interface Codec extends UpstreamCodec {
   encodeError(err: GatewayError): { status: number; body: unknown };
   /** content-type of a streamed response. */
   streamContentType(ctx: EncodeContext): string;
-  /**
-   * Bytes sent while the gateway waits for the first token (Anthropic's `ping` event). Absent →
-   * an SSE comment, which every SSE client ignores.
-   */
-  streamKeepAlive?(): Uint8Array;
 }
