@@ -1,14 +1,15 @@
 /**
  * The OpenAI-compatible providers added with the clouds: each is enabled by its own variables,
- * calls its documented base URL with Bearer auth, and answers through the gateway (the fake's
- * OpenAI protocol behind `<PREFIX>_BASE_URL`), with its documented departures from the
- * defaults (no stream_options, its own thinking switch).
+ * calls its documented base URL with Bearer auth, and answers every surface through the gateway,
+ * streamed and not, text and tool calls (the fake's OpenAI protocol behind `<PREFIX>_BASE_URL`),
+ * with its documented departures from the defaults (no stream_options, its own thinking switch).
  */
 import { describe, expect, it } from "vitest";
 import type { Env } from "../../src/env";
 import { enablingVariable, getProvider, providerConfig } from "../../src/providers/registry";
 import { fakeSession } from "../helpers/fake-upstream";
-import { gateway, jsonPost, readSse } from "../helpers/gateway";
+import { gateway } from "../helpers/gateway";
+import { expectedFinish, readReply, surfaceRequest, WEATHER_TOOL, type Intent } from "../matrix/harness";
 
 interface Row {
   id: string;
@@ -56,24 +57,29 @@ describe.each(ROWS)("$id", (row) => {
     expect(override.baseUrl).toBe("https://proxy.example/v1");
   });
 
-  it("answers through the gateway, streamed", async () => {
+  it("answers every surface through the gateway, streamed and not, with tools", async () => {
     const up = fakeSession(`compat-${row.id}`);
     const gw = gateway({ ...up.env, [`${row.prefix}_API_KEY`]: `key-${row.id}`, [`${row.prefix}_BASE_URL`]: `${up.baseUrl}/${row.id}/v1` });
     const { key } = await gw.createKey();
-    const res = await gw.fetch("/v1/chat/completions", jsonPost({ model: `${row.id}/some-model`, stream: true, messages: [{ role: "user", content: "hi" }] }, { authorization: `Bearer ${key}` }));
-    expect(res.status).toBe(200);
-    const { events } = await readSse(res);
-    const text = events
-      .filter((e) => e.data !== "[DONE]")
-      .map((e) => JSON.parse(e.data).choices?.[0]?.delta?.content ?? "")
-      .join("");
-    expect(text).toBe(`Hello from fake ${row.id} (some-model)`);
-    const sent = (await up.lastRequest())!;
-    expect(sent.path).toBe(`/${row.id}/v1/chat/completions`);
-    expect(sent.headers.authorization).toBe(`Bearer key-${row.id}`);
-    expect(sent.body.model).toBe("some-model");
-    if (row.streamOptions === false) expect(sent.body).not.toHaveProperty("stream_options");
-    else expect(sent.body.stream_options).toEqual({ include_usage: true });
+    for (const surface of ["openai", "anthropic", "gemini"] as const) {
+      for (const stream of [false, true]) {
+        const ask = async (it: Intent) => {
+          const { path, init } = surfaceRequest(surface, key, `${row.id}/some-model`, it);
+          return readReply(surface, stream, await gw.fetch(path, init));
+        };
+        const text = await ask({ stream, turns: [{ role: "user", text: "Say hello" }] });
+        expect(text.text).toBe(`Hello from fake ${row.id} (some-model)`);
+        const sent = (await up.lastRequest())!;
+        expect(sent.path).toBe(`/${row.id}/v1/chat/completions`);
+        expect(sent.headers.authorization).toBe(`Bearer key-${row.id}`);
+        expect(sent.body.model).toBe("some-model");
+        if (!stream || row.streamOptions === false) expect(sent.body).not.toHaveProperty("stream_options");
+        else expect(sent.body.stream_options).toEqual({ include_usage: true });
+        const tool = await ask({ stream, tools: true, turns: [{ role: "user", text: "What's the weather in Paris?" }] });
+        expect(tool.calls.map((c) => ({ name: c.name, args: c.args }))).toEqual([{ name: WEATHER_TOOL.name, args: { city: "San Francisco" } }]);
+        expect(tool.finish).toBe(expectedFinish(surface, "tool"));
+      }
+    }
   });
 });
 
