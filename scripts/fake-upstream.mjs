@@ -1256,22 +1256,14 @@ export { builtinPlan };
 
 // ───────────────────────────── CLI ─────────────────────────────
 
-export const PROVIDER_ENV = [
-  ["OPENAI", "/openai/v1", "sk-fake-openai"],
-  ["ANTHROPIC", "/anthropic", "sk-ant-fake"],
-  ["GEMINI", "/gemini", "fake-gemini-key"],
-  ["DEEPSEEK", "/deepseek/v1", "sk-fake-deepseek"],
-  ["GROQ", "/groq/v1", "gsk_fake_groq"],
-  ["MISTRAL", "/mistral/v1", "fake-mistral-key"],
-  ["XAI", "/xai/v1", "xai-fake-key"],
-  ["TOGETHER", "/together/v1", "fake-together-key"],
-  ["FIREWORKS", "/fireworks/v1", "fw_fake_key"],
-  ["DEEPINFRA", "/deepinfra/v1", "fake-deepinfra-key"],
-  ["CEREBRAS", "/cerebras/v1", "csk-fake-key"],
-  ["PERPLEXITY", "/perplexity/v1", "pplx-fake-key"],
-  ["OPENROUTER", "/openrouter/v1", "sk-or-fake-key"],
-  ["OLLAMA", "/ollama/v1", null],
-];
+/**
+ * Provider → path under the fake's base URL and the dummy key it accepts: the gateway's
+ * `<NAME>_BASE_URL` / `<NAME>_API_KEY`. One table (providers.json), read by the CLI here and by
+ * the tests' client (test/helpers/fake-upstream.ts).
+ */
+export const PROVIDER_ENV = Object.entries(JSON.parse(fs.readFileSync(path.join(HERE, "fake-upstream", "providers.json"), "utf8"))).map(
+  ([name, p]) => [name, p.path, p.key],
+);
 
 const isMain = (() => {
   try {

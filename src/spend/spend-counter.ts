@@ -273,7 +273,7 @@ export class SpendCounter extends DurableObject<Env> {
   }
 
   private limitRemaining(key: Pick<KeyConfig, "limitMicros" | "limitReset">, now: number, except?: string): number {
-    return limitRemainingMicros(this.counters, this.reservations, key, now, except);
+    return limitRemainingMicros({ counters: this.counters, reservations: this.reservations }, key, { now, except });
   }
 
   private spend(limit: Pick<KeyConfig, "limitMicros" | "limitReset"> | null, now: number): SpendSnapshot {
