@@ -1,4 +1,4 @@
-import type { Codec } from "../codecs/codec";
+import type { UpstreamCodec } from "../codecs/codec";
 import type { Env } from "../env";
 import { UpstreamError, UpstreamTimeoutError } from "../errors/gateway-error";
 import { providerConfig } from "../providers/registry";
@@ -26,7 +26,7 @@ export interface UpstreamCall {
  * One HTTP call to a provider. Resolves only with a 2xx Response; every failure becomes a typed
  * error carrying the upstream status and message so routing can decide on fallback.
  */
-export async function callUpstream(env: Env, codec: Codec, call: UpstreamCall): Promise<Response> {
+export async function callUpstream(env: Env, codec: UpstreamCodec, call: UpstreamCall): Promise<Response> {
   const { res, text } = await send(env, codec, call);
   if (text === undefined) return res;
   const h = new Headers(res.headers);
@@ -36,12 +36,12 @@ export async function callUpstream(env: Env, codec: Codec, call: UpstreamCall): 
 }
 
 /** A non-streamed call's 2xx body as text, read within the call's deadline (no Response re-wrap). */
-export async function callUpstreamText(env: Env, codec: Codec, call: Omit<UpstreamCall, "stream">): Promise<string> {
+export async function callUpstreamText(env: Env, codec: UpstreamCodec, call: Omit<UpstreamCall, "stream">): Promise<string> {
   return (await send(env, codec, { ...call, stream: false })).text!;
 }
 
 /** The call; `text` is the whole body, except for a 2xx stream (its reader's to read). */
-async function send(env: Env, codec: Codec, call: UpstreamCall): Promise<{ res: Response; text?: string }> {
+async function send(env: Env, codec: UpstreamCodec, call: UpstreamCall): Promise<{ res: Response; text?: string }> {
   const { endpoint } = call;
   const cfg = providerConfig(env, endpoint.provider);
   const meta = { provider_name: endpoint.provider.id };
@@ -82,7 +82,9 @@ async function send(env: Env, codec: Codec, call: UpstreamCall): Promise<{ res: 
   let res: Response;
   let text: string;
   try {
-    res = await fetch(url, { method: call.op === "list_models" ? "GET" : "POST", headers, body, signal }).catch(
+    // A provider may bring its own transport (Workers AI through an `AI` binding); else fetch.
+    const transport = endpoint.provider.transport?.(env) ?? fetch;
+    res = await transport(url, { method: call.op === "list_models" ? "GET" : "POST", headers, body, signal }).catch(
       (err: unknown) => {
         throw failure(err, `Could not reach upstream '${id}'`, 0);
       },
