@@ -8,8 +8,11 @@
 //   plan(ctx, override): Plan — the default answer (ctx: {provider, rest, method, url, body,
 //       rawLen, headers, cfg, analysis?}; override: null or {textPieces} for sized answers).
 //   errorPlan(status, message): Plan — an error body in the protocol's own shape.
+//   streams?(ctx): boolean — whether the request asks for a stream (for `size` steps).
 // A Plan is {status, headers, chunks: (string|Uint8Array)[], single?: boolean}; the server writes
 // the chunks in order (with the session's pacing and faults). Shared helpers (analyze,
 // planAnswer, errorPlan, J, rid…) are exported by ../fake-upstream.mjs.
 
-export const EXTRA_FORMATS = [];
+import { responsesFormat } from "./responses.mjs";
+
+export const EXTRA_FORMATS = [responsesFormat];

@@ -125,8 +125,8 @@ export function convertFromResponsesInput(instructions: string | undefined, inpu
 
   input.forEach((item, i) => {
     const path = `input[${i}]`;
-    if (!("type" in item) || item.type === undefined || item.type === "message") {
-      const m = item as Extract<ResponsesInputItem, { role: string }>;
+    if (item.type === "message") {
+      const m = item;
       const parts = typeof m.content === "string" ? null : m.content;
       switch (m.role) {
         case "system":

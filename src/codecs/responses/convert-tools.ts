@@ -10,6 +10,10 @@
  */
 import { customToolParameters, memberName, qualifiedToolName } from "../../canonical/tools";
 import type { CustomToolFormat, NativeFeature, ToolChoice, ToolDefinition } from "../../canonical/types";
+import type { z } from "zod";
+import { BadRequestError } from "../../errors/gateway-error";
+import { formatZodError } from "../openai/zod-error";
+import { customToolSchema, functionToolSchema, namespaceToolSchema } from "./responses-api";
 import type { ResponsesCustomTool, ResponsesFunctionTool, ResponsesTool, ResponsesToolChoice } from "./responses-api";
 
 type Wire = Record<string, unknown>;
@@ -20,10 +24,9 @@ export interface DecodedTools {
   builtin: string[];
 }
 
-const isFunction = (t: ResponsesTool): t is ResponsesFunctionTool => t.type === "function";
-const isCustom = (t: ResponsesTool): t is ResponsesCustomTool => t.type === "custom";
+type Namespace = { name: string; description?: string };
 
-function fromFunction(t: ResponsesFunctionTool, ns?: { name: string; description?: string }): ToolDefinition {
+function fromFunction(t: ResponsesFunctionTool, ns?: Namespace): ToolDefinition {
   // OpenAI allows omitting parameters (a function with no arguments).
   const def: ToolDefinition = { name: qualifiedToolName(ns?.name, t.name), parameters: t.parameters ?? { type: "object", properties: {} } };
   if (t.description != null) def.description = t.description;
@@ -32,7 +35,7 @@ function fromFunction(t: ResponsesFunctionTool, ns?: { name: string; description
   return def;
 }
 
-function fromCustom(t: ResponsesCustomTool, ns?: { name: string; description?: string }): ToolDefinition {
+function fromCustom(t: ResponsesCustomTool, ns?: Namespace): ToolDefinition {
   const format: CustomToolFormat | undefined = t.format ?? undefined;
   const def: ToolDefinition = { name: qualifiedToolName(ns?.name, t.name), parameters: customToolParameters(format), custom: format ? { format } : {} };
   if (t.description != null) def.description = t.description;
@@ -40,16 +43,24 @@ function fromCustom(t: ResponsesCustomTool, ns?: { name: string; description?: s
   return def;
 }
 
+function parse<S extends z.ZodType>(schema: S, value: unknown, path: string): z.output<S> {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new BadRequestError(`${path}.${formatZodError(r.error)}`);
+  return r.data;
+}
+
 export function decodeTools(tools: ResponsesTool[]): DecodedTools {
   const out: DecodedTools = { tools: [], builtin: [] };
-  for (const t of tools) {
-    if (isFunction(t)) out.tools.push(fromFunction(t));
-    else if (isCustom(t)) out.tools.push(fromCustom(t));
-    else if (t.type === "namespace" && "tools" in t && Array.isArray(t.tools)) {
-      const ns = typeof t.description === "string" ? { name: t.name as string, description: t.description } : { name: t.name as string };
-      for (const member of t.tools as ResponsesTool[]) out.tools.push(isCustom(member) ? fromCustom(member, ns) : fromFunction(member as ResponsesFunctionTool, ns));
+  tools.forEach((t, i) => {
+    const path = `tools[${i}]`;
+    if (t.type === "function") out.tools.push(fromFunction(parse(functionToolSchema, t, path)));
+    else if (t.type === "custom") out.tools.push(fromCustom(parse(customToolSchema, t, path)));
+    else if (t.type === "namespace") {
+      const n = parse(namespaceToolSchema, t, path);
+      const ns: Namespace = n.description != null ? { name: n.name, description: n.description } : { name: n.name };
+      for (const m of n.tools) out.tools.push(m.type === "custom" ? fromCustom(m, ns) : fromFunction(m, ns));
     } else out.builtin.push(t.type);
-  }
+  });
   return out;
 }
 

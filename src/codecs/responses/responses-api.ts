@@ -8,6 +8,7 @@
  * item references) are accepted by type and kept for a Responses upstream only.
  */
 import { z } from "zod";
+import { isRecord } from "../../streams/json";
 
 const cacheBreakpoint = { prompt_cache_breakpoint: z.object({ mode: z.literal("explicit") }).nullish() };
 
@@ -46,7 +47,7 @@ export type ResponsesUserPart = z.infer<typeof userPartSchema>;
 export type ResponsesMessagePart = z.infer<typeof messagePartSchema>;
 
 const messageSchema = z.object({
-  type: z.literal("message").optional(),
+  type: z.literal("message"),
   role: z.enum(["user", "assistant", "system", "developer"], { error: "expected role user, assistant, system or developer" }),
   content: z.union([z.string(), z.array(messagePartSchema)], { error: "expected string or array of content parts" }),
 });
@@ -107,22 +108,24 @@ export const OPAQUE_ITEM_TYPES = [
 ] as const;
 const opaqueItemSchema = z.looseObject({ type: z.enum(OPAQUE_ITEM_TYPES) });
 
-const itemSchema = z.discriminatedUnion(
-  "type",
-  [functionCallSchema, functionCallOutputSchema, customToolCallSchema, customToolCallOutputSchema, reasoningItemSchema, opaqueItemSchema],
-  { error: (iss) => (iss.code === "invalid_union" ? "unknown input item type" : undefined) },
+/**
+ * A message may come without `type` (EasyInputMessage); it is given `type: "message"` first so
+ * one discriminated union reads every item and a bad one gets an error naming its own field.
+ */
+export const inputItemSchema = z.preprocess(
+  (v) => (isRecord(v) && v.type === undefined && "role" in v ? { ...v, type: "message" } : v),
+  z.discriminatedUnion(
+    "type",
+    [messageSchema, functionCallSchema, functionCallOutputSchema, customToolCallSchema, customToolCallOutputSchema, reasoningItemSchema, opaqueItemSchema],
+    { error: (iss) => (iss.code === "invalid_union" ? "expected a message ({role, content}) or an input item with a known type" : undefined) },
+  ),
 );
-
-/** A message without `type` (EasyInputMessage) or any typed item. */
-export const inputItemSchema = z.union([messageSchema, itemSchema], {
-  error: "expected a message ({role, content}) or an input item with a known type",
-});
 export type ResponsesInputItem = z.infer<typeof inputItemSchema>;
 export type ResponsesMessage = z.infer<typeof messageSchema>;
 
 // ---------------------------------------------------------------- tools
 
-const functionToolSchema = z.looseObject({
+export const functionToolSchema = z.looseObject({
   type: z.literal("function"),
   name: z.string(),
   description: z.string().nullish(),
@@ -137,26 +140,24 @@ const customFormatSchema = z.discriminatedUnion(
   ],
   { error: (iss) => (iss.code === "invalid_union" ? 'expected format type "text" or "grammar"' : undefined) },
 );
-const customToolSchema = z.looseObject({
+export const customToolSchema = z.looseObject({
   type: z.literal("custom"),
   name: z.string(),
   description: z.string().nullish(),
   format: customFormatSchema.nullish(),
 });
-const namespaceToolSchema = z.looseObject({
+export const namespaceToolSchema = z.looseObject({
   type: z.literal("namespace"),
   name: z.string(),
   description: z.string().nullish(),
   tools: z.array(z.discriminatedUnion("type", [functionToolSchema, customToolSchema], { error: 'expected a tool of type "function" or "custom"' })),
 });
-/** OpenAI's built-in tools (web_search, file_search, code_interpreter, image_generation, mcp…): kept verbatim. */
-const builtinToolSchema = z.looseObject({
-  type: z.string().refine((t) => t !== "function" && t !== "custom" && t !== "namespace", { error: "malformed tool" }),
-});
-
-export const toolSchema = z.union([functionToolSchema, customToolSchema, namespaceToolSchema, builtinToolSchema], {
-  error: "expected a tool object with a type",
-});
+/**
+ * Every tool is read as `{type}` here; decodeTools checks function, custom and namespace tools
+ * with the schemas above (errors then name the tool's own field). Other types are OpenAI's
+ * built-in tools (web_search, file_search, code_interpreter, image_generation, mcp…), kept verbatim.
+ */
+export const toolSchema = z.looseObject({ type: z.string() });
 export type ResponsesTool = z.infer<typeof toolSchema>;
 export type ResponsesFunctionTool = z.infer<typeof functionToolSchema>;
 export type ResponsesCustomTool = z.infer<typeof customToolSchema>;
