@@ -172,12 +172,13 @@ class ResponsesStreamEncoder implements SyncTransformer<StreamEvent, Uint8Array>
       this.frame(emit, "error", { error: { type, code, message: ev.message, param: null } });
       return;
     }
+    if (ev.type === "start") {
+      if (ev.model) this.model = ev.model;
+      if (ev.usage) this.usage = ev.usage;
+      return this.start(emit);
+    }
     this.start(emit);
     switch (ev.type) {
-      case "start":
-        if (ev.model) this.model = ev.model;
-        if (ev.usage) this.usage = ev.usage;
-        return;
       case "text-delta": {
         if (!ev.text) return;
         const b = this.openBlock(emit, "message");
