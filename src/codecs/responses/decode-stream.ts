@@ -9,7 +9,8 @@
  * - calls start at output_item.added; a custom tool call's raw input deltas become the canonical
  *   `{"input":"…"}` argument fragments (canonical/tools.ts);
  * - servers that send no deltas for some content (done events only) are caught up from the done
- *   events: only the length already sent is kept, so memory stays per item constant;
+ *   events; content that had deltas is taken as sent (a done event that disagrees with its
+ *   deltas cannot be taken back, and holding every delta to compare would cost memory);
  * - response.completed / .incomplete end the stream (usage, finish); response.failed and `error`
  *   events become one canonical error event; a stream that just stops is an error too.
  * Never throws: malformed events become an error event, unknown event types are ignored.
@@ -39,8 +40,8 @@ interface ItemState {
   type: string;
   /** Canonical tool-call index. */
   call?: number;
-  /** Characters already sent: text per content part, or reasoning, arguments, custom input. */
-  sent: number[];
+  /** Whether deltas were sent: per content part, or [0] for reasoning, arguments, custom input. */
+  sent: boolean[];
   summaryParts: number;
   encrypted?: string;
   closed: boolean;
@@ -161,8 +162,7 @@ class ResponsesEventDecoder implements SyncTransformer<SseEvent, StreamEvent> {
     }
     if (type !== "reasoning") return;
     const item = this.item(index, type);
-    const text = reasoningItemText(it);
-    if (text.length > (item.sent[0] ?? 0)) this.reasoning(item, text.slice(item.sent[0] ?? 0), emit);
+    if (!item.sent[0]) this.reasoning(item, reasoningItemText(it), emit);
     const enc = str(it.encrypted_content) ?? item.encrypted;
     if (enc) this.payload(enc, item, emit);
   }
@@ -181,29 +181,25 @@ class ResponsesEventDecoder implements SyncTransformer<SseEvent, StreamEvent> {
     else if (part.encrypted) emit({ type: "reasoning-encrypted", origin: part.encrypted.origin, data: part.encrypted.data });
   }
 
+  /** Text of a content part; `whole` is its final value, sent only when no delta was. */
   private text(index: number, content: number, text: string, whole: boolean, emit: Emit): void {
     const item = this.item(index, "message");
-    const sent = item.sent[content] ?? 0;
-    const fresh = whole ? text.slice(sent) : text;
-    if (!fresh) return;
-    item.sent[content] = sent + fresh.length;
-    emit({ type: "text-delta", text: fresh });
+    if (!text || (whole && item.sent[content])) return;
+    item.sent[content] = true;
+    emit({ type: "text-delta", text });
   }
 
   private reasoning(item: ItemState, text: string, emit: Emit): void {
     if (!text) return;
-    item.sent[0] = (item.sent[0] ?? 0) + text.length;
+    item.sent[0] = true;
     emit({ type: "reasoning-delta", text });
   }
 
-  /** Argument (or custom input) text; `whole` is the final value, of which only the unsent rest goes out. */
+  /** Argument (or custom input) text; `whole` is the final value, sent only when no delta was. */
   private callDelta(item: ItemState | undefined, text: string, whole: boolean, emit: Emit): void {
-    if (item?.call === undefined || item.closed) return;
-    const sent = item.sent[0] ?? 0;
-    const fresh = whole ? text.slice(sent) : text;
-    if (!fresh) return;
-    item.sent[0] = sent + fresh.length;
-    emit({ type: "tool-call-delta", index: item.call, argumentsDelta: item.type === "custom_tool_call" ? escaped(fresh) : fresh });
+    if (item?.call === undefined || item.closed || !text || (whole && item.sent[0])) return;
+    item.sent[0] = true;
+    emit({ type: "tool-call-delta", index: item.call, argumentsDelta: item.type === "custom_tool_call" ? escaped(text) : text });
   }
 
   private closeCall(item: ItemState, emit: Emit): void {

@@ -68,7 +68,7 @@ describe("responses decodeStream", () => {
     expect(stopped.filter((e) => e.type === "error")).toHaveLength(1);
   });
 
-  it("catches up on content a server sent only in done events, and keys items by output index", async () => {
+  it("takes content a server sent only in done events from them, and keys items by output index", async () => {
     const events = await decodeSse(
       dataOnly([
         { type: "response.created", response: { id: "r1", model: "lmstudio", output: [] } },
@@ -77,7 +77,9 @@ describe("responses decodeStream", () => {
         { type: "response.output_item.done", output_index: 0, item: { id: "a3", type: "reasoning", summary: [], content: [{ type: "reasoning_text", text: "Hmm, ok" }] } },
         { type: "response.output_item.added", output_index: 1, item: { id: "a4", type: "message", content: [] } },
         { type: "response.output_text.delta", item_id: "a5", output_index: 1, content_index: 0, delta: "Hel" },
-        { type: "response.output_item.done", output_index: 1, item: { id: "a6", type: "message", content: [{ type: "output_text", text: "Hello" }] } },
+        { type: "response.output_text.delta", item_id: "a5", output_index: 1, content_index: 0, delta: "lo" },
+        // A done event that disagrees with its deltas (a sanitized recording): the deltas were sent.
+        { type: "response.output_item.done", output_index: 1, item: { id: "a6", type: "message", content: [{ type: "output_text", text: "Hello there" }, { type: "output_text", text: "!" }] } },
         { type: "response.output_item.added", output_index: 2, item: { id: "a7", type: "function_call", call_id: "c1", name: "f", arguments: "" } },
         { type: "response.function_call_arguments.done", item_id: "a8", output_index: 2, arguments: '{"x":1}' },
         { type: "response.output_item.done", output_index: 2, item: { id: "a9", type: "function_call", call_id: "c1", name: "f", arguments: '{"x":1}' } },
@@ -86,8 +88,8 @@ describe("responses decodeStream", () => {
       6,
     );
     const s = summarize(events);
-    expect(s.reasoning).toBe("Hmm, ok");
-    expect(s.text).toBe("Hello");
+    expect(s.reasoning).toBe("Hmm");
+    expect(s.text).toBe("Hello!");
     expect(s.tools[0]).toEqual({ id: "c1", name: "f", args: '{"x":1}' });
     expect(events.at(-2)).toEqual({ type: "finish", finishReason: "tool_calls", nativeFinishReason: "completed" });
   });
