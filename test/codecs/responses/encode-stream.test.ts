@@ -80,7 +80,8 @@ describe("responses encodeStream: the event sequence OpenAI sends", () => {
   });
 
   it("streams a custom tool's raw input out of JSON argument fragments, escapes and surrogate pairs split anywhere", async () => {
-    const input = '*** Begin Patch\n+say "hi" \\ tab\there 😀 done\n*** End Patch';
+    // JSON.stringify escapes the control character as \u0007: a six-character escape to cut too.
+    const input = '*** Begin Patch\n+say "hi" \\ tab\there \u0007 😀 done\n*** End Patch';
     const args = wrapCustomInput(input);
     const caller = request({ tools: [{ type: "custom", name: "apply_patch" }] });
     for (const size of [1, 2, 3, 7]) {
