@@ -26,11 +26,12 @@ export const wireOf = (t: Target): Wire => (t.startsWith("gemini") ? "gemini" : 
 
 /**
  * What each caller format can carry. Gemini has no slot for thinking signatures, redacted thinking
- * or cache writes; only the Responses surface hands out other families' payloads (OpenAI's
- * encrypted_content), in encrypted_content when the caller's `include` asks (the replay's does).
+ * or cache writes. Other families' payloads (OpenAI's encrypted_content): the Responses surface in
+ * encrypted_content when the caller's `include` asks (the replay's does), the chat surface in
+ * reasoning_details with OpenRouter's format name.
  */
 export const CARRIES: Record<Wire, { signatures: boolean; redacted: boolean; cacheWrite: boolean; encrypted: boolean }> = {
-  openai: { signatures: true, redacted: true, cacheWrite: true, encrypted: false },
+  openai: { signatures: true, redacted: true, cacheWrite: true, encrypted: true },
   anthropic: { signatures: true, redacted: true, cacheWrite: true, encrypted: false },
   gemini: { signatures: false, redacted: false, cacheWrite: false, encrypted: false },
   responses: { signatures: true, redacted: true, cacheWrite: true, encrypted: true },

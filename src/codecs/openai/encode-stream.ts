@@ -16,6 +16,7 @@ import type { EncodeContext } from "../codec";
 import { openAIErrorTypeOfKind } from "./errors";
 import { toOpenAIFinishReason } from "./map-openai-finish-reason";
 import { encodeOpenAIUsage } from "./openai-usage";
+import { ORIGIN_FORMATS } from "./reasoning-details";
 
 const DONE = new TextEncoder().encode("data: [DONE]\n\n");
 // The fixed parts of a delta chunk: `…"choices":[{"index":0,"delta":<delta>,"finish_reason":null,…}]}`.
@@ -101,6 +102,19 @@ class OpenAIStreamEncoder implements SyncTransformer<StreamEvent, Uint8Array> {
             JSON.stringify({
               reasoning_details: [{ type: "reasoning.text", signature: ev.signature, format: "unknown", index: this.detailIndex }],
             }),
+          ),
+        );
+        this.inReasoning = true;
+        this.closeReasoning();
+        return;
+      case "reasoning-encrypted":
+        // Another family's payload (OpenAI's encrypted_content), in OpenRouter's format naming,
+        // at its block's index; it ends the block like a signature.
+        this.open(emit);
+        if (!this.showReasoning) return;
+        emit(
+          this.delta(
+            JSON.stringify({ reasoning_details: [{ type: "reasoning.encrypted", data: ev.data, format: ORIGIN_FORMATS[ev.origin], index: this.detailIndex }] }),
           ),
         );
         this.inReasoning = true;

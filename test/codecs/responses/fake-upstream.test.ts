@@ -83,7 +83,7 @@ describe("fake upstream: the Responses API", () => {
     const up = fakeSession("responses-validate");
     const foreign = await call(up, { model: "gpt-5", store: false, input: [{ type: "reasoning", summary: [], encrypted_content: "arouter:v1:eyJvIjoiYW50aHJvcGljIn0" }] });
     expect(foreign.status).toBe(400);
-    expect((await foreign.json()).error.code).toBe("invalid_encrypted_content");
+    expect(((await foreign.json()) as { error: { code: string } }).error.code).toBe("invalid_encrypted_content");
     const previous = await call(up, { model: "gpt-5", store: false, previous_response_id: "gen-1", input: "x" });
     expect(previous.status).toBe(400);
     const unauthenticated = await fetch(`${up.url("OPENAI")}/responses`, { method: "POST", body: "{}" });

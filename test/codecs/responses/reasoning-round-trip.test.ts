@@ -157,8 +157,36 @@ describe("Gemini thought signatures and OpenAI encrypted content across turns", 
     const req = CODECS.responses.decodeRequest(nextTurn(items, "call_o"));
     expect(JSON.stringify(CODECS.responses.encodeRequest(req, "gpt-5.1-codex"))).toContain('"encrypted_content":"gAAAAABsecret=="');
     expect(JSON.stringify(CODECS.responses.passthroughRequest!(nextTurn(items, "call_o"), "gpt-5.1-codex", true))).toContain("gAAAAABsecret==");
-    for (const format of ["anthropic", "openai", "gemini"] as const) {
+    for (const format of ["anthropic", "gemini"] as const) {
       expect(JSON.stringify(CODECS[format].encodeRequest(req, "m")), format).not.toContain("gAAAAABsecret");
     }
+    // The chat format names it as OpenRouter does, so OpenRouter can route it back to OpenAI.
+    expect(JSON.stringify(CODECS.openai.encodeRequest(req, "m"))).toContain('"data":"gAAAAABsecret==","format":"openai-responses-v1"');
+  });
+
+  it("through the chat surface: OpenRouter's reasoning_details with its format name, never taken for Anthropic's", async () => {
+    const res = CODECS.responses.decodeResponse({
+      id: "resp_1",
+      object: "response",
+      status: "completed",
+      model: "gpt-5-pro",
+      output: [
+        { type: "reasoning", id: "rs_1", summary: [{ type: "summary_text", text: "pro thoughts" }], encrypted_content: "gAAAAABpro==" },
+        { type: "message", id: "msg_1", role: "assistant", content: [{ type: "output_text", text: "42" }] },
+      ],
+    });
+    const chat = CODECS.openai.encodeResponse(res, ctx()) as { choices: Array<{ message: Record<string, unknown> }> };
+    expect(chat.choices[0].message.reasoning_details).toEqual([
+      { type: "reasoning.summary", summary: "pro thoughts", format: "openai-responses-v1", index: 0 },
+      { type: "reasoning.encrypted", data: "gAAAAABpro==", format: "openai-responses-v1", index: 0 },
+    ]);
+    // The chat client sends the message back: the payload returns to OpenAI, and only there.
+    const next = CODECS.openai.decodeRequest({
+      model: "m",
+      messages: [{ role: "user", content: "q" }, { role: "assistant", ...chat.choices[0].message }, { role: "user", content: "and?" }],
+    });
+    expect(next.messages[1].content[0]).toEqual({ type: "reasoning", text: "pro thoughts", encrypted: { origin: "openai", data: "gAAAAABpro==" } });
+    expect(JSON.stringify(CODECS.responses.encodeRequest(next, "gpt-5-pro"))).toContain('"encrypted_content":"gAAAAABpro=="');
+    expect(JSON.stringify(CODECS.anthropic.encodeRequest(next, "claude-sonnet-4-6"))).not.toContain("gAAAAABpro");
   });
 });
