@@ -6,7 +6,7 @@
  * - call ids are unpacked (a Gemini thought signature may ride in them, see tool-call-id.ts);
  * - reasoning items keep their payload with its origin (reasoning-payload.ts);
  * - items only OpenAI can use (built-in tool calls, compaction, item references) are skipped and
- *   counted, so the request still reaches a Responses upstream whole (see decode-request.ts).
+ *   listed, so the request still reaches a Responses upstream whole (see decode-request.ts).
  */
 import { isBase64 } from "../../canonical/base64";
 import { qualifiedToolName, wrapCustomInput } from "../../canonical/tools";
@@ -29,8 +29,8 @@ import type { ResponsesInputItem, ResponsesMessagePart, ResponsesUserPart } from
 export interface ConvertedInput {
   system: TextPart[];
   messages: Message[];
-  /** Items skipped because only OpenAI can use them. */
-  opaqueItems: number;
+  /** Types of the items skipped because only OpenAI can use them, in order. */
+  opaqueItems: string[];
 }
 
 type CacheFields = { prompt_cache_breakpoint?: { mode: "explicit" } | null };
@@ -102,13 +102,13 @@ export function convertFromResponsesInput(instructions: string | undefined, inpu
   const system: TextPart[] = [];
   const messages: Message[] = [];
   if (instructions) system.push({ type: "text", text: instructions });
-  if (input === undefined) return { system, messages, opaqueItems: 0 };
+  if (input === undefined) return { system, messages, opaqueItems: [] };
   if (typeof input === "string") {
     messages.push({ role: "user", content: [{ type: "text", text: input }] });
-    return { system, messages, opaqueItems: 0 };
+    return { system, messages, opaqueItems: [] };
   }
   const toolNames = new Map<string, string>();
-  let opaqueItems = 0;
+  const opaqueItems: string[] = [];
 
   const assistant = (): AssistantContentPart[] => {
     const last = messages[messages.length - 1];
@@ -186,7 +186,7 @@ export function convertFromResponsesInput(instructions: string | undefined, inpu
         return;
       }
       default:
-        opaqueItems++;
+        opaqueItems.push(item.type);
     }
   });
   return { system, messages, opaqueItems };

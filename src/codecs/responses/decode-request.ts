@@ -3,6 +3,10 @@
  * Unknown top-level fields are rejected like api.openai.com does; every documented field is
  * accepted, those without a canonical slot are kept in extensions.responses (extensions.ts).
  *
+ * Input items only OpenAI can read that carry the conversation itself (a compaction, an item
+ * reference) are required native features: the gateway must not send them elsewhere (phase B
+ * resolves item references to stored items first).
+ *
  * Refused with a 400 naming the field: `background` (asynchronous responses the gateway would have
  * to run detached) and `conversation` (a conversation stored at OpenAI under the gateway's own
  * account, shared by every key). `store` and `previous_response_id` are kept for the gateway,
@@ -33,7 +37,7 @@ export function decodeResponsesRequest(body: unknown): CanonicalRequest {
 
   const instructions = r.instructions ?? undefined;
   const { system, messages, opaqueItems } = convertFromResponsesInput(instructions, r.input ?? undefined);
-  if (messages.length === 0 && opaqueItems === 0 && r.previous_response_id == null) {
+  if (messages.length === 0 && opaqueItems.length === 0 && r.previous_response_id == null) {
     throw new BadRequestError("input: must contain at least one message or item");
   }
   const req: CanonicalRequest = { model: r.model, messages, stream: r.stream === true };
@@ -53,6 +57,11 @@ export function decodeResponsesRequest(body: unknown): CanonicalRequest {
   }
   if (r.parallel_tool_calls != null) req.parallelToolCalls = r.parallel_tool_calls;
   if (r.prompt != null) features.push({ format: "responses", name: "prompt", required: true });
+  // Built-in tool calls in the history can be left out for another upstream; a compaction (the
+  // earlier conversation, encrypted by OpenAI) or an item reference cannot: the context would go.
+  for (const type of new Set(opaqueItems)) {
+    if (type === "compaction" || type === "item_reference") features.push({ format: "responses", name: `input item ${type}`, required: true });
+  }
   if (features.length > 0) req.nativeFeatures = features;
 
   const format = decodeTextFormat(r);

@@ -128,6 +128,23 @@ describe("responses decodeRequest: input", () => {
       ],
     });
     expect(req.messages.map((m) => m.role)).toEqual(["user", "assistant"]);
+    expect(req.nativeFeatures).toBeUndefined();
+  });
+
+  it("marks a compaction or an item reference as something only OpenAI can honour", () => {
+    const req = decode({
+      model: "m",
+      input: [
+        { type: "compaction", id: "cmp_1", encrypted_content: "gAAAAB==" },
+        { type: "item_reference", id: "msg_9" },
+        { role: "user", content: "Go on" },
+      ],
+    });
+    expect(req.messages).toEqual([{ role: "user", content: [{ type: "text", text: "Go on" }] }]);
+    expect(req.nativeFeatures).toEqual([
+      { format: "responses", name: "input item compaction", required: true },
+      { format: "responses", name: "input item item_reference", required: true },
+    ]);
   });
 });
 
