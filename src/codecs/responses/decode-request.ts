@@ -16,6 +16,7 @@ import type { CanonicalRequest, NativeFeature, ReasoningConfig, ResponseFormat }
 import { BadRequestError } from "../../errors/gateway-error";
 import { isRecord } from "../../streams/json";
 import { formatZodError } from "../openai/zod-error";
+import { decodeRoutingOptions } from "../routing-options";
 import { sparseSafeParse } from "../zod-sparse";
 import { convertFromResponsesInput } from "./convert-from-responses-input";
 import { decodeTools, decodeToolChoice, nativeToolFeatures } from "./convert-tools";
@@ -74,8 +75,10 @@ export function decodeResponsesRequest(body: unknown): CanonicalRequest {
   const reasoning = decodeReasoning(r);
   if (reasoning) req.reasoning = reasoning;
   if (r.reasoning) ext.reasoning = r.reasoning;
-  // Codex sends its session id here: a natural key to keep `auto` on one model per conversation.
-  if (r.prompt_cache_key != null) req.routing = { sessionId: r.prompt_cache_key };
+  // Codex sends its session id as prompt_cache_key: a natural key to keep `auto` on one model per
+  // conversation (an explicit session_id wins).
+  const routing = decodeRoutingOptions({ ...r, session_id: r.session_id ?? r.prompt_cache_key });
+  if (routing) req.routing = routing;
 
   if (r.include) ext.include = r.include;
   if (instructions !== undefined) ext.instructions = instructions;

@@ -9,6 +9,7 @@
  */
 import { z } from "zod";
 import { isRecord } from "../../streams/json";
+import { providerPreferencesSchema } from "../routing-options";
 
 const cacheBreakpoint = { prompt_cache_breakpoint: z.object({ mode: z.literal("explicit") }).nullish() };
 
@@ -219,6 +220,10 @@ export const responsesRequestSchema = z.object({
   user: z.string().nullish(),
   stream: z.boolean().nullish(),
   prompt_cache_key: z.string().nullish(),
+  // ---- routing (OpenRouter's fields, as on the chat surface)
+  models: z.array(z.string()).nullish(),
+  provider: providerPreferencesSchema.nullish(),
+  session_id: z.string().nullish(),
   // ---- the gateway's business (stored responses)
   store: z.boolean().nullish(),
   previous_response_id: z.string().nullish(),

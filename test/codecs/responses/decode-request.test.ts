@@ -243,6 +243,12 @@ describe("responses decodeRequest: tools and settings", () => {
     });
   });
 
+  it("reads OpenRouter's routing fields like the chat surface; session_id wins over prompt_cache_key", () => {
+    const req = decode({ ...base, models: ["a/x", "b/y"], provider: { order: ["openai"], allow_fallbacks: false }, session_id: "s-1", prompt_cache_key: "k" });
+    expect(req.routing).toEqual({ models: ["a/x", "b/y"], provider: { order: ["openai"], allow_fallbacks: false }, sessionId: "s-1" });
+    expect(JSON.stringify(codec.encodeRequest(req, "gpt-5"))).not.toMatch(/"models"|"provider"|session_id/);
+  });
+
   it("does not switch reasoning on for a summary alone; effort none stays explicit", () => {
     expect(decode({ ...base, reasoning: { summary: "auto" } }).reasoning).toEqual({ exclude: false });
     expect(decode({ ...base, reasoning: { effort: "none" } }).reasoning).toEqual({ effort: "none" });
