@@ -988,6 +988,12 @@ function stepPlan(ctx, step) {
 
 /** A valid response of about `size` bytes for the request's format (streaming or not). */
 function sizedPlan(ctx, size) {
+  const extra = extraFormatFor(ctx);
+  if (extra?.streams) {
+    const stream = extra.streams(ctx);
+    const textPieces = stream ? splitEvery(fillerText(Math.max(1, Math.floor(size * 0.92))), 4096) : [fillerText(Math.max(1, size - 600))];
+    return extra.plan(ctx, { textPieces });
+  }
   const r = route(ctx.provider, ctx.rest, ctx.method, ctx.url);
   if (!r || r.kind !== "chat") {
     return { status: 200, headers: { "content-type": "application/json" }, chunks: [J({ object: "filler", data: fillerText(Math.max(0, size - 40)) })], single: true };

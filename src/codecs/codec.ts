@@ -18,6 +18,13 @@ export interface EncodeContext {
   includeReasoning?: boolean;
   /** Gemini surface only: `sse` (alt=sse) or `json-array` (default streamGenerateContent). */
   framing?: "sse" | "json-array";
+  /**
+   * The caller's request as decoded by the surface codec. Formats whose answers echo the request
+   * or depend on its tool table read it: the Responses surface echoes instructions, tools and
+   * settings, turns calls of custom and namespaced tools back into their own item shapes, and
+   * returns encrypted reasoning only when `include` asked for it. Absent → defaults.
+   */
+  request?: CanonicalRequest;
 }
 
 export interface DecodeRequestHints {

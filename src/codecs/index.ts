@@ -4,12 +4,14 @@ import { bedrockCodec } from "./bedrock";
 import type { Codec, UpstreamCodec } from "./codec";
 import { geminiCodec } from "./gemini";
 import { openaiCodec } from "./openai";
+import { responsesCodec } from "./responses";
 
 /** The formats callers speak (each also an upstream format). */
 export const CODECS: Record<FormatName, Codec> = {
   openai: openaiCodec,
   anthropic: anthropicCodec,
   gemini: geminiCodec,
+  responses: responsesCodec,
 };
 
 /** Every format the gateway can speak to a provider, upstream-only ones included. */
