@@ -298,7 +298,8 @@ describe("Anthropic → Anthropic passthrough", () => {
     const res = await messages({ ...passthroughBody, stream: true });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("text/event-stream");
-    expect(await res.text()).toBe(chunks.join(""));
+    // The upstream's bytes untouched, then the cost as a final SSE comment (SDKs skip comments).
+    expect(await res.text()).toBe(chunks.join("") + `: x-arouter-cost: ${(PASSTHROUGH_COST_MICROS / 1e6).toFixed(6)}\n\n`);
     const sent = (await up.lastRequest())!;
     expect(JSON.stringify(sent.body)).toBe(JSON.stringify({ ...passthroughBody, model: "claude-sonnet-4-6", stream: true }));
 
@@ -349,7 +350,8 @@ describe("Anthropic stream grammar", () => {
       const res = await messages({ ...hello(model), stream: true });
       expect(res.status).toBe(200);
       const text = await res.clone().text();
-      expect(text).not.toMatch(/^:/m);
+      // No comment keep-alives; the one comment allowed is a same-format stream's final cost.
+      expect(text.replace(/^: x-arouter-cost: [\d.]+\n\n(?![\s\S])/m, "")).not.toMatch(/^:/m);
       const { events } = await readSse(res);
       expect(events[0]).toEqual({ event: "ping", data: '{"type":"ping"}' });
       const reply = await readAnthropicStream(new Response(text, { headers: { "content-type": "text/event-stream" } }));
