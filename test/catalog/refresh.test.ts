@@ -1,7 +1,8 @@
 import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { CATALOG_KV_KEY, getCatalog, invalidateCatalogCache } from "../../src/catalog/catalog";
-import { refreshCatalog, type FetchFn } from "../../src/catalog/refresh";
+import type { FetchFn } from "../../src/catalog/list-models";
+import { refreshCatalog } from "../../src/catalog/refresh";
 import type { StoredListings } from "../../src/catalog/types";
 import type { Env } from "../../src/env";
 
@@ -166,7 +167,7 @@ describe("refreshCatalog", () => {
 
 describe("scheduled", () => {
   it("runs a refresh from the Cron Trigger", async () => {
-    const { scheduled } = await import("../../src/catalog/scheduled");
+    const { scheduled } = await import("../../src/catalog/refresh");
     const pending: Promise<unknown>[] = [];
     const ctx = { waitUntil: (p: Promise<unknown>) => void pending.push(p), passThroughOnException() {} } as unknown as ExecutionContext;
     await scheduled({ cron: "*/30 * * * *", scheduledTime: Date.now(), noRetry() {} } as ScheduledController, baseEnv, ctx);
