@@ -89,6 +89,6 @@ if (check) {
 }
 console.log(
   `${stats.priced} priced models from ${stats.pricedProviders} providers (${stats.providers} with endpoints); ` +
-    `${stats.multiProvider} models with paid endpoints on two or more providers; ` +
+    `${stats.multiProvider} models with paid endpoints on two or more providers (${stats.multiDirect} without counting OpenRouter); ` +
     `${stats.imageOutput} image-output, ${stats.audioOutput} audio-output, ${stats.audioInput} audio-input models`,
 );

@@ -79,7 +79,7 @@ function toModel(id, offers, meta, curated, firstSeen) {
     meta?.description ??
     [
       `${name.replace(/^[^:]+: /, "")} by ${authorName}.`,
-      expiration ? `The provider retires it on ${expiration}.` : "",
+      expiration ? `First-party shutdown date: ${expiration}.` : "",
       meta?.note ?? "",
     ]
       .filter(Boolean)

@@ -9,6 +9,7 @@ export function catalogStats(models) {
   let endpoints = 0;
   let priced = 0;
   let multiProvider = 0;
+  let multiDirect = 0;
   for (const m of models) {
     endpoints += m.endpoints.length;
     for (const e of m.endpoints) {
@@ -18,12 +19,14 @@ export function catalogStats(models) {
     const paid = new Set(m.endpoints.filter(paidPriced).map((e) => e.provider));
     if (paid.size) priced++;
     if (paid.size >= 2) multiProvider++;
+    if ([...paid].filter((p) => p !== "openrouter").length >= 2) multiDirect++;
   }
   const out = (m, x) => m.architecture.output_modalities.includes(x);
   return {
     endpoints,
     priced,
     multiProvider,
+    multiDirect,
     providers: providers.size,
     pricedProviders: pricedProviders.size,
     imageOutput: models.filter((m) => out(m, "image")).length,
