@@ -43,7 +43,8 @@ export class Catalog {
   readonly refreshedAt?: string;
   private readonly byId = new Map<string, CatalogModel>();
   private readonly byLowerId = new Map<string, CatalogModel>();
-  private readonly byEndpoint = new Map<string, CatalogModel>();
+  /** provider → upstream id → model (nested: no key string built per lookup). */
+  private readonly byEndpoint = new Map<string, Map<string, CatalogModel>>();
   private readonly bySlug = new Map<string, CatalogModel[]>();
 
   constructor(models: CatalogModel[], refreshedAt?: string) {
@@ -64,8 +65,9 @@ export class Catalog {
         }
       }
       for (const e of m.endpoints) {
-        const k = endpointIndexKey(e.provider, e.upstream_model);
-        if (!this.byEndpoint.has(k)) this.byEndpoint.set(k, m);
+        let byUpstream = this.byEndpoint.get(e.provider);
+        if (!byUpstream) this.byEndpoint.set(e.provider, (byUpstream = new Map()));
+        if (!byUpstream.has(e.upstream_model)) byUpstream.set(e.upstream_model, m);
       }
     }
   }
@@ -77,7 +79,7 @@ export class Catalog {
 
   /** The model a provider serves under an upstream id (e.g. anthropic + claude-sonnet-4-6). */
   findByEndpoint(provider: string, upstreamModel: string): CatalogModel | undefined {
-    return this.byEndpoint.get(endpointIndexKey(provider, upstreamModel));
+    return this.byEndpoint.get(provider)?.get(upstreamModel);
   }
 
   /** Models whose id, slug or alias ends in `author/<slug>` (bare ids such as `gpt-4o`). */
@@ -86,7 +88,6 @@ export class Catalog {
   }
 }
 
-const endpointIndexKey = (provider: string, upstream: string) => `${provider}\u0000${upstream}`;
 
 let shippedCatalog: Catalog | undefined;
 let memo: { at: number; catalog: Catalog } | undefined;
