@@ -48,10 +48,18 @@ export function buildModels(offers, curated, firstSeen) {
 
 function toModel(id, offers, meta, curated, firstSeen) {
   const author = id.slice(0, id.indexOf("/"));
-  const own = offers.find((o) => o.provider === ownProvider[author]);
+  const ownOffer = offers.find((o) => o.provider === ownProvider[author]);
   const byLabel = [...offers].sort((a, b) => LABEL_ORDER.indexOf(a.rank) - LABEL_ORDER.indexOf(b.rank));
-  const best = own ?? byLabel[0];
+  const best = ownOffer ?? byLabel[0];
   const endpoints = offers.map(toEndpoint);
+  // OpenRouter routes a model to its makers' endpoints, so where its listing gives no limits the
+  // model's own (first-party, else any) limits are OpenRouter's too.
+  const own = endpoints.find((e) => e.provider === ownProvider[author]) ?? endpoints.find((e) => e.provider !== "openrouter" && e.max_completion_tokens);
+  for (const e of endpoints) {
+    if (e.provider !== "openrouter" || !own) continue;
+    e.context_length ??= own.context_length;
+    e.max_completion_tokens ??= own.max_completion_tokens;
+  }
   endpoints.sort(
     (a, b) =>
       (a.variant === "free") - (b.variant === "free") ||
@@ -67,7 +75,7 @@ function toModel(id, offers, meta, curated, firstSeen) {
   const input = meta?.input_modalities ?? best.input ?? offers.find((o) => o.input)?.input ?? ["text"];
   const output = meta?.output_modalities ?? best.output ?? offers.find((o) => o.output)?.output ?? ["text"];
   const dates = offers.map((o) => o.created).filter((d) => d > 0);
-  const created = meta?.created || own?.created || (dates.length ? Math.min(...dates) : 0) || (curated.created[id] ? unix(curated.created[id]) : 0) || firstSeen(id);
+  const created = meta?.created || ownOffer?.created || (dates.length ? Math.min(...dates) : 0) || (curated.created[id] ? unix(curated.created[id]) : 0) || firstSeen(id);
   const top = endpoints.find((e) => e.variant !== "free") ?? endpoints[0];
   const expiration = curated.deprecations[id]?.date ?? null;
   const aliases = new Set();
@@ -86,7 +94,7 @@ function toModel(id, offers, meta, curated, firstSeen) {
       .join(" ");
   return {
     id,
-    canonical_slug: own?.canonicalSlug ? `${author}/${own.canonicalSlug}` : id,
+    canonical_slug: ownOffer?.canonicalSlug ? `${author}/${ownOffer.canonicalSlug}` : id,
     name,
     created,
     description,
