@@ -97,7 +97,7 @@ describe("model ids", () => {
 
   it("routes an open-weights model to every enabled provider, first-party first then cheapest", async () => {
     const r = await resolveRoute(withKeys(ALL_KEYS), req("meta-llama/llama-3.3-70b-instruct"), chat);
-    expect(summary(r)).toEqual(["groq:llama-3.3-70b-versatile", "together:meta-llama/Llama-3.3-70B-Instruct-Turbo"]);
+    expect(summary(r)).toEqual(["groq:llama-3.3-70b-versatile", "together:meta-llama/Llama-3.3-70B-Instruct-Turbo", "openrouter:meta-llama/llama-3.3-70b-instruct"]);
     // Only the providers that are enabled.
     const groqOnly = await resolveRoute(withKeys({ GROQ_API_KEY: "q" }), req("meta-llama/llama-3.3-70b-instruct"), chat);
     expect(summary(groqOnly)).toEqual(["groq:llama-3.3-70b-versatile"]);
@@ -177,7 +177,7 @@ describe("variants", () => {
     expect(summary(r)).toEqual(["openrouter:deepseek/deepseek-r1:free"]);
     expect(r.endpoints[0].pricing).toMatchObject({ prompt: 0, completion: 0 });
     // The plain id does not use the shared free endpoint.
-    expect(summary(await resolveRoute(e, req("deepseek/deepseek-r1"), chat))).toEqual(["together:deepseek-ai/DeepSeek-R1"]);
+    expect(summary(await resolveRoute(e, req("deepseek/deepseek-r1"), chat))).toEqual(["together:deepseek-ai/DeepSeek-R1", "openrouter:deepseek/deepseek-r1"]);
     await expect(resolveRoute(e, req("openai/gpt-4o:free"), chat)).rejects.toThrow(/no free endpoints/);
     // Free endpoints exist but their provider is not enabled.
     const noOr = await resolveRoute(withKeys({ TOGETHER_API_KEY: "t" }), req("deepseek/deepseek-r1:free"), chat).catch((x) => x);
