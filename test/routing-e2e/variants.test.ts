@@ -128,7 +128,7 @@ describe(":free", () => {
 
   it("rejects a model without free endpoints", async () => {
     const s = await setup("free-none");
-    const res = await s.chat({ model: "openai/gpt-4o:free", messages: user() });
+    const res = await s.chat({ model: "anthropic/claude-sonnet-4.6:free", messages: user() });
     expect(res.status).toBe(400);
     expect(((await res.json()) as any).error.message).toMatch(/no free endpoints/);
     expect(await s.hits()).toEqual([]);
