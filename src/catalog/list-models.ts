@@ -15,6 +15,8 @@ const NON_CHAT = /(dall-e|whisper|tts|transcribe|realtime|audio|moderation|image
 
 /** One provider's models, normalised. Throws on HTTP or parse errors. */
 export async function listProviderModels(p: ProviderEntry, cfg: ProviderConfig, doFetch: FetchFn, timeoutMs = 15_000): Promise<DiscoveredModel[]> {
+  // Clouds list their models their own way (signed calls, several endpoints): the provider's hook.
+  if (p.listModels) return p.listModels(cfg, (u, init) => doFetch(u, { ...init, signal: AbortSignal.timeout(timeoutMs) }));
   const { url, headers } = await p.buildRequest(cfg, "list_models", "", { stream: false });
   const get = async (u: string): Promise<unknown> => {
     const res = await doFetch(u, { method: "GET", headers, signal: AbortSignal.timeout(timeoutMs) });
