@@ -12,6 +12,7 @@ import { messagesRoutes } from "./routes/messages";
 import { modelsRoutes } from "./routes/models";
 import { optionalKeyForModels } from "./routes/models-auth";
 import { managementRoutes } from "./routes/management";
+import { webRoutes } from "./web";
 
 /** Which wire format a path speaks, so errors come back in the caller's own shape. */
 function surfaceFor(path: string, method: string, req?: Request): Codec {
@@ -24,7 +25,8 @@ function surfaceFor(path: string, method: string, req?: Request): Codec {
 
 export const app = new Hono<AppBindings>();
 
-app.get("/", (c) => c.json({ name: "arouter", docs: "https://github.com/arouter/arouter#readme" }));
+// Website, API reference and console (src/web): /, /models/…, /console, /openapi.json, /docs.
+app.route("/", webRoutes);
 app.get("/health", (c) => c.json({ ok: true }));
 
 app.route("/v1/chat/completions", chatCompletionsRoutes);
