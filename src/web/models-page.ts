@@ -74,7 +74,7 @@ function filters(view: CatalogView, q: BrowseQuery): Html {
 function modelCard(m: ModelView): Html {
   const id = m.model.id;
   const speed = m.throughput !== null ? html`<span class="chip" title="Best measured throughput">${Math.round(m.throughput)} tok/s</span>` : "";
-  return html`<li class="model-card" data-model-id="${id}">
+  return html`<li class="model-card" data-model-id="${id}" data-prompt-price="${m.promptPrice ?? ""}" data-context="${m.contextLength}">
     <div class="model-card-head">
       <h2><a href="${modelHref(id)}">${m.model.name}</a></h2>
       <span class="price" aria-label="Price per million tokens">${perMillion(m.promptPrice)} in · ${perMillion(m.completionPrice)} out <span class="muted">/ 1M</span></span>

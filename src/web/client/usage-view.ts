@@ -29,9 +29,15 @@ export function setKeys(keys: KeyObject[]): void {
   select.value = keyNames.has(current) ? current : "";
 }
 
-function chart(id: string, label: string, days: number[], values: number[], fmt: (n: number) => string): void {
+/** Whole-number tick steps for counts (uPlot would otherwise label 0.2, 0.4… as "0", "0", "1"). */
+const COUNT_INCRS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6, 2e6, 5e6, 1e7, 1e8, 1e9];
+
+function chart(id: string, label: string, days: number[], values: number[], fmt: (n: number) => string, counts: boolean): void {
   const el = $(`#${id}`);
   const data: uPlot.AlignedData = [days, values];
+  // What the chart shows, for assistive tech and tests: the range's total.
+  el.dataset.total = String(values.reduce((a, b) => a + b, 0));
+  el.setAttribute("aria-label", `${label} per day: ${fmt(values.reduce((a, b) => a + b, 0))} in total`);
   const existing = charts.get(id);
   if (existing) {
     existing.setData(data);
@@ -42,18 +48,25 @@ function chart(id: string, label: string, days: number[], values: number[], fmt:
   const grid = css.getPropertyValue("--border").trim() || "#ddd";
   const text = css.getPropertyValue("--muted").trim() || "#666";
   const axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } };
+  const halfDay = DAY / 2000;
   const opts: uPlot.Options = {
     width: Math.max(260, el.clientWidth),
     height: 200,
     legend: { show: false },
     cursor: { drag: { x: false, y: false } },
-    scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
-    axes: [axis, { ...axis, size: 60, values: (_u, ticks) => ticks.map(fmt) }],
-    series: [{}, { label, stroke: accent, width: 2, fill: `${accent}33`, points: { show: days.length < 40 }, paths: uPlot.paths.bars?.({ size: [0.6, 40] }) }],
+    scales: {
+      // Half a day of margin each side, so the first and last bars are whole.
+      x: { time: true, range: (_u, min, max) => [min - halfDay, max + halfDay] },
+      y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.15 : 1] },
+    },
+    axes: [axis, { ...axis, size: 64, values: (_u, ticks) => ticks.map(fmt), ...(counts ? { incrs: COUNT_INCRS } : {}) }],
+    series: [{}, { label, stroke: accent, fill: accent, width: 0, points: { show: false }, paths: uPlot.paths.bars?.({ size: [0.7, 24], align: 0 }) }],
   };
   charts.set(id, new uPlot(opts, data, el));
-  el.dataset.ready = "true";
 }
+
+const compact = (n: number) => (n >= 1e6 ? `${+(n / 1e6).toFixed(1)}M` : n >= 1e3 ? `${+(n / 1e3).toFixed(1)}K` : String(Math.round(n)));
+const axisUsd = (n: number) => (n === 0 ? "$0" : n >= 1 ? `$${+n.toFixed(2)}` : `$${+n.toPrecision(2)}`);
 
 function breakdown(tableId: string, rows: ActivityRow[], name: (r: ActivityRow) => string): void {
   const max = Math.max(0, ...rows.map((r) => r.usage));
@@ -111,9 +124,9 @@ export async function loadUsage(): Promise<void> {
     h("div", { class: "stat" }, h("dt", {}, "Cost"), h("dd", { "data-total": "cost" }, usd(sum(cost)))),
     h("div", { class: "stat" }, h("dt", {}, "Errors"), h("dd", { "data-total": "errors" }, int(errors))),
   );
-  chart("chart-requests", "Requests", xs, req, (n) => int(Math.round(n)));
-  chart("chart-tokens", "Tokens", xs, tok, (n) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}K` : String(Math.round(n))));
-  chart("chart-cost", "Cost", xs, cost, (n) => usd(n));
+  chart("chart-requests", "Requests", xs, req, compact, true);
+  chart("chart-tokens", "Tokens", xs, tok, compact, true);
+  chart("chart-cost", "Cost", xs, cost, axisUsd, false);
   breakdown("by-model", models.data, (r) => r.model ?? "(none)");
   breakdown("by-provider", providers.data, (r) => r.provider ?? "(no provider)");
   breakdown("by-key", byKey.data, (r) => keyNames.get(r.key_hash ?? "") ?? `${(r.key_hash ?? "").slice(0, 10)}…`);

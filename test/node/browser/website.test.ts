@@ -1,0 +1,162 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { attrs, chromiumAvailable, launchBrowser, screenshot, watchErrors } from "./browser";
+import { startGateway, type GatewayProcess } from "./gateway-process";
+
+// The public website in a real browser, against `wrangler dev` with three providers on the fake
+// upstream (OpenAI, Anthropic, Google): browse, search, filter, sort, open a model page, the API
+// reference; and the same browsing with JavaScript off.
+describe.skipIf(!chromiumAvailable())("website in Chromium", () => {
+  let gw: GatewayProcess;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [gw, browser] = await Promise.all([startGateway(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await gw?.stop();
+  });
+
+  const cards = (page: Page) => page.locator("li.model-card");
+  const ids = (page: Page) => attrs(cards(page), "data-model-id");
+
+  it("lists only models of the enabled providers, and filters and sorts them", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors = watchErrors(page);
+    await page.goto(gw.url + "/");
+    const all = await ids(page);
+    expect(all.length).toBeGreaterThan(20);
+    // OpenAI, Anthropic and Google are enabled; DeepSeek, Mistral… are not, so none of theirs shows.
+    expect(new Set(all.map((id) => id.split("/")[0]))).toEqual(new Set(["openai", "anthropic", "google"]));
+    await expect(page.locator("#results-heading").textContent()).resolves.toBe(`${all.length} of ${all.length} models`);
+    await screenshot(page, "website");
+
+    // Typing in the search box submits the form by itself (debounced).
+    await page.fill("#q", "claude");
+    await page.waitForURL(/q=claude/);
+    const found = await ids(page);
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.length).toBeLessThan(all.length);
+    expect(found.every((id) => id.startsWith("anthropic/"))).toBe(true);
+    // …and the focus is back in the search box after the reload.
+    await expect(page.evaluate("document.activeElement?.id")).resolves.toBe("q");
+
+    // A ticked box submits too: embeddings models only.
+    await page.goto(gw.url + "/");
+    await page.check('input[name="output"][value="embeddings"]');
+    await page.waitForURL(/output=embeddings/);
+    const embeddings = await ids(page);
+    expect(embeddings.length).toBeGreaterThan(0);
+    expect(embeddings.every((id) => /embed/.test(id))).toBe(true);
+
+    // Provider filter + sort by price, cheapest first.
+    await page.goto(gw.url + "/?provider=openai&sort=price_asc");
+    const prices = await attrs(cards(page), "data-prompt-price");
+    const known = prices.filter((p) => p !== "").map(Number);
+    expect(known.length).toBeGreaterThan(3);
+    expect(known).toEqual([...known].sort((a, b) => a - b));
+    expect((await ids(page)).every((id) => id.startsWith("openai/"))).toBe(true);
+
+    // Context-length floor.
+    await page.goto(gw.url + "/?min_context=1000000");
+    const contexts = (await attrs(cards(page), "data-context")).map(Number);
+    expect(contexts.length).toBeGreaterThan(0);
+    expect(contexts.every((c) => c >= 1_000_000)).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("opens a model page with its providers, prices, parameters and working snippets", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors = watchErrors(page);
+    await page.goto(gw.url + "/?q=gpt-4o-mini");
+    const card = page.locator('li.model-card[data-model-id="openai/gpt-4o-mini"]');
+    const name = (await card.locator("h2").textContent())!.trim();
+    const inputPrice = /(\$[\d.]+) in/.exec((await card.locator(".price").textContent())!)![1];
+    await card.locator("h2 a").click();
+    await page.waitForURL(/\/models\/openai\/gpt-4o-mini$/);
+    await expect(page.locator("h1").textContent()).resolves.toBe(name);
+    const providerRows = page.locator('section[aria-labelledby="providers-heading"] tbody tr');
+    await expect(providerRows.count()).resolves.toBeGreaterThan(0);
+    await expect(providerRows.first().textContent()).resolves.toContain("OpenAI");
+    await expect(page.locator('section[aria-labelledby="pricing-heading"]').textContent()).resolves.toContain(`Input${inputPrice}per 1M tokens`);
+    await expect(page.locator('section[aria-labelledby="params-heading"] li').count()).resolves.toBeGreaterThan(3);
+
+    // Snippets are tabs once JavaScript runs; the arrow keys move between them.
+    const curlPanel = page.locator("#panel-curl");
+    await expect(curlPanel.isVisible()).resolves.toBe(true);
+    await expect(page.locator("#code-curl").textContent()).resolves.toContain(`"model": "openai/gpt-4o-mini"`);
+    await expect(page.locator("#code-curl").textContent()).resolves.toContain(`${gw.url}/v1/chat/completions`);
+    await page.locator("#tab-curl").focus();
+    await page.keyboard.press("ArrowRight");
+    await expect(page.locator("#panel-openai-ts").isVisible()).resolves.toBe(true);
+    await expect(curlPanel.isVisible()).resolves.toBe(false);
+    await page.click("#tab-codex");
+    await expect(page.locator("#code-codex").textContent()).resolves.toContain(`base_url = "${gw.url}/v1"`);
+    await page.click("#tab-curl");
+    await screenshot(page, "model-page");
+
+    // The snippet's curl really works against this gateway (here with a fresh key).
+    const key = await createKey(gw, "snippet");
+    const res = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "Hello!" }] }),
+    });
+    expect(res.status).toBe(200);
+    expect(errors).toEqual([]);
+
+    const missing = await page.goto(gw.url + "/models/deepseek/deepseek-r1");
+    expect(missing?.status()).toBe(404);
+    await page.close();
+  });
+
+  it("browses and filters without JavaScript", async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(gw.url + "/");
+    await page.check('input[name="provider"][value="google"]');
+    await page.selectOption("#sort", "context");
+    await page.click("text=Apply filters");
+    await page.waitForURL(/provider=google/);
+    const found = await ids(page);
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.every((id) => id.startsWith("google/"))).toBe(true);
+    const contexts = (await attrs(cards(page), "data-context")).map(Number);
+    expect(contexts).toEqual([...contexts].sort((a, b) => b - a));
+    // Every snippet is on the page (stacked, with headings) when the tabs cannot run.
+    await page.click(`li.model-card[data-model-id="${found[0]}"] h2 a`);
+    await expect(page.locator("#panel-curl").isVisible()).resolves.toBe(true);
+    await expect(page.locator("#panel-claude-code").isVisible()).resolves.toBe(true);
+    await context.close();
+  });
+
+  it("renders the API reference from /openapi.json with the bundled Swagger UI, under a CSP, with no request elsewhere", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors = watchErrors(page);
+    const foreign: string[] = [];
+    page.on("request", (r) => {
+      if (!r.url().startsWith(gw.url) && !r.url().startsWith("data:")) foreign.push(r.url());
+    });
+    const res = await page.goto(gw.url + "/docs");
+    expect(res?.headers()["content-security-policy"]).toContain("script-src 'self'");
+    await page.waitForSelector(".opblock", { timeout: 60_000 });
+    const paths = await page.locator(".opblock-summary-path").allTextContents();
+    expect(paths.map((p) => p.replace(/\u200b/g, ""))).toEqual(expect.arrayContaining(["/v1/chat/completions", "/v1/messages", "/api/v1/keys"]));
+    await screenshot(page, "api-reference");
+    expect(foreign).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+async function createKey(gw: GatewayProcess, name: string): Promise<string> {
+  const res = await fetch(`${gw.url}/api/v1/keys`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${gw.managementKey}`, "content-type": "application/json" },
+    body: JSON.stringify({ name }),
+  });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { key: string }).key;
+}
