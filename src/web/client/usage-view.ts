@@ -59,7 +59,7 @@ function chart(id: string, label: string, days: number[], values: number[], fmt:
       x: { time: true, range: (_u, min, max) => [min - halfDay, max + halfDay] },
       y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.15 : 1] },
     },
-    axes: [axis, { ...axis, size: 64, values: (_u, ticks) => ticks.map(fmt), ...(counts ? { incrs: COUNT_INCRS } : {}) }],
+    axes: [axis, { ...axis, size: counts ? 56 : 84, values: (_u, ticks) => ticks.map(fmt), ...(counts ? { incrs: COUNT_INCRS } : {}) }],
     series: [{}, { label, stroke: accent, fill: accent, width: 0, points: { show: false }, paths: uPlot.paths.bars?.({ size: [0.7, 24], align: 0 }) }],
   };
   charts.set(id, new uPlot(opts, data, el));
