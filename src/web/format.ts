@@ -42,24 +42,27 @@ const usd = (n: number): string => {
   return `$${Number(n.toPrecision(2))}`;
 };
 
-/** Every non-zero price of an endpoint, per-token ones per million tokens; unknown fields kept by name. */
+/**
+ * Every non-zero price of an endpoint: per-token ones per million tokens, per-unit ones per unit,
+ * tiers (an object under a field, e.g. image prices by size and quality) one row each with the
+ * field's unit, unknown fields kept by name.
+ */
 export function priceRows(pricing: Record<string, unknown> | null | undefined): PriceRow[] {
   if (!pricing) return [];
   const rows: PriceRow[] = [];
-  const visit = (key: string, value: unknown, prefix: string) => {
+  const visit = (top: string, value: unknown, tiers: string[]) => {
     if (value && typeof value === "object") {
-      for (const [k, v] of Object.entries(value)) visit(k, v, `${prefix}${humanize(key)} · `);
+      for (const [k, v] of Object.entries(value)) visit(top, v, [...tiers, k]);
       return;
     }
     const n = typeof value === "number" ? value : typeof value === "string" ? Number(value) : NaN;
     if (!Number.isFinite(n) || n <= 0) return;
-    if (key in PER_TOKEN) rows.push({ label: prefix + PER_TOKEN[key], value: usd(n * 1_000_000), unit: "per 1M tokens" });
-    else if (key in PER_UNIT) {
-      const [label, unit] = PER_UNIT[key];
-      rows.push({ label: prefix + label, value: usd(n), unit: `per ${unit}` });
-    } else rows.push({ label: prefix + humanize(key), value: usd(n), unit: key.includes("token") ? "per token" : "" });
+    const suffix = tiers.map((t) => ` · ${t}`).join("");
+    if (top in PER_TOKEN) rows.push({ label: PER_TOKEN[top] + suffix, value: usd(n * 1_000_000), unit: "per 1M tokens" });
+    else if (top in PER_UNIT) rows.push({ label: PER_UNIT[top][0] + suffix, value: usd(n), unit: `per ${PER_UNIT[top][1]}` });
+    else rows.push({ label: humanize(top) + suffix, value: usd(n), unit: top.includes("token") ? "per token" : "" });
   };
-  for (const [k, v] of Object.entries(pricing)) visit(k, v, "");
+  for (const [k, v] of Object.entries(pricing)) visit(k, v, []);
   return rows;
 }
 
