@@ -5,7 +5,7 @@ import {
   fakeUpstreamUrl,
   listSharedFixtures,
   readSharedFixture,
-  sharedFixturesAvailable,
+  describeWithSharedFixtures,
   type FakeSession,
 } from "./helpers/fake-upstream";
 
@@ -593,7 +593,7 @@ describe("request recording and sessions", () => {
   });
 });
 
-describe.skipIf(!sharedFixturesAvailable())("shared fixture replay", () => {
+describeWithSharedFixtures("shared fixture replay", () => {
   it("lists fixtures, reads files and rejects path traversal", async () => {
     const list = await listSharedFixtures();
     expect(list).toContain("FORMATS.md");

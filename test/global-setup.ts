@@ -21,6 +21,8 @@ export default async function setup(project: TestProject) {
   const server = await startFakeUpstream({ port: 0 });
   project.provide("fakeUpstreamUrl", server.url);
   project.provide("sharedFixturesAvailable", server.hasFixtures);
+  // In CI the recordings must be there: a missing ../shared/fixtures fails the replay suites.
+  project.provide("sharedFixturesRequired", process.env.CI === "true");
   return async () => server.close();
 }
 
@@ -30,5 +32,7 @@ declare module "vitest" {
     fakeUpstreamUrl: string;
     /** Whether the shared recorded fixtures (../shared/fixtures) exist on this machine. */
     sharedFixturesAvailable: boolean;
+    /** CI=true: suites that replay the shared fixtures fail, instead of skipping, when they are absent. */
+    sharedFixturesRequired: boolean;
   }
 }

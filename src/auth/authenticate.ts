@@ -1,7 +1,8 @@
 import type { Env } from "../env";
 import { AuthenticationError } from "../errors/gateway-error";
 import { API_KEY_PREFIX, constantTimeEqual, hashKey, MANAGEMENT_KEY_PREFIX } from "../keys/crypto";
-import type { KeyConfig, KeyContext, SpendSnapshot } from "../keys/types";
+import type { KeyConfig, KeyContext } from "../keys/types";
+import type { SpendSnapshot } from "../spend/types";
 import { denialToError, spendStub } from "../spend/client";
 import { NOT_FOUND } from "../spend/denials";
 import { cachedKey, forgetKey, rememberKey } from "./key-cache";
@@ -93,4 +94,22 @@ function keyContext(k: KeyConfig, version: number, spend: SpendSnapshot): KeyCon
     expiresAt: k.expiresAt,
     version,
   };
+}
+
+/**
+ * Authenticates while the body is read and decoded — the two do not depend on each other, so the
+ * key's Durable Object round trip (when the key is not in the isolate's cache) overlaps the parsing.
+ * An auth error still wins over a body error, for a cached key too.
+ */
+export async function authenticateWhile<T>(env: Env, token: string | undefined, work: () => Promise<T> | T): Promise<{ key: KeyContext; value: T }> {
+  const keyP = authenticateApiKey(env, token, { cached: true });
+  keyP.catch(() => {});
+  let value: T;
+  try {
+    value = await work();
+  } catch (err) {
+    await confirmKey(env, await keyP); // a cached key still answers 401/403 first
+    throw err;
+  }
+  return { key: await keyP, value };
 }

@@ -62,11 +62,6 @@ export interface Codec {
   encodeError(err: GatewayError): { status: number; body: unknown };
   /** content-type of a streamed response. */
   streamContentType(ctx: EncodeContext): string;
-  /**
-   * Bytes sent while the gateway waits for the first token (Anthropic's `ping` event). Absent →
-   * an SSE comment, which every SSE client ignores.
-   */
-  streamKeepAlive?(): Uint8Array;
 
   // ---- upstream --------------------------------------------------------
   /** The JSON body to send upstream; parameters the format cannot express are dropped. */

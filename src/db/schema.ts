@@ -1,4 +1,5 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { SURFACES } from "../usage/types";
 
 /**
  * D1 schema. Times are integer milliseconds since the epoch (UTC); money is integer micro-USD.
@@ -9,8 +10,6 @@ export const LIMIT_RESETS = ["daily", "weekly", "monthly"] as const;
 export type LimitReset = (typeof LIMIT_RESETS)[number];
 export const RATE_INTERVALS = ["minute", "hour", "day"] as const;
 export type RateInterval = (typeof RATE_INTERVALS)[number];
-export const SURFACES = ["openai", "anthropic", "gemini", "embeddings"] as const;
-export type Surface = (typeof SURFACES)[number];
 
 /** API keys (lr_live_…). The key's Durable Object caches this row and holds its counters. */
 export const apiKeys = sqliteTable(

@@ -14,26 +14,14 @@
  * bytes. Upstreams are always asked for floats; base64 is encoded here.
  */
 import { z } from "zod";
-import type { RoutingOptions } from "../canonical/types";
 import { formatZodError } from "../codecs/openai/zod-error";
+import { decodeRoutingOptions, providerPreferencesSchema } from "../codecs/routing-options";
 import { BadRequestError, UpstreamError } from "../errors/gateway-error";
 import { isRecord } from "../streams/json";
 import { base64ToFloats, floatsToBase64 } from "./base64";
 import { estimateTokens, type EmbeddingInput, type EmbeddingsEncodeContext, type EmbeddingsRequest, type EmbeddingsResponse } from "./types";
 
 // ---- schemas ------------------------------------------------------------------------------
-
-const sortSchema = z.enum(["price", "throughput", "latency"]);
-
-/** OpenRouter provider preferences: known keys typed, others accepted as-is. */
-const providerPreferencesSchema = z.looseObject({
-  order: z.array(z.string()).nullish(),
-  only: z.array(z.string()).nullish(),
-  ignore: z.array(z.string()).nullish(),
-  allow_fallbacks: z.boolean().nullish(),
-  sort: z.union([sortSchema, z.object({ by: sortSchema })]).nullish(),
-  max_price: z.looseObject({ prompt: z.number().nullish(), request: z.number().nullish() }).nullish(),
-});
 
 /** The inbound request. `input` is validated by hand (see normalizeInput) for precise messages. */
 export const openaiEmbeddingsRequestSchema = z.strictObject({
@@ -80,7 +68,7 @@ export function decodeOpenAIEmbeddingsRequest(body: unknown): EmbeddingsRequest 
   const req: EmbeddingsRequest = { model: r.model, inputs: normalizeInput(body.input), encodingFormat: r.encoding_format ?? "float" };
   if (r.dimensions != null) req.dimensions = r.dimensions;
   if (r.user != null) req.user = r.user;
-  const routing = decodeRouting(r.provider, r.models);
+  const routing = decodeRoutingOptions({ provider: r.provider, models: r.models });
   if (routing) req.routing = routing;
   return req;
 }
@@ -122,30 +110,6 @@ export function normalizeInput(input: unknown): EmbeddingInput[] {
     return input as number[][];
   }
   throw new BadRequestError("input[0]: expected a string, a token id or an array of token ids");
-}
-
-function decodeRouting(
-  p: z.infer<typeof providerPreferencesSchema> | null | undefined,
-  models: string[] | null | undefined,
-): RoutingOptions | undefined {
-  const routing: RoutingOptions = {};
-  if (models && models.length > 0) routing.models = models;
-  if (p) {
-    const provider: NonNullable<RoutingOptions["provider"]> = {};
-    if (p.order != null) provider.order = p.order;
-    if (p.only != null) provider.only = p.only;
-    if (p.ignore != null) provider.ignore = p.ignore;
-    if (p.allow_fallbacks != null) provider.allow_fallbacks = p.allow_fallbacks;
-    if (p.sort != null) provider.sort = typeof p.sort === "string" ? p.sort : p.sort.by;
-    if (p.max_price != null) {
-      const mp: NonNullable<typeof provider.max_price> = {};
-      if (p.max_price.prompt != null) mp.prompt = p.max_price.prompt;
-      if (p.max_price.request != null) mp.request = p.max_price.request;
-      provider.max_price = mp;
-    }
-    routing.provider = provider;
-  }
-  return Object.keys(routing).length > 0 ? routing : undefined;
 }
 
 export function encodeOpenAIEmbeddingsResponse(res: EmbeddingsResponse, ctx: EmbeddingsEncodeContext): OpenAIEmbeddingsResponseBody {

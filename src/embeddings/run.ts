@@ -1,25 +1,24 @@
 /**
  * The embeddings pipeline, shared by both embeddings surfaces (OpenAI /v1/embeddings and the
- * Gemini :embedContent / :batchEmbedContents methods). Mirrors the non-streamed chat path
- * (src/gateway/chat.ts): resolve → per endpoint: reserve worst case → call upstream → on a
- * retryable failure release and try the next endpoint → decode → settle the real usage and write
- * the usage record (surface "embeddings") → encode in the caller's format.
+ * Gemini :embedContent / :batchEmbedContents methods), through the attempt runner like chat:
+ * route to the endpoints that can take the request → per endpoint encode, reserve the worst case
+ * and call → decode → settle the real usage with the usage record (surface "embeddings") → encode
+ * in the caller's format.
  */
-import { newGenerationId } from "../canonical/ids";
 import type { FormatName } from "../canonical/types";
 import { codecFor } from "../codecs";
 import type { Codec } from "../codecs/codec";
 import type { Env, WaitUntil } from "../env";
 import { BadRequestError, GatewayError, UpstreamError } from "../errors/gateway-error";
-import { releaseOutcome, reserveFor, settleOutcome, type KeyContext, type RequestFacts, type Reservation } from "../gateway/accounting";
-import { candidates, describeFailure, upstreamTimeoutMs, withAttempts } from "../gateway/attempt-plan";
-import { responseHeaders, statusOf } from "../gateway/chat";
+import { runAttempts, type Attempt, type AttemptCall, type Delivered } from "../gateway/attempt-runner";
+import { costHeaders, RequestLedger } from "../gateway/ledger";
 import { estimateInputTokens } from "../gateway/meter";
 import { renderError } from "../gateway/render-error";
-import { callUpstream, isRetryable } from "../gateway/upstream";
-import { recordOutcome } from "../routing/health";
+import { callUpstreamText } from "../gateway/upstream";
+import type { KeyContext } from "../keys/types";
 import { resolveRoute } from "../routing/resolve";
-import type { Endpoint } from "../routing/types";
+import type { Endpoint, RouteResolution } from "../routing/types";
+import { safeJsonParse } from "../streams/json";
 import { decodeGeminiEmbedResponses, encodeGeminiEmbedRequests, type GeminiBatchEmbedBody } from "./gemini-embeddings";
 import { decodeOpenAIEmbeddingsResponse, encodeOpenAIEmbeddingsRequest } from "./openai-embeddings";
 import type { EmbeddingsEncodeContext, EmbeddingsRequest, EmbeddingsResponse } from "./types";
@@ -62,8 +61,7 @@ const ADAPTERS: Partial<Record<FormatName, UpstreamAdapter>> = {
   },
 };
 
-interface PreparedEmbedding {
-  endpoint: Endpoint;
+interface PreparedEmbedding extends Attempt {
   adapter: UpstreamAdapter;
   upstream: Codec;
   bodies: unknown[];
@@ -74,7 +72,9 @@ interface PreparedEmbedding {
  * has no embeddings API, or whose format cannot express the request (token ids to Gemini,
  * images to an OpenAI-format provider), are skipped; when none is left the first reason is the error.
  */
-export function prepareEmbeddingAttempts(req: EmbeddingsRequest, endpoints: readonly Endpoint[]): PreparedEmbedding[] {
+export function prepareEmbeddingAttempts(req: EmbeddingsRequest, endpoints: readonly Endpoint[], rawBytes: number): PreparedEmbedding[] {
+  // Upper bound of the prompt tokens from the body size (embeddings have no output tokens).
+  const bound = { tokens: { input: estimateInputTokens(rawBytes, 0), output: 0 } };
   const out: PreparedEmbedding[] = [];
   let refusal: GatewayError | undefined;
   for (const endpoint of endpoints) {
@@ -84,7 +84,7 @@ export function prepareEmbeddingAttempts(req: EmbeddingsRequest, endpoints: read
       continue;
     }
     try {
-      out.push({ endpoint, adapter, upstream: codecFor(endpoint.provider), bodies: adapter.encode(req, endpoint) });
+      out.push({ endpoint, adapter, upstream: codecFor(endpoint.provider), bodies: adapter.encode(req, endpoint), bound });
     } catch (err) {
       if (!(err instanceof BadRequestError)) throw err;
       refusal ??= err;
@@ -96,93 +96,80 @@ export function prepareEmbeddingAttempts(req: EmbeddingsRequest, endpoints: read
 
 export async function runEmbeddings(inv: EmbeddingsInvocation): Promise<Response> {
   const { env, ctx, req } = inv;
-  const facts: RequestFacts = {
-    id: newGenerationId(),
-    key: inv.key,
-    surface: "embeddings",
-    requestedModel: req.model,
-    streamed: false,
-    startedAt: Date.now(),
+  const ledger = new RequestLedger({ env, ctx, key: inv.key, surface: "embeddings", requestedModel: req.model, streamed: false });
+  // Each endpoint's bodies are encoded once, while routing decides which endpoints can take them.
+  let prepared = new Map<Endpoint, PreparedEmbedding>();
+  const route = async (key: KeyContext): Promise<RouteResolution> => {
+    const resolved = await resolveRoute(env, { model: req.model, routing: req.routing }, { allowedProviders: key.allowedProviders, kind: "embeddings" });
+    const list = prepareEmbeddingAttempts(req, resolved.endpoints, inv.rawBytes);
+    prepared = new Map(list.map((p) => [p.endpoint, p]));
+    return { ...resolved, endpoints: list.map((p) => p.endpoint) };
   };
-  const route = await resolveRoute(env, { model: req.model, routing: req.routing }, { allowedProviders: inv.key.allowedProviders, kind: "embeddings" });
-  const list = prepareEmbeddingAttempts(req, candidates(route));
-  // Upper bound of the prompt tokens from the body size (embeddings have no output tokens).
-  const estInputTokens = estimateInputTokens(inv.rawBytes, 0);
-  const attempts: string[] = [];
-  for (let i = 0; i < list.length; i++) {
-    const attempt = list[i];
-    const reservation = await reserveFor(env, facts, attempt.endpoint, estInputTokens, 0);
-    let responses: Response[];
-    try {
-      responses = await callAll(inv, attempt);
-    } catch (err) {
-      recordOutcome(env, ctx, attempt.endpoint, { ok: false, status: err instanceof UpstreamError ? err.upstreamStatus : 504 });
-      const last = i === list.length - 1 || !route.allowFallbacks || !isRetryable(err);
-      attempts.push(describeFailure(attempt.endpoint, err));
-      if (!last) {
-        releaseOutcome(env, ctx, facts, reservation);
-        continue;
-      }
-      releaseOutcome(env, ctx, facts, reservation, { endpoint: attempt.endpoint, usage: { inputTokens: 0, outputTokens: 0 }, status: statusOf(err) });
-      return renderError(inv.surface.errorCodec, withAttempts(err, attempts), { "x-generation-id": facts.id });
-    }
-    return finish(inv, facts, attempt, reservation, responses);
+  try {
+    const { value, endpoint, costMicros } = await runAttempts(
+      ledger,
+      { route, prepare: (_route, endpoint) => prepared.get(endpoint)!, send: (attempt, call) => send(inv, attempt, call) },
+      { env, ctx, signal: inv.clientSignal },
+    );
+    const body = inv.surface.encodeResponse(value, {
+      model: endpoint.modelId,
+      costUsd: endpoint.pricing ? costMicros / 1e6 : undefined,
+      encodingFormat: req.encodingFormat,
+    });
+    const headers = {
+      "x-generation-id": ledger.id, "x-arouter-provider": endpoint.provider.id, "x-arouter-model": endpoint.modelId,
+      ...costHeaders(endpoint, costMicros), "content-type": "application/json",
+    };
+    return new Response(JSON.stringify(body), { status: 200, headers });
+  } catch (err) {
+    return renderError(inv.surface.errorCodec, err, { "x-generation-id": ledger.id });
   }
-  throw new UpstreamError("No endpoint could serve the request");
 }
 
-/** Every body of the attempt in parallel; the first failure aborts the others. */
-async function callAll(inv: EmbeddingsInvocation, attempt: PreparedEmbedding): Promise<Response[]> {
+/** Every body of the attempt in parallel (the first failure aborts the others), decoded as one answer. */
+async function send(inv: EmbeddingsInvocation, attempt: PreparedEmbedding, call: AttemptCall): Promise<Delivered<EmbeddingsResponse>> {
+  const started = Date.now();
   const abort = new AbortController();
-  const signal = inv.clientSignal ? AbortSignal.any([inv.clientSignal, abort.signal]) : abort.signal;
+  const onClientGone = () => abort.abort();
+  inv.clientSignal?.addEventListener("abort", onClientGone);
+  let texts: string[];
   try {
-    return await Promise.all(
+    texts = await Promise.all(
       attempt.bodies.map((body) =>
-        callUpstream(inv.env, attempt.upstream, {
-          endpoint: attempt.endpoint,
-          op: "embeddings",
-          body,
-          stream: false,
-          signal,
-          timeoutMs: upstreamTimeoutMs(inv.env),
-        }),
+        callUpstreamText(inv.env, attempt.upstream, { endpoint: attempt.endpoint, op: "embeddings", body, signal: abort.signal, timeoutMs: call.timeoutMs }),
       ),
     );
   } catch (err) {
     abort.abort();
     throw err;
+  } finally {
+    inv.clientSignal?.removeEventListener("abort", onClientGone);
   }
+  const decoded = decode(attempt, texts, inv.req);
+  return {
+    outcome: {
+      endpoint: attempt.endpoint,
+      usage: { inputTokens: decoded.usage.inputTokens, outputTokens: 0 },
+      status: 200,
+      servedModel: decoded.model || attempt.endpoint.modelId,
+      firstTokenAt: Date.now(),
+    },
+    ttftMs: Date.now() - started,
+    value: decoded,
+  };
 }
 
-async function finish(inv: EmbeddingsInvocation, facts: RequestFacts, attempt: PreparedEmbedding, reservation: Reservation, responses: Response[]): Promise<Response> {
-  const { env, ctx, req } = inv;
-  const { endpoint } = attempt;
-  let decoded: EmbeddingsResponse;
+/** A malformed answer is the upstream's failure (502: another endpoint may do better). */
+function decode(attempt: PreparedEmbedding, texts: string[], req: EmbeddingsRequest): EmbeddingsResponse {
   try {
-    const json = await Promise.all(responses.map((r) => r.json()));
-    decoded = attempt.adapter.decode(json, attempt.bodies, req);
+    const json = texts.map((t) => {
+      const parsed = safeJsonParse(t);
+      if (!parsed.ok) throw new Error(parsed.error);
+      return parsed.value;
+    });
+    return attempt.adapter.decode(json, attempt.bodies, req);
   } catch (err) {
     const detail = err instanceof Error ? `: ${err.message}` : "";
-    const e = new UpstreamError(`Upstream '${endpoint.provider.id}' sent a malformed embeddings response${detail}`, { provider_name: endpoint.provider.id }, 502);
-    recordOutcome(env, ctx, endpoint, { ok: false, status: 502 });
-    releaseOutcome(env, ctx, facts, reservation, { endpoint, usage: { inputTokens: 0, outputTokens: 0 }, status: 502 });
-    return renderError(inv.surface.errorCodec, e, { "x-generation-id": facts.id });
+    throw new UpstreamError(`Upstream '${attempt.endpoint.provider.id}' sent a malformed embeddings response${detail}`, { provider_name: attempt.endpoint.provider.id }, 502);
   }
-  recordOutcome(env, ctx, endpoint, { ok: true, status: 200, ttftMs: Date.now() - facts.startedAt });
-  const cost = settleOutcome(env, ctx, facts, reservation, {
-    endpoint,
-    usage: { inputTokens: decoded.usage.inputTokens, outputTokens: 0 },
-    status: 200,
-    servedModel: decoded.model || endpoint.modelId,
-    firstTokenAt: Date.now(),
-  });
-  const body = inv.surface.encodeResponse(decoded, {
-    model: endpoint.modelId,
-    costUsd: endpoint.pricing ? cost / 1e6 : undefined,
-    encodingFormat: req.encodingFormat,
-  });
-  const headers: Record<string, string> = { ...responseHeaders(facts, endpoint), "content-type": "application/json" };
-  // An unpriced model's cost is unknown, not $0: no header (as usage.cost is left out).
-  if (endpoint.pricing) headers["x-arouter-cost"] = (cost / 1e6).toFixed(6);
-  return new Response(JSON.stringify(body), { status: 200, headers });
 }

@@ -2,7 +2,7 @@ import type { Env } from "../env";
 import { GatewayError } from "../errors/gateway-error";
 import { isCoolingDown } from "../routing/health";
 import type { Endpoint, RouteResolution } from "../routing/types";
-import { isRetryable } from "./upstream";
+import { isRetryable } from "../errors/retry-policy";
 
 export function upstreamTimeoutMs(env: Env): number {
   return Number(env.UPSTREAM_TIMEOUT_MS) || 60_000;
@@ -38,7 +38,7 @@ export class AttemptPlan {
 
   constructor(
     private readonly env: Env,
-    private readonly route: RouteResolution,
+    readonly route: RouteResolution,
     startedAt: number,
   ) {
     this.list = candidates(route);
@@ -56,11 +56,14 @@ export class AttemptPlan {
 
   /**
    * Records the current attempt's failure. Resolves true when another attempt should be made
-   * (`endpoint` is then the one to try), false when `err` is final.
+   * (`endpoint` is then the one to try), false when `err` is final. `final`: the failure cannot be
+   * retried whatever it is (the caller already received content, or left); `signal` ends a
+   * Retry-After wait when the client leaves.
    */
-  async next(err: unknown, signal?: AbortSignal, stop = false): Promise<boolean> {
+  async next(err: unknown, opts: { signal?: AbortSignal; final?: boolean } = {}): Promise<boolean> {
+    const { signal } = opts;
     this.attempts.push(describeFailure(this.endpoint, err));
-    if (stop || signal?.aborted || !isRetryable(err)) return false;
+    if (opts.final || signal?.aborted || !isRetryable(err)) return false;
     const remaining = this.deadline - Date.now();
     if (remaining <= 0) {
       this.deadlineHit = this.index < this.list.length - 1;

@@ -47,3 +47,12 @@ async function readCapped(req: Request, max: number): Promise<{ text: string; by
   }
   return { text: text + decoder.decode(), bytes: total };
 }
+
+/** Percent-decoding of a path segment a caller wrote; a broken escape is the caller's error (400), never a URIError. */
+export function decodePath(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    throw new BadRequestError(`The path contains a malformed percent-encoding: '${s.slice(0, 200)}'.`);
+  }
+}

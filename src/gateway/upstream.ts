@@ -120,12 +120,3 @@ export function parseRetryAfter(v: string | null): number | undefined {
   const at = Date.parse(v);
   return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - Date.now()) / 1000));
 }
-
-/** Failures where another endpoint may well succeed. */
-export function isRetryable(err: unknown): boolean {
-  if (err instanceof UpstreamTimeoutError) return true;
-  if (!(err instanceof UpstreamError)) return false;
-  const s = err.upstreamStatus;
-  if (s === undefined || s === 499) return false;
-  return s === 0 || s === 408 || s === 429 || s >= 500;
-}

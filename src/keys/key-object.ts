@@ -1,5 +1,6 @@
-import type { KeyConfig, SpendSnapshot } from "./types";
-import { microsToUsd } from "../spend/money";
+import type { KeyConfig } from "./types";
+import type { SpendSnapshot } from "../spend/types";
+import { microsToUsd } from "../money";
 
 const iso = (ms: number | null) => (ms == null ? null : new Date(ms).toISOString());
 

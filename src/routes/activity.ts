@@ -4,7 +4,7 @@ import { requireManagementKey, type ManagementBindings } from "../auth/managemen
 import { BadRequestError } from "../errors/gateway-error";
 import { parseWith } from "../keys/validation";
 import { flushUsage } from "../spend/client";
-import { microsToUsd } from "../spend/money";
+import { microsToUsd } from "../money";
 import { dayStart } from "../spend/windows";
 import { queryActivity } from "../usage/store";
 

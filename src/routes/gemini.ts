@@ -1,21 +1,27 @@
 import { Hono, type Context } from "hono";
+import { authenticateWhile } from "../auth/authenticate";
+import { extractToken } from "../auth/token";
 import { geminiCodec } from "../codecs/gemini";
 import type { AppBindings } from "../env";
 import { BadRequestError, NotFoundError } from "../errors/gateway-error";
-import { authenticateApiKey, authenticateWhile } from "../gateway/accounting";
-import { runChat } from "../gateway/chat";
+import { runChat } from "../gateway/chat/chat";
 import { countTokens } from "../gateway/count-tokens";
-import { googleToken } from "../gateway/credentials";
-import { readJsonObject } from "../gateway/request-body";
+import { errorsAs } from "../gateway/render-error";
+import { decodePath, readJsonObject } from "../gateway/request-body";
 import { geminiEmbed } from "./gemini-embeddings";
+import { getGeminiModel, listGeminiModels } from "./gemini-models";
+
+/** Google's SDKs put the key in `?key=` or x-goog-api-key; this surface alone reads the query. */
+const googleToken = (req: Request) => extractToken(req, { query: true });
 
 /**
- * The Gemini-native surface, mounted at both /v1beta/models and /v1/models (what @google/genai
- * 3.x sends by default). `{model}` may itself contain slashes (`anthropic/claude-sonnet-4.6`), so
- * the path tail is split at its last colon.
+ * One Gemini method call: `{model}:{action}` where `{model}` may be `models/{id}`, or — as
+ * @ai-sdk/google sends a `provider/model` id, treating it as a resource path — `{provider}/{model}`
+ * without `models/`. Ids contain slashes (`anthropic/claude-sonnet-4.6`), so the tail is split at
+ * its last colon.
  */
-export const geminiRoutes = new Hono<AppBindings>().post("/*", async (c) => {
-  const { model, action } = parseModelAction(c);
+async function callMethod(c: Context<AppBindings>): Promise<Response> {
+  const { model, action } = parseModelAction(c.req.path);
   if (action === "generateContent" || action === "streamGenerateContent") {
     const stream = action === "streamGenerateContent";
     const { key, value: { body, bytes, req } } = await authenticateWhile(c.env, googleToken(c.req.raw), async () => {
@@ -28,31 +34,40 @@ export const geminiRoutes = new Hono<AppBindings>().post("/*", async (c) => {
       sessionId: c.req.header("x-session-id"),
     });
   }
-  const key = await authenticateApiKey(c.env, googleToken(c.req.raw));
-  const { body, bytes } = await readJsonObject(c);
-  switch (action) {
-    case "countTokens": {
+  if (action === "countTokens") {
+    const { key, value: req } = await authenticateWhile(c.env, googleToken(c.req.raw), async () => {
+      const { body } = await readJsonObject(c);
       // countTokens takes either {contents,…} or {generateContentRequest:{…}}.
       const inner = body.generateContentRequest && typeof body.generateContentRequest === "object" ? (body.generateContentRequest as Record<string, unknown>) : body;
       const { model: _m, ...rest } = inner;
-      const req = geminiCodec.decodeRequest(rest, { model, stream: false });
-      const r = await countTokens({ env: c.env, ctx: c.executionCtx, key, req, rawBody: rest, rawBytes: bytes, surface: geminiCodec });
-      return c.json({ totalTokens: r.inputTokens }, 200, r.headers);
-    }
-    case "embedContent":
-    case "batchEmbedContents":
-      return geminiEmbed(c, key, model, action, body, bytes);
-    default:
-      throw new NotFoundError(`Unknown method '${action}'. Supported: generateContent, streamGenerateContent, countTokens, embedContent, batchEmbedContents.`);
+      return geminiCodec.decodeRequest(rest, { model, stream: false });
+    });
+    return countTokens({ env: c.env, ctx: c.executionCtx, key, req, surface: geminiCodec, surfaceName: "gemini", render: (n) => ({ totalTokens: n }) });
   }
-});
+  if (action === "embedContent" || action === "batchEmbedContents") return geminiEmbed(c, model, action);
+  throw new NotFoundError(`Unknown method '${action}'. Supported: generateContent, streamGenerateContent, countTokens, embedContent, batchEmbedContents.`);
+}
 
-function parseModelAction(c: Context<AppBindings>): { model: string; action: string } {
-  const path = new URL(c.req.url).pathname;
-  const marker = "/models/";
-  const at = path.indexOf(marker);
-  const tail = decodeURIComponent(path.slice(at + marker.length));
+/** The Gemini-native surface under /v1beta: methods, the model list, and every error in Google's shape. */
+export const geminiRoutes = new Hono<AppBindings>()
+  .get("/models", listGeminiModels)
+  .get("/models/*", getGeminiModel)
+  .post("/*", callMethod)
+  .all("*", (c) => {
+    throw new NotFoundError(`No route for ${c.req.method} ${c.req.path}`);
+  })
+  .onError(errorsAs(geminiCodec));
+
+/**
+ * The same methods under /v1 (what @google/genai 3.x sends by default): only paths ending in
+ * `:{action}`, so the OpenAI routes beside them are untouched.
+ */
+export const geminiV1Routes = new Hono<AppBindings>().post("/:path{.+:[A-Za-z]+}", callMethod).onError(errorsAs(geminiCodec));
+
+function parseModelAction(path: string): { model: string; action: string } {
+  let tail = decodePath(path.replace(/^\/(v1beta|v1)\//, ""));
+  if (tail.startsWith("models/")) tail = tail.slice("models/".length);
   const colon = tail.lastIndexOf(":");
-  if (at === -1 || colon <= 0) throw new BadRequestError(`Expected a path like /v1beta/models/{model}:generateContent, got '${path}'.`);
+  if (colon <= 0) throw new BadRequestError(`Expected a path like /v1beta/models/{model}:generateContent, got '${path}'.`);
   return { model: tail.slice(0, colon), action: tail.slice(colon + 1) };
 }

@@ -6,7 +6,7 @@ import { extractToken } from "../auth/token";
 import type { AppBindings } from "../env";
 import { NotFoundError } from "../errors/gateway-error";
 import { isKeyHash, MANAGEMENT_KEY_PREFIX } from "../keys/crypto";
-import type { StoredUsageRecord } from "../keys/types";
+import type { StoredUsageRecord } from "../usage/types";
 import { parseWith } from "../keys/validation";
 import { pendingUsageRecord } from "../spend/client";
 import { generationObject } from "../usage/record";

@@ -3,16 +3,17 @@ import { requireManagementKey, type ManagementBindings } from "../auth/managemen
 import { NotFoundError } from "../errors/gateway-error";
 import { generateApiKey, hashKey, isKeyHash, maskKey } from "../keys/crypto";
 import { keyObject } from "../keys/key-object";
-import { deleteKey, insertKey, listKeys, loadKey, updateKey, type KeyPatch } from "../keys/store";
+import { createKey, deleteKey, updateKey } from "../keys/service";
+import { listKeys, loadKey, type KeyPatch } from "../keys/store";
 import type { KeyConfig } from "../keys/types";
 import { createKeySchema, jsonBody, listQuerySchema, parseWith, updateKeySchema } from "../keys/validation";
-import { getKeySpend, spendStub } from "../spend/client";
-import { usdToMicros } from "../spend/money";
+import { getKeySpend } from "../spend/client";
+import { usdToMicros } from "../money";
 
 /**
  * API key management, mounted at /api/v1/keys: POST/GET /, GET/PATCH/DELETE /:hash.
- * Every write goes to D1 first, then to the key's Durable Object (which the hot path reads), so
- * the change applies to the very next request.
+ * Every change is one call to the keys service (src/keys/service.ts): D1, then the key's Durable
+ * Object, so the change applies to the very next request.
  */
 export const keysRoutes = new Hono<ManagementBindings>();
 
@@ -33,8 +34,7 @@ keysRoutes.post("/", requireManagementKey, async (c) => {
     createdAt: now,
     updatedAt: now,
   };
-  const saved = await insertKey(c.env.DB, config);
-  await spendStub(c.env, saved.key.hash).applyConfig(saved.key, saved.version, { created: true });
+  const saved = await createKey(c.env, config);
   const spend = await getKeySpend(c.env, saved.key);
   return c.json({ key: plaintext, data: keyObject(saved.key, spend) }, 201);
 });
@@ -70,15 +70,13 @@ keysRoutes.patch("/:hash", requireManagementKey, async (c) => {
     rateLimit: body.rate_limit,
     expiresAt: body.expires_at === undefined ? undefined : body.expires_at === null ? null : Date.parse(body.expires_at),
   };
-  const saved = isKeyHash(hash) ? await updateKey(c.env.DB, hash, patch) : null;
+  const saved = isKeyHash(hash) ? await updateKey(c.env, hash, patch) : null;
   if (!saved) throw new NotFoundError(`No API key with hash '${hash}'.`);
-  await spendStub(c.env, hash).applyConfig(saved.key, saved.version);
   return c.json({ data: keyObject(saved.key, await getKeySpend(c.env, saved.key)) });
 });
 
 keysRoutes.delete("/:hash", requireManagementKey, async (c) => {
   const hash = c.req.param("hash");
-  if (!isKeyHash(hash) || !(await deleteKey(c.env.DB, hash))) throw new NotFoundError(`No API key with hash '${hash}'.`);
-  await spendStub(c.env, hash).applyConfig(null, 0);
+  if (!isKeyHash(hash) || !(await deleteKey(c.env, hash))) throw new NotFoundError(`No API key with hash '${hash}'.`);
   return c.json({ deleted: true });
 });

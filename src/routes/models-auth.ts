@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
-import { authenticateApiKey } from "../gateway/accounting";
-import { bearer } from "../gateway/credentials";
+import { authenticateApiKey } from "../auth/authenticate";
+import { extractToken } from "../auth/token";
 import type { ModelsBindings } from "./models";
 
 /**
@@ -8,7 +8,7 @@ import type { ModelsBindings } from "./models";
  * only the providers that key may use; a key that is present but invalid is still a 401.
  */
 export const optionalKeyForModels: MiddlewareHandler<ModelsBindings> = async (c, next) => {
-  const token = bearer(c.req.raw);
+  const token = extractToken(c.req.raw);
   if (token) c.set("allowedProviders", (await authenticateApiKey(c.env, token)).allowedProviders);
   await next();
 };

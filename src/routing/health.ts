@@ -6,6 +6,7 @@
 //   through KV key metadata (one key per endpoint, written at most once per FLUSH_INTERVAL_MS per
 //   isolate, via ctx.waitUntil), read back with one KV list call cached for STATS_TTL_MS.
 import type { Env } from "../env";
+import { isRetryableStatus } from "../errors/retry-policy";
 import type { Endpoint } from "./types";
 
 export const FAILURE_THRESHOLD = 3;
@@ -59,11 +60,6 @@ export function endpointKey(e: EndpointRef): string {
   return `${e.provider.id}:${e.upstreamModel}`;
 }
 
-/** Whether a failure is worth retrying elsewhere: rate limits, 5xx, timeouts and connection errors. */
-export function retryable(status: number | undefined | null): boolean {
-  if (status === undefined || status === null || status === 0) return true;
-  return status === 408 || status === 409 || status === 425 || status === 429 || status >= 500;
-}
 
 function state(key: string): LocalState {
   let s = local.get(key);
@@ -78,7 +74,7 @@ export function recordOutcome(env: Env, ctx: Pick<ExecutionContext, "waitUntil">
   const now = Date.now();
   if (outcome.ok) {
     s.consecutiveFailures = 0;
-  } else if (retryable(outcome.status)) {
+  } else if (isRetryableStatus(outcome.status)) {
     s.consecutiveFailures++;
     if (s.consecutiveFailures >= FAILURE_THRESHOLD) {
       s.cooldownUntil = now + COOLDOWN_MS;

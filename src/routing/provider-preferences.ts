@@ -72,7 +72,7 @@ export function applyProviderFilters(ctx: Ctx, cands: Cand[], label: string): Se
     const fits = cands.filter((c) => !c.ep.contextLength || need <= c.ep.contextLength);
     if (fits.length) cands = fits;
   }
-  // Likewise endpoints whose output limit allows max_tokens (the others would be refused).
+  // Likewise endpoints whose output limit allows max_tokens (the others would lower it to their maximum).
   const out = features.maxOutputTokens;
   if (out !== undefined) {
     const fits = cands.filter((c) => !c.ep.maxOutputTokens || out <= c.ep.maxOutputTokens);

@@ -7,7 +7,9 @@ import {
   PermissionError,
   RateLimitError,
 } from "../errors/gateway-error";
-import type { KeyConfig, Reservation, SpendSnapshot, StoredUsageRecord, UsageRecord } from "../keys/types";
+import type { KeyConfig } from "../keys/types";
+import type { Reservation, SpendSnapshot } from "./types";
+import type { StoredUsageRecord, UsageRecord } from "../usage/types";
 import { NOT_FOUND, type Denial } from "./denials";
 
 /** Hot-path helpers around the key's SpendCounter Durable Object. No D1 write happens here. */

@@ -1,5 +1,5 @@
 import type { KeyConfig, RateLimit } from "../keys/types";
-import { formatUsd } from "./money";
+import { formatUsd } from "../money";
 import { windowEnd } from "./windows";
 
 /**

@@ -1,6 +1,7 @@
 // Pure spend accounting: counter buckets per calendar window, reservations outstanding and what a
 // key's limit leaves. SpendCounter (spend-counter.ts) holds the state and calls these.
-import type { KeyConfig, LimitReset, Reservation, SpendSnapshot } from "../keys/types";
+import type { KeyConfig, LimitReset } from "../keys/types";
+import type { Reservation, SpendSnapshot } from "./types";
 import { dayStart, monthStart, weekStart } from "./windows";
 
 export type Bucket = { start: number; micros: number };

@@ -1,5 +1,7 @@
 import type { Denial } from "./denials";
-import type { KeyConfig, Reservation, SpendSnapshot, UsageRecord } from "../keys/types";
+import type { KeyConfig } from "../keys/types";
+import type { Reservation, SpendSnapshot } from "./types";
+import type { UsageRecord } from "../usage/types";
 
 /** `denial` null = allowed. (A plain field, not a boolean discriminant: it survives the RPC stub's types.) */
 export type AuthResult =

@@ -1,7 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import { loadKey } from "../keys/store";
-import type { KeyConfig, Reservation, SpendSnapshot, StoredUsageRecord } from "../keys/types";
+import type { KeyConfig } from "../keys/types";
+import type { Reservation, SpendSnapshot } from "./types";
+import type { StoredUsageRecord } from "../usage/types";
 import { completeRecord } from "../usage/record";
 import { insertUsageRecords, sumKeySpend } from "../usage/store";
 import { keyDenial, NOT_FOUND, limitDenial, providerDenial, rateLimitDenial, unpricedDenial, freeTierDenial } from "./denials";

@@ -1,7 +1,7 @@
 import type { Usage } from "../canonical/types";
 import type { UsageRow } from "../db/schema";
-import type { StoredUsageRecord, UsageRecord } from "../keys/types";
-import { microsToUsd } from "../spend/money";
+import type { StoredUsageRecord, UsageRecord } from "./types";
+import { microsToUsd } from "../money";
 
 /** Canonical Usage → the token fields of a UsageRecord. */
 export function tokensFromUsage(usage: Usage | undefined): Pick<

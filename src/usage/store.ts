@@ -1,7 +1,7 @@
 import { and, eq, getTableColumns, gte, lt, sql, type SQL } from "drizzle-orm";
 import { db } from "../db/client";
 import { usage } from "../db/schema";
-import type { StoredUsageRecord } from "../keys/types";
+import type { StoredUsageRecord } from "./types";
 import { recordToRow, rowToRecord } from "./record";
 
 /** D1 binds at most 100 parameters per statement: rows per multi-row INSERT, and statements per batch. */

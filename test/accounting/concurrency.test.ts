@@ -5,7 +5,7 @@
  * only admitted requests reach the upstream, and each of those leaves exactly one usage record.
  */
 import { describe, expect, it } from "vitest";
-import { MICROS_PER_USD } from "../../src/spend/money";
+import { MICROS_PER_USD } from "../../src/money";
 import {
   buildCall, catalogPrices, errorMessage, keyObject, patchKey, readAnswer, send, setup, SURFACES, usageRows, utf8Bytes,
   type SurfaceCall,

@@ -6,7 +6,7 @@ import type { UsageRow } from "../helpers/usage-row";
  */
 import { expect } from "vitest";
 import catalog from "../../data/models.json";
-import { flushUsage } from "../../src/keys/hot-path";
+import { flushUsage } from "../../src/spend/client";
 import { fakeSession, type FakeSession } from "../helpers/fake-upstream";
 import { gateway, jsonPost, MANAGEMENT_KEY, readSse, type Gateway } from "../helpers/gateway";
 

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { setSpendClockForTesting } from "../../src/spend/client";
-import { MICROS_PER_USD } from "../../src/spend/money";
+import { MICROS_PER_USD } from "../../src/money";
 import { gateway, MANAGEMENT_KEY } from "../helpers/gateway";
 import { fakeSession } from "../helpers/fake-upstream";
 import {

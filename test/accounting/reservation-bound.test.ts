@@ -7,7 +7,7 @@
  * max_tokens, so the output part of the bound is tight and any input under-estimate shows.
  */
 import { describe, expect, it } from "vitest";
-import { MICROS_PER_USD } from "../../src/spend/money";
+import { MICROS_PER_USD } from "../../src/money";
 import { buildCall, errorMessage, generation, keyObject, patchKey, readAnswer, send, setup, SURFACES, type SurfaceName } from "./helpers";
 
 const UPSTREAMS = [

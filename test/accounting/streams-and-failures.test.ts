@@ -8,7 +8,7 @@ import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { reserve, setSpendClockForTesting } from "../../src/spend/client";
 import { RESERVATION_TTL_MS } from "../../src/spend/spend-counter";
-import { MICROS_PER_USD } from "../../src/spend/money";
+import { MICROS_PER_USD } from "../../src/money";
 import {
   buildCall, catalogPrices, errorMessage, expectedCostMicros, generation, keyObject, readAnswer, send, setup, SURFACES, usageRows,
   type SurfaceName,

@@ -10,7 +10,7 @@
  * text anywhere in D1.
  */
 import { describe, expect, it } from "vitest";
-import { MICROS_PER_USD } from "../../src/spend/money";
+import { MICROS_PER_USD } from "../../src/money";
 import { MANAGEMENT_KEY } from "../helpers/gateway";
 import {
   buildCall, catalogPrices, expectedCostMicros, generation, readAnswer, send, setup, SURFACES, usageRows, type Answer, type SurfaceName,

@@ -9,7 +9,7 @@
  *
  * Every session has its own script queue, request log and abort counter, so tests can run in parallel.
  */
-import { inject } from "vitest";
+import { describe, inject, it } from "vitest";
 
 /** One scripted response. Steps are consumed FIFO by the session's requests whose path contains `match`. */
 export interface FakeStep {
@@ -191,6 +191,19 @@ export function fakeSession(name = "t"): FakeSession {
 /** Whether the shared recorded fixtures exist (use with it.skipIf(!sharedFixturesAvailable())). */
 export function sharedFixturesAvailable(): boolean {
   return inject("sharedFixturesAvailable") === true;
+}
+
+/**
+ * A suite that replays the shared fixtures: skipped where ../shared/fixtures is absent, except
+ * with CI=true, where its absence is a failure (a replay suite that silently skips proves nothing).
+ */
+export function describeWithSharedFixtures(name: string, fn: () => void): void {
+  if (sharedFixturesAvailable()) describe(name, fn);
+  else if (inject("sharedFixturesRequired") === true) {
+    describe(name, () => it("needs ../shared/fixtures (CI=true)", () => {
+      throw new Error("../shared/fixtures is missing: CI must run with the shared recordings beside the repo");
+    }));
+  } else describe.skip(name, fn);
 }
 
 /** Relative paths of all shared fixture files ([] when absent). */

@@ -1,33 +1,11 @@
 import { createExecutionContext, env as testEnv, waitOnExecutionContext } from "cloudflare:test";
-import { Hono } from "hono";
-import { renderOpenAIError } from "../../src/auth/errors";
-import type { AppBindings, Env } from "../../src/env";
-import { NotFoundError } from "../../src/errors/gateway-error";
-import { activityRoutes } from "../../src/routes/activity";
-import { generationRoutes } from "../../src/routes/generation";
-import { keyInfoRoutes } from "../../src/routes/key-info";
-import { keysRoutes } from "../../src/routes/keys";
-import { managementKeysRoutes } from "../../src/routes/management-keys";
+import { app } from "../../src/app";
+import type { Env } from "../../src/env";
 
 export const env = testEnv as unknown as Env;
+/** The management API is called through the real app: tests see the error envelope users get. */
 export const MGMT = "lr_mgmt_test_bootstrap_key_0000000000";
 
-/** The sub-apps mounted the way src/routes/management.ts mounts them, with a JSON error renderer. */
-export function testApp() {
-  const api = new Hono<AppBindings>()
-    .route("/keys", keysRoutes)
-    .route("/management-keys", managementKeysRoutes)
-    .route("/key", keyInfoRoutes)
-    .route("/auth/key", keyInfoRoutes)
-    .route("/generation", generationRoutes)
-    .route("/activity", activityRoutes);
-  const app = new Hono<AppBindings>().route("/api/v1", api);
-  app.notFound((c) => renderOpenAIError(new NotFoundError(`No route for ${c.req.method} ${c.req.path}`)));
-  app.onError((err) => renderOpenAIError(err));
-  return app;
-}
-
-const app = testApp();
 
 export interface CallResult<T = any> {
   status: number;

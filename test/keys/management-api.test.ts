@@ -8,7 +8,7 @@ describe("management auth", () => {
   it("401 without a key, 401 with a wrong key, 403 with an API key", async () => {
     const none = await call("GET", "/api/v1/keys", { token: null });
     expect(none.status).toBe(401);
-    expect(none.body.error).toMatchObject({ code: 401, type: "authentication" });
+    expect(none.body.error).toMatchObject({ code: 401, type: "authentication_error" });
     expect(none.body.error.message).toMatch(/Missing management key/);
 
     const wrong = await call("GET", "/api/v1/keys", { token: "lr_mgmt_not_a_real_key" });
@@ -19,7 +19,7 @@ describe("management auth", () => {
     const { key } = await createKey();
     const api = await call("GET", "/api/v1/keys", { token: key });
     expect(api.status).toBe(403);
-    expect(api.body.error).toMatchObject({ code: 403, type: "permission" });
+    expect(api.body.error).toMatchObject({ code: 403, type: "permission_error" });
     for (const [m, p] of [
       ["POST", "/api/v1/keys"],
       ["GET", "/api/v1/management-keys"],
@@ -119,7 +119,7 @@ describe("POST /api/v1/keys", () => {
     it(`400 naming the field: ${what}`, async () => {
       const r = await call("POST", "/api/v1/keys", { body });
       expect(r.status).toBe(400);
-      expect(r.body.error.type).toBe("invalid_request");
+      expect(r.body.error.type).toBe("invalid_request_error");
       expect(r.body.error.message).toContain(`${field}:`);
       expect(r.body.error.metadata.fields).toContain(field);
     });
@@ -185,7 +185,7 @@ describe("GET/PATCH/DELETE /api/v1/keys/:hash", () => {
     expect(r.body.data).toEqual(k.data);
     const unknown = await call("GET", `/api/v1/keys/${"0".repeat(64)}`);
     expect(unknown.status).toBe(404);
-    expect(unknown.body.error.type).toBe("not_found");
+    expect(unknown.body.error.type).toBe("not_found_error");
     expect((await call("GET", "/api/v1/keys/not-a-hash")).status).toBe(404);
   });
 

@@ -18,7 +18,7 @@ import { anthropicResponseSchema } from "../../src/codecs/anthropic";
 import { geminiResponseSchema } from "../../src/codecs/gemini";
 import { openaiResponseSchema } from "../../src/codecs/openai";
 import { UpstreamError } from "../../src/errors/gateway-error";
-import { sharedFixturesAvailable } from "../helpers/fake-upstream";
+import { describeWithSharedFixtures } from "../helpers/fake-upstream";
 import { FOLDERS, loadCorpus, type ReplayUnit, type Wire } from "./corpus";
 import { expectedErrorMessage, expectedFromResponse, expectedFromStream, summarizeEvents, summarizeResponse, wireBody } from "./expect";
 import {
@@ -175,7 +175,7 @@ function report(): string {
 
 const units = (kind: ReplayUnit["kind"]) => corpus.units.filter((u) => u.kind === kind);
 
-describe.skipIf(!sharedFixturesAvailable())("replay: shared recordings through every codec", () => {
+describeWithSharedFixtures("replay: shared recordings through every codec", () => {
   afterAll(() => {
     if (Object.keys(tally).length > 0) console.log(report());
   });

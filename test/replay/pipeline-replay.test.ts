@@ -10,7 +10,7 @@
  * answer in its place.
  */
 import { describe, expect, it } from "vitest";
-import { FAKE_PROVIDERS, fakeSession, sharedFixturesAvailable, type FakeProviderName } from "../helpers/fake-upstream";
+import { FAKE_PROVIDERS, fakeSession, describeWithSharedFixtures, type FakeProviderName } from "../helpers/fake-upstream";
 import { gateway, jsonPost } from "../helpers/gateway";
 import { loadUnits, type ReplayUnit, type Wire } from "./corpus";
 import { expectedErrorMessage, expectedFromResponse, expectedFromStream, summarizeEvents, summarizeResponse, type Outcome } from "./expect";
@@ -165,7 +165,7 @@ async function replay(c: Case, unit: ReplayUnit, surface: Surface): Promise<void
   await gw.settled();
 }
 
-describe.skipIf(!sharedFixturesAvailable())("pipeline replay: recordings served upstream, answered on every surface", () => {
+describeWithSharedFixtures("pipeline replay: recordings served upstream, answered on every surface", () => {
   for (const c of CASES) {
     describe(c.file, () => {
       const unit = units.get(c.file);

@@ -102,11 +102,13 @@ describe("provider preferences", () => {
     expect(await providerOf(await s.chat({ model: MODEL, messages: user(), max_tokens: 50_000 }))).toBe("together");
     expect((await s.up.lastRequest())!.body.max_tokens).toBe(50_000);
     expect(await providerOf(await s.chat({ model: MODEL, messages: user(), max_tokens: 1000 }))).toBe("fireworks");
-    // Above every endpoint's limit: a clear 400, nothing sent.
+    // Above every endpoint's limit: a ceiling, not a demand — the first endpoint serves it at its own maximum.
     const tooMany = await s.chat({ model: MODEL, messages: user(), max_tokens: 500_000 });
-    expect(tooMany.status).toBe(400);
-    expect(((await tooMany.json()) as any).error.message).toMatch(/max_tokens/);
-    expect((await s.hits()).length).toBe(2);
+    expect(tooMany.status).toBe(200);
+    expect(tooMany.headers.get("x-arouter-max-tokens-clamped")).toBe("500000->32768");
+    expect(await providerOf(tooMany)).toBe("fireworks");
+    expect((await s.up.lastRequest())!.body.max_tokens).toBe(32_768);
+    expect((await s.hits()).length).toBe(3);
   });
 
   it("require_parameters skips endpoints that do not support what the request uses", async () => {

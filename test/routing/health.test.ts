@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Env } from "../../src/env";
 import { getProvider } from "../../src/providers/registry";
+import { isRetryableStatus } from "../../src/errors/retry-policy";
 import {
   COOLDOWN_MS,
   endpointKey,
@@ -9,7 +10,6 @@ import {
   isCoolingDown,
   recordOutcome,
   resetHealth,
-  retryable,
   STATS_KV_PREFIX,
 } from "../../src/routing/health";
 import type { Endpoint } from "../../src/routing/types";
@@ -32,8 +32,8 @@ afterEach(() => vi.useRealTimers());
 
 describe("retryable", () => {
   it("retries rate limits, server errors, timeouts and connection errors only", () => {
-    for (const s of [429, 500, 502, 503, 504, 529, 408, undefined, 0]) expect(retryable(s), String(s)).toBe(true);
-    for (const s of [400, 401, 402, 403, 404, 413, 422]) expect(retryable(s), String(s)).toBe(false);
+    for (const s of [429, 500, 502, 503, 504, 529, 408, undefined, 0]) expect(isRetryableStatus(s), String(s)).toBe(true);
+    for (const s of [400, 401, 402, 403, 404, 413, 422]) expect(isRetryableStatus(s), String(s)).toBe(false);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { UsageRecord } from "../../src/keys/types";
+import type { UsageRecord } from "../../src/usage/types";
 import { env } from "../keys/helpers";
 
 export const stubFor = (hash: string) => env.SPEND.get(env.SPEND.idFromName(hash));

@@ -1,7 +1,8 @@
 import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { authenticateApiKey } from "../../src/auth/authenticate";
-import { renderOpenAIError } from "../../src/auth/errors";
+import { openaiCodec } from "../../src/codecs/openai";
+import { renderError } from "../../src/gateway/render-error";
 import { RateLimitError } from "../../src/errors/gateway-error";
 import { getKeySpend, release, reserve, setSpendClockForTesting, settle, settleNow } from "../../src/spend/client";
 import { RESERVATION_TTL_MS } from "../../src/spend/spend-counter";
@@ -150,10 +151,10 @@ describe("rate limits", () => {
     const err = await expectGatewayError(reserve(env, k, { ...res(1), now: t0 + 30_000 }), 429, /2 requests per minute/);
     expect(err).toBeInstanceOf(RateLimitError);
     expect(err.retryAfter).toBe(30);
-    const rendered = renderOpenAIError(err);
+    const rendered = renderError(openaiCodec, err);
     expect(rendered.status).toBe(429);
     expect(rendered.headers.get("retry-after")).toBe("30");
-    expect(((await rendered.json()) as { error: { type: string } }).error.type).toBe("rate_limit");
+    expect(((await rendered.json()) as { error: { type: string } }).error.type).toBe("rate_limit_error");
     await reserve(env, k, { ...res(1), now: t0 + 60_000 });
   });
 

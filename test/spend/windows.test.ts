@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatUsd, usdToMicros } from "../../src/spend/money";
+import { formatUsd, usdToMicros } from "../../src/money";
 import { dayStart, monthStart, weekStart, windowEnd, windowStart } from "../../src/spend/windows";
 
 const utc = (s: string) => Date.parse(s);

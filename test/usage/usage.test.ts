@@ -1,6 +1,6 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { StoredUsageRecord } from "../../src/keys/types";
+import type { StoredUsageRecord } from "../../src/usage/types";
 import { flushUsage, reserve, settle, settleNow } from "../../src/spend/client";
 import { FLUSH_BATCH, FLUSH_DELAY_MS } from "../../src/spend/spend-counter";
 import { completeRecord, generationObject, tokensFromUsage } from "../../src/usage/record";

@@ -192,10 +192,6 @@ class AnthropicStreamEncoder implements SyncTransformer<StreamEvent, Uint8Array>
 }
 
 /** The `ping` event Anthropic sends while a response is being prepared. */
-export function pingFrame(): Uint8Array {
-  return sseFrame(JSON.stringify({ type: "ping" }), "ping");
-}
-
 /** Canonical events → Anthropic SSE bytes, as a synchronous stage. */
 export function anthropicStreamEncoder(ctx: EncodeContext): SyncTransformer<StreamEvent, Uint8Array> {
   return new AnthropicStreamEncoder(ctx);

@@ -5,7 +5,7 @@ import { decodeAnthropicResponse } from "./decode-response";
 import { anthropicStreamDecoder, decodeAnthropicStream } from "./decode-stream";
 import { encodeAnthropicRequest } from "./encode-request";
 import { encodeAnthropicResponse } from "./encode-response";
-import { anthropicStreamEncoder, encodeAnthropicStream, pingFrame } from "./encode-stream";
+import { anthropicStreamEncoder, encodeAnthropicStream } from "./encode-stream";
 import { decodeAnthropicError, encodeAnthropicError } from "./errors";
 
 export { anthropicResponseSchema, anthropicStreamChunkSchema } from "./anthropic-api";
@@ -18,7 +18,6 @@ export const anthropicCodec: Codec = {
   streamEncoder: anthropicStreamEncoder,
   encodeError: encodeAnthropicError,
   streamContentType: () => "text/event-stream; charset=utf-8",
-  streamKeepAlive: pingFrame,
   encodeRequest: encodeAnthropicRequest,
   decodeResponse: decodeAnthropicResponse,
   decodeStream: decodeAnthropicStream,

@@ -3,6 +3,7 @@
  * Unknown top-level fields are rejected like api.openai.com does; every documented field is
  * accepted, and those without a canonical slot are kept verbatim in extensions.openai.
  */
+import { decodeRoutingOptions } from "../routing-options";
 import type {
   CanonicalRequest,
   ReasoningConfig,
@@ -57,7 +58,7 @@ export function decodeOpenAIRequest(body: unknown): CanonicalRequest {
 
   const reasoning = decodeReasoning(r);
   if (reasoning) req.reasoning = reasoning;
-  const routing = decodeRouting(r);
+  const routing = decodeRoutingOptions(r);
   if (routing) req.routing = routing;
 
   const ext: Record<string, unknown> = {};
@@ -113,29 +114,4 @@ function decodeReasoning(r: OpenAIChatRequest): ReasoningConfig | undefined {
   if (exclude != null) cfg.exclude = exclude;
   if (r.include_reasoning === true && cfg.enabled === undefined) cfg.enabled = true;
   return Object.keys(cfg).length > 0 ? cfg : undefined;
-}
-
-function decodeRouting(r: OpenAIChatRequest): RoutingOptions | undefined {
-  const routing: RoutingOptions = {};
-  if (r.models && r.models.length > 0) routing.models = r.models;
-  if (r.session_id != null) routing.sessionId = r.session_id;
-  const p = r.provider;
-  if (p) {
-    const provider: NonNullable<RoutingOptions["provider"]> = {};
-    if (p.order != null) provider.order = p.order;
-    if (p.only != null) provider.only = p.only;
-    if (p.ignore != null) provider.ignore = p.ignore;
-    if (p.allow_fallbacks != null) provider.allow_fallbacks = p.allow_fallbacks;
-    if (p.sort != null) provider.sort = typeof p.sort === "string" ? p.sort : p.sort.by;
-    if (p.require_parameters != null) provider.require_parameters = p.require_parameters;
-    if (p.max_price != null) {
-      const mp: NonNullable<typeof provider.max_price> = {};
-      if (p.max_price.prompt != null) mp.prompt = p.max_price.prompt;
-      if (p.max_price.completion != null) mp.completion = p.max_price.completion;
-      if (p.max_price.request != null) mp.request = p.max_price.request;
-      provider.max_price = mp;
-    }
-    routing.provider = provider;
-  }
-  return Object.keys(routing).length > 0 ? routing : undefined;
 }

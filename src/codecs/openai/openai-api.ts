@@ -7,6 +7,7 @@
  * (see decode-request.ts), like api.openai.com does.
  */
 import { z } from "zod";
+import { providerPreferencesSchema } from "../routing-options";
 
 export const cacheControlSchema = z.object({
   type: z.literal("ephemeral"),
@@ -179,24 +180,6 @@ const responseFormatSchema = z.discriminatedUnion(
 );
 
 export const reasoningEffortSchema = z.enum(["none", "minimal", "low", "medium", "high", "xhigh"]);
-
-const providerSortSchema = z.union([
-  z.enum(["price", "throughput", "latency"]),
-  z.object({ by: z.enum(["price", "throughput", "latency"]) }),
-]);
-
-/** OpenRouter provider preferences: known keys are typed, the many others are accepted as-is. */
-const providerPreferencesSchema = z.looseObject({
-  order: z.array(z.string()).nullish(),
-  only: z.array(z.string()).nullish(),
-  ignore: z.array(z.string()).nullish(),
-  allow_fallbacks: z.boolean().nullish(),
-  sort: providerSortSchema.nullish(),
-  max_price: z
-    .looseObject({ prompt: z.number().nullish(), completion: z.number().nullish(), request: z.number().nullish() })
-    .nullish(),
-  require_parameters: z.boolean().nullish(),
-});
 
 const int = () => z.number().int();
 

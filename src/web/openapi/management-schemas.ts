@@ -2,7 +2,8 @@
 // with plain functions (keyObject, generationObject…); test/web/openapi.test.ts parses real
 // responses with these strict schemas, so a field added or renamed there fails until it is here.
 import { z } from "zod";
-import { LIMIT_RESETS, RATE_INTERVALS, SURFACES } from "../../db/schema";
+import { LIMIT_RESETS, RATE_INTERVALS } from "../../db/schema";
+import { SURFACES } from "../../usage/types";
 
 const iso = z.iso.datetime({ offset: true });
 const usd = z.number().describe("USD");

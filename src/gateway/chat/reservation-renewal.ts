@@ -1,4 +1,4 @@
-import type { Env } from "../env";
+import type { Env } from "../../env";
 
 /** Well inside the spend Durable Object's 10-minute reservation TTL. */
 const RESERVATION_RENEW_MS = 4 * 60_000;

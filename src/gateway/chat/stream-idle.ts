@@ -1,4 +1,4 @@
-import type { Env } from "../env";
+import type { Env } from "../../env";
 
 /** Ms without a byte from the upstream, once a stream's content started, before it is given up (default 5 min). */
 export function streamIdleTimeoutMs(env: Env): number {

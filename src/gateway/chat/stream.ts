@@ -1,22 +1,17 @@
-import type { StreamEvent } from "../canonical/types";
-import type { EncodeContext } from "../codecs/codec";
-import type { Env } from "../env";
-import { UpstreamError, UpstreamTimeoutError, toGatewayError } from "../errors/gateway-error";
-import { recordOutcome } from "../routing/health";
-import type { SyncTransformer } from "../streams/sync-transformer";
-import { releaseBeforeRetry, releaseOutcome, reserveFor, settleOutcome, type RequestFacts, type Reservation } from "./accounting";
-import { AttemptPlan } from "./attempt-plan";
-import {
-  encodeContext, failureOutcome, prepareAttempt, responseHeaders, statusOf, tokensPerSecond,
-  type Admitted, type ChatInvocation, type PreparedAttempt,
-} from "./chat";
-import { StreamMeter, isContentEvent } from "./meter";
-import { renderError } from "./render-error";
-import { IdleWatchdog, streamIdleTimeoutMs } from "./stream-idle";
+import type { StreamEvent } from "../../canonical/types";
+import type { EncodeContext } from "../../codecs/codec";
+import { UpstreamError, UpstreamTimeoutError, toGatewayError } from "../../errors/gateway-error";
+import type { SyncTransformer } from "../../streams/sync-transformer";
+import { runAttempts, tokensPerSecond, type AttemptCall, type Delivered, type Exchange } from "../attempt-runner";
+import type { Outcome, RequestLedger } from "../ledger";
+import { StreamMeter, isContentEvent } from "../meter";
+import { renderError } from "../render-error";
+import { callUpstream } from "../upstream";
+import { answerHeaders, chatRoute, encodeContext, prepareChatAttempt, type ChatAttempt, type ChatInvocation } from "./prepare";
 import { ReservationRenewal } from "./reservation-renewal";
 import { streamCut, upstreamStreamError } from "./stream-errors";
+import { IdleWatchdog, streamIdleTimeoutMs } from "./stream-idle";
 import { Batch, Output } from "./stream-output";
-import { callUpstream } from "./upstream";
 
 class ClientGone extends Error {}
 
@@ -33,26 +28,33 @@ class ClientGone extends Error {}
  * synchronous pass (the codecs' SyncTransformer forms), then one enqueue into the response body
  * (stream-output.ts, a push source paced by the client). No JS stream hop per event.
  */
-export function streamChat(inv: ChatInvocation, facts: RequestFacts, admitted: Admitted): Promise<Response> {
-  let resolveResponse!: (r: Response) => void;
-  const response = new Promise<Response>((r) => (resolveResponse = r));
-  const run = new StreamRun(inv, facts, admitted, resolveResponse);
-  inv.ctx.waitUntil(run.run());
-  return response;
+export function streamChat(inv: ChatInvocation, ledger: RequestLedger): Promise<Response> {
+  const stream = new StreamExchange(inv, ledger);
+  inv.ctx.waitUntil(
+    runAttempts(ledger, stream, { env: inv.env, ctx: inv.ctx, signal: stream.upstreamAbort.signal }).then(
+      () => stream.finish(),
+      (err: unknown) => stream.end(err),
+    ),
+  );
+  return stream.response;
 }
 
-class StreamRun {
+class StreamExchange implements Exchange<ChatAttempt, undefined> {
+  readonly response: Promise<Response>;
+  /** Aborted when the client leaves: ends waits between attempts. */
+  readonly upstreamAbort = new AbortController();
+  private respond!: (r: Response) => void;
   private committed = false;
   private contentStarted = false;
+  private clientGone = false;
   /** The Response body. */
   private readonly out = new Output(() => this.onClientGone());
   private keepAliveTimer?: ReturnType<typeof setTimeout>;
-  /** Aborted when the client leaves: ends waits between attempts. */
-  private readonly upstreamAbort = new AbortController();
   /** The running attempt's upstream call. */
   private attemptAbort?: AbortController;
   private readonly keepAliveMs: number;
-  private clientGone = false;
+  /** The running attempt's meter: what it delivered, to bill even when it fails. */
+  private meter?: StreamMeter;
   /** The caller-format encoder of a translated stream, once content started. */
   private encoder?: SyncTransformer<StreamEvent, Uint8Array>;
   private encodeCtx?: EncodeContext;
@@ -60,14 +62,64 @@ class StreamRun {
 
   constructor(
     private readonly inv: ChatInvocation,
-    private readonly facts: RequestFacts,
-    private readonly admitted: Admitted,
-    private readonly respond: (r: Response) => void,
+    private readonly ledger: RequestLedger,
   ) {
+    this.response = new Promise<Response>((r) => (this.respond = r));
     this.keepAliveMs = Number(inv.env.STREAM_KEEPALIVE_MS) || 2000;
-    // The client may already have left while the request was being admitted.
+    // The client may already have left while the request was being read.
     if (inv.clientSignal?.aborted) this.onClientGone();
     else inv.clientSignal?.addEventListener("abort", () => this.onClientGone());
+  }
+
+  route = (key: ChatInvocation["key"]) => chatRoute(this.inv, key);
+  prepare = (route: Parameters<typeof prepareChatAttempt>[1], endpoint: Parameters<typeof prepareChatAttempt>[2]) =>
+    prepareChatAttempt(this.inv, route, endpoint);
+
+  delivering(): boolean {
+    return this.contentStarted || this.clientGone;
+  }
+
+  /** Tokens were generated before the failure (client abort or a cut upstream): bill what was seen. */
+  salvage(a: ChatAttempt, err: unknown): Outcome | undefined {
+    const meter = this.meter;
+    if (!meter || (!this.contentStarted && meter.contentChars === 0)) return undefined;
+    const status = this.clientGone || err instanceof ClientGone ? 499 : toGatewayError(err).status;
+    return this.outcome(a, meter, status);
+  }
+
+  async send(a: ChatAttempt, call: AttemptCall): Promise<Delivered<undefined>> {
+    // Admitted: from now on the wait for a first token is kept alive, where a comment or
+    // whitespace is valid before content (every SSE framing; not Gemini's JSON array).
+    if (!this.keepAliveTimer && this.inv.framing !== "json-array") {
+      this.keepAliveTimer = setTimeout(() => void this.keepAlive(), this.keepAliveMs);
+    }
+    const meter = new StreamMeter();
+    this.meter = meter;
+    const started = Date.now();
+    const renewal = new ReservationRenewal(this.inv.env, () => call.ledger.renew());
+    try {
+      await this.attempt(a, meter, call.timeoutMs);
+    } finally {
+      await renewal.stop();
+    }
+    const first = meter.firstTokenAt;
+    return {
+      outcome: this.outcome(a, meter, meter.error ? meter.error.status : 200),
+      ttftMs: first ? first - started : undefined,
+      tokensPerSecond: first ? tokensPerSecond(meter.billableUsage(0).outputTokens, Date.now() - first) : undefined,
+      value: undefined,
+    };
+  }
+
+  private outcome(a: ChatAttempt, meter: StreamMeter, status: number): Outcome {
+    return {
+      endpoint: a.endpoint,
+      usage: meter.billableUsage(Math.ceil(a.estInputTokens / 2), a.maxOutputTokens),
+      status,
+      finishReason: meter.finishReason ?? (status === 200 ? undefined : "error"),
+      servedModel: meter.model,
+      firstTokenAt: meter.firstTokenAt,
+    };
   }
 
   private onClientGone() {
@@ -76,65 +128,8 @@ class StreamRun {
     this.attemptAbort?.abort();
   }
 
-  async run(): Promise<void> {
-    // Keep-alive applies only where a comment/whitespace is valid before content (all SSE surfaces).
-    if (this.inv.framing !== "json-array") this.keepAliveTimer = setTimeout(() => void this.keepAlive(), this.keepAliveMs);
-    const { plan, route } = this.admitted;
-    let first: Admitted | undefined = this.admitted;
-    let lastFailure: { attempt: PreparedAttempt; status: number } | undefined;
-    for (;;) {
-      let attempt: PreparedAttempt;
-      let reservation: Reservation;
-      try {
-        attempt = first ? first.attempt : prepareAttempt(this.inv, route, plan.endpoint);
-        reservation = first ? first.reservation : await reserveFor(this.inv.env, this.facts, attempt.endpoint, attempt.estInputTokens, attempt.maxOutputTokens);
-      } catch (err) {
-        // A request that already reached an upstream still leaves its one usage record.
-        if (lastFailure) this.recordFailure(lastFailure.attempt, lastFailure.status);
-        return this.fail(err, plan);
-      }
-      first = undefined;
-      const meter = new StreamMeter();
-      const attemptStart = Date.now();
-      const renewal = new ReservationRenewal(this.inv.env, () =>
-        reserveFor(this.inv.env, this.facts, attempt.endpoint, attempt.estInputTokens, attempt.maxOutputTokens),
-      );
-      try {
-        await this.attempt(attempt, meter, plan.attemptTimeoutMs());
-        await renewal.stop();
-        this.settle(attempt, reservation, meter, meter.error ? meter.error.status : 200);
-        const first = meter.firstTokenAt;
-        recordOutcome(this.inv.env, this.inv.ctx, attempt.endpoint, {
-          ok: true, status: 200, ttftMs: first ? first - attemptStart : undefined,
-          tokensPerSecond: first ? tokensPerSecond(meter.billableUsage(0).outputTokens, Date.now() - first) : undefined,
-        });
-        return this.finish();
-      } catch (err) {
-        await renewal.stop();
-        const gone = this.clientGone || err instanceof ClientGone;
-        if (!gone) recordOutcome(this.inv.env, this.inv.ctx, attempt.endpoint, failureOutcome(err));
-        const canRetry = await plan.next(err, this.upstreamAbort.signal, gone || this.contentStarted);
-        if (canRetry) {
-          await releaseBeforeRetry(this.inv.env, this.facts, reservation);
-          lastFailure = { attempt, status: statusOf(err) };
-          continue;
-        }
-        if (this.contentStarted || meter.contentChars > 0) {
-          // Tokens were generated: bill what was seen (client abort or a cut upstream).
-          this.settle(attempt, reservation, meter, gone ? 499 : statusOf(err));
-        } else {
-          releaseOutcome(this.inv.env, this.inv.ctx, this.facts, reservation, {
-            endpoint: attempt.endpoint, usage: { inputTokens: 0, outputTokens: 0 }, status: gone ? 499 : statusOf(err),
-          });
-        }
-        if (gone) return this.teardown();
-        return this.fail(err, plan);
-      }
-    }
-  }
-
   /** Runs one upstream attempt to completion, committing the response at the first content. */
-  private async attempt(a: PreparedAttempt, meter: StreamMeter, timeoutMs: number): Promise<void> {
+  private async attempt(a: ChatAttempt, meter: StreamMeter, timeoutMs: number): Promise<void> {
     // One controller per attempt, aborted by the client leaving, the first-token deadline (which
     // covers the response headers too) or the idle watchdog: no per-call timer or signal merging.
     const abort = new AbortController();
@@ -170,7 +165,7 @@ class StreamRun {
    * for a same-format stream the raw bytes, are held), so a failure can still fall back or become
    * an HTTP error; from the first content on, every upstream chunk becomes one write.
    */
-  private async pump(a: PreparedAttempt, body: ReadableStream<Uint8Array>, meter: StreamMeter, idle: IdleWatchdog): Promise<void> {
+  private async pump(a: ChatAttempt, body: ReadableStream<Uint8Array>, meter: StreamMeter, idle: IdleWatchdog): Promise<void> {
     const decoder = a.upstream.streamDecoder();
     const reader = body.getReader();
     const batch = new Batch();
@@ -187,7 +182,7 @@ class StreamRun {
         if (ev.type === "error") throw upstreamStreamError(a, ev);
         if (!passthrough) heldEvents.push(ev);
         if (!isContentEvent(ev)) return;
-        this.begin(a, passthrough);
+        this.begin(a);
         idle.start();
         if (!passthrough) {
           for (const h of heldEvents) this.encoder!.transform(h, batch.push);
@@ -238,23 +233,23 @@ class StreamRun {
   }
 
   /** Commits the response (if keep-alives did not already) and sets up the output for this attempt. */
-  private begin(a: PreparedAttempt, passthrough: boolean): void {
+  private begin(a: ChatAttempt): void {
     this.contentStarted = true;
     clearTimeout(this.keepAliveTimer);
-    this.encodeCtx = encodeContext(this.facts, a.endpoint, this.inv);
-    this.passthroughMode = passthrough;
-    if (!passthrough) this.encoder = this.inv.surface.streamEncoder(this.encodeCtx);
+    this.encodeCtx = encodeContext(this.ledger, a.endpoint, this.inv);
+    this.passthroughMode = a.passthrough;
+    if (!a.passthrough) this.encoder = this.inv.surface.streamEncoder(this.encodeCtx);
     this.commit(a);
   }
 
-  private commit(a?: PreparedAttempt) {
+  private commit(a?: ChatAttempt) {
     if (this.committed) return;
     this.committed = true;
     const headers: Record<string, string> = {
-      "content-type": this.inv.surface.streamContentType({ id: this.facts.id, model: "", provider: "", created: 0, framing: this.inv.framing }),
+      "content-type": this.inv.surface.streamContentType(this.neutralContext()),
       "cache-control": "no-cache",
-      "x-generation-id": this.facts.id,
-      ...(a ? responseHeaders(this.facts, a.endpoint) : {}),
+      "x-generation-id": this.ledger.id,
+      ...(a ? answerHeaders(this.ledger, a) : {}),
     };
     this.respond(new Response(this.out.readable, { status: 200, headers }));
   }
@@ -267,12 +262,21 @@ class StreamRun {
     if (this.clientGone) throw new ClientGone();
   }
 
+  /** While no token has arrived: commit the stream and send the surface's keep-alive every 5 s. */
   private async keepAlive(): Promise<void> {
     if (this.contentStarted || this.clientGone) return;
     this.commit();
-    await this.out.write(this.inv.surface.streamKeepAlive?.() ?? KEEP_ALIVE);
+    const batch = new Batch();
+    this.inv.surface.streamEncoder(this.neutralContext()).transform({ type: "keep-alive" }, batch.push);
+    const bytes = batch.take();
+    if (bytes) await this.out.write(bytes);
     if (this.clientGone) return;
     this.keepAliveTimer = setTimeout(() => void this.keepAlive(), 5000);
+  }
+
+  /** Encode context before an endpoint answered (keep-alives, errors before content). */
+  private neutralContext(): EncodeContext {
+    return { id: this.ledger.id, model: this.inv.req.model, provider: "", created: Math.floor(this.ledger.startedAt / 1000), framing: this.inv.framing };
   }
 
   /**
@@ -281,28 +285,13 @@ class StreamRun {
    * the upstream's framing, so no trailer is added).
    */
   private renderError(ev: Extract<StreamEvent, { type: "error" }>, emit: (b: Uint8Array) => void, withTrailer: boolean): void {
-    const ctx = this.encodeCtx ?? {
-      id: this.facts.id, model: this.facts.requestedModel, provider: "", created: Math.floor(this.facts.startedAt / 1000), framing: this.inv.framing,
-    };
-    const enc = this.encoder ?? this.inv.surface.streamEncoder(ctx);
+    const enc = this.encoder ?? this.inv.surface.streamEncoder(this.encodeCtx ?? this.neutralContext());
     enc.transform(ev, emit);
     if (withTrailer) enc.flush(emit);
   }
 
-  private settle(a: PreparedAttempt, reservation: Reservation, meter: StreamMeter, status: number) {
-    settleOutcome(this.inv.env, this.inv.ctx, this.facts, reservation, {
-      endpoint: a.endpoint, usage: meter.billableUsage(Math.ceil(a.estInputTokens / 2), a.maxOutputTokens), status,
-      finishReason: meter.finishReason ?? (status === 200 ? undefined : "error"), servedModel: meter.model, firstTokenAt: meter.firstTokenAt,
-    });
-  }
-
-  private recordFailure(a: PreparedAttempt, status: number) {
-    releaseOutcome(this.inv.env, this.inv.ctx, this.facts, { id: this.facts.id } as Reservation, {
-      endpoint: a.endpoint, usage: { inputTokens: 0, outputTokens: 0 }, status,
-    });
-  }
-
-  private async finish() {
+  /** The run answered: the encoder's trailer, then the end of the body. */
+  async finish(): Promise<void> {
     clearTimeout(this.keepAliveTimer);
     if (this.encoder) {
       const batch = new Batch();
@@ -313,24 +302,14 @@ class StreamRun {
     this.out.close();
   }
 
-  private async teardown() {
+  /** The run failed: nothing if the client left; an HTTP error if nothing was sent; else an in-band error. */
+  async end(err: unknown): Promise<void> {
     clearTimeout(this.keepAliveTimer);
-    this.upstreamAbort.abort();
-    // Nothing was committed yet (no keep-alive in this framing): settle the pending response anyway.
+    if (this.clientGone || err instanceof ClientGone) return this.teardown();
+    const e = toGatewayError(err);
     if (!this.committed) {
       this.committed = true;
-      this.respond(new Response(null, { status: 499, headers: { "x-generation-id": this.facts.id } }));
-    }
-    this.out.error(new ClientGone());
-  }
-
-  /** Final failure: an HTTP error if nothing was sent, else an in-band error event. */
-  private async fail(err: unknown, plan: AttemptPlan) {
-    clearTimeout(this.keepAliveTimer);
-    const e = toGatewayError(plan.finalError(err));
-    if (!this.committed) {
-      this.committed = true;
-      this.respond(renderError(this.inv.surface, e, { "x-generation-id": this.facts.id }));
+      this.respond(renderError(this.inv.surface, e, { "x-generation-id": this.ledger.id }));
       return;
     }
     const batch = new Batch();
@@ -340,8 +319,14 @@ class StreamRun {
     if (bytes) await this.out.write(bytes);
     this.out.close();
   }
+
+  private teardown() {
+    this.upstreamAbort.abort();
+    // Nothing was committed yet (no keep-alive in this framing): settle the pending response anyway.
+    if (!this.committed) {
+      this.committed = true;
+      this.respond(new Response(null, { status: 499, headers: { "x-generation-id": this.ledger.id } }));
+    }
+    this.out.error(new ClientGone());
+  }
 }
-
-const KEEP_ALIVE = new TextEncoder().encode(": keep-alive\n\n");
-
-export type { Env };
