@@ -37,6 +37,7 @@ export const browseQuerySchema = z.object({
   min_context: optionalNumber,
   max_price: optionalNumber,
   sort: z.enum(Object.keys(SORTS) as [Sort, ...Sort[]]).catch("newest").default("newest"),
+  page: z.coerce.number().int().min(1).max(10_000).catch(1).default(1),
 });
 export type BrowseQuery = z.output<typeof browseQuerySchema>;
 
@@ -52,6 +53,22 @@ export function parseBrowseQuery(raw: Record<string, string[]>): BrowseQuery {
 }
 
 const PER_MILLION = 1_000_000;
+/** Models per page: the catalog has hundreds; a page stays small and fast without scripts. */
+export const PAGE_SIZE = 50;
+
+/** The query string of a browse query (defaults left out), with some fields replaced. */
+export function browseHref(q: BrowseQuery, over: Partial<BrowseQuery> = {}): string {
+  const v = { ...q, ...over };
+  const p = new URLSearchParams();
+  if (v.q) p.set("q", v.q);
+  for (const key of ["input", "output", "params", "provider"] as const) for (const x of v[key]) p.append(key, x);
+  if (v.min_context !== undefined) p.set("min_context", String(v.min_context));
+  if (v.max_price !== undefined) p.set("max_price", String(v.max_price));
+  if (v.sort !== "newest") p.set("sort", v.sort);
+  if (v.page > 1) p.set("page", String(v.page));
+  const s = p.toString();
+  return s ? `/?${s}` : "/";
+}
 
 function matchesText(m: ModelView, q: string): boolean {
   if (!q) return true;

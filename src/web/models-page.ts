@@ -1,7 +1,7 @@
 // The model browser (`/`): a GET form of filters beside the matching models. Everything works
 // without JavaScript; /assets/site.js only submits the form as you type or tick.
 import { html } from "hono/html";
-import { CONTEXT_STEPS, PRICE_STEPS, SORTS, facets, filterModels, sortModels, type BrowseQuery } from "./browse";
+import { CONTEXT_STEPS, PAGE_SIZE, PRICE_STEPS, SORTS, browseHref, facets, filterModels, sortModels, type BrowseQuery } from "./browse";
 import type { CatalogView, ModelView } from "./catalog-view";
 import { humanize, monthYear, paramLabel, perMillion, tokens } from "./format";
 import { page, type Html } from "./layout";
@@ -92,8 +92,23 @@ function modelCard(m: ModelView): Html {
   </li>`;
 }
 
+function pager(q: BrowseQuery, total: number): Html {
+  const pages = Math.ceil(total / PAGE_SIZE);
+  if (pages <= 1) return html``;
+  const page = Math.min(q.page, pages);
+  return html`<nav class="pager" aria-label="Pages">
+    ${page > 1 ? html`<a class="button" rel="prev" href="${browseHref(q, { page: page - 1 })}">← Previous</a>` : ""}
+    <span class="muted">Page ${page} of ${pages}</span>
+    ${page < pages ? html`<a class="button" rel="next" href="${browseHref(q, { page: page + 1 })}">Next →</a>` : ""}
+  </nav>`;
+}
+
 export function modelsPage(view: CatalogView, q: BrowseQuery): Html {
-  const shown = sortModels(filterModels(view.models, q), q.sort);
+  const matching = sortModels(filterModels(view.models, q), q.sort);
+  const current = Math.min(q.page, Math.max(1, Math.ceil(matching.length / PAGE_SIZE)));
+  const first = (current - 1) * PAGE_SIZE;
+  const shown = matching.slice(first, first + PAGE_SIZE);
+  const range = matching.length > PAGE_SIZE ? ` (${first + 1}–${first + shown.length} shown)` : "";
   const providerCount = view.providers.length;
   const body = html`<section class="hero">
       <h1>Models</h1>
@@ -103,13 +118,13 @@ export function modelsPage(view: CatalogView, q: BrowseQuery): Html {
     <div class="browser">
       ${filters(view, q)}
       <section class="results" aria-labelledby="results-heading">
-        <h2 id="results-heading" class="results-count" aria-live="polite">${shown.length} of ${view.models.length} models</h2>
+        <h2 id="results-heading" class="results-count" aria-live="polite">${matching.length} of ${view.models.length} models${range}</h2>
         ${
           view.models.length === 0
             ? html`<div class="empty"><p>No provider is enabled on this deployment yet.</p><p>Set a provider key (for example <code>OPENAI_API_KEY</code>) as a Worker secret, or in <code>.dev.vars</code> for <code>npm start</code>.</p></div>`
-            : shown.length === 0
+            : matching.length === 0
               ? html`<div class="empty"><p>No model matches these filters.</p><p><a href="/">Clear all filters</a></p></div>`
-              : html`<ol class="model-list">${shown.map(modelCard)}</ol>`
+              : html`<ol class="model-list">${shown.map(modelCard)}</ol>${pager(q, matching.length)}`
         }
       </section>
     </div>`;

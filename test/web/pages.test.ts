@@ -1,4 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { resetHealth, STATS_KV_PREFIX } from "../../src/routing/health";
+import { completeRecord } from "../../src/usage/record";
+import { insertUsageRecords } from "../../src/usage/store";
+import { fakeSession } from "../helpers/fake-upstream";
+import { record } from "../spend/helpers";
 import { gateway } from "../helpers/gateway";
 
 // The website's pages as served by the app (no browser): only servable models, filters in the
@@ -29,10 +34,15 @@ describe("website pages", () => {
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("frame-ancestors 'none'");
     const html = await res.text();
-    const ids = cardIds(html);
-    expect(ids.length).toBeGreaterThan(10);
-    expect(new Set(ids.map((id) => id.split("/")[0]))).toEqual(new Set(["openai", "anthropic"]));
     expectNoInlineCode(html);
+    // Every page of the list, with and without a provider filter: only OpenAI's and Anthropic's models.
+    const total = Number(/(\d+) of \1 models/.exec(html)![1]);
+    const all: string[] = [];
+    for (let page = 1; all.length < total && page < 20; page++) all.push(...cardIds(await (await g.fetch(`/?page=${page}`)).text()));
+    expect(all.length).toBe(total);
+    expect(new Set(all).size).toBe(total);
+    expect(new Set(all.map((id) => id.split("/")[0]))).toEqual(new Set(["openai", "anthropic"]));
+    expect(cardIds(await (await g.fetch("/?provider=google")).text())).toEqual([]);
 
     const none = await (await gateway({}).fetch("/")).text();
     expect(cardIds(none)).toEqual([]);
@@ -52,6 +62,14 @@ describe("website pages", () => {
     expect(cardIds(await (await g.fetch("/?q=%3Cscript%3E")).text())).toEqual([]);
     // User input is escaped, never markup.
     expect(await (await g.fetch("/?q=%3Cscript%3Ealert(1)%3C/script%3E")).text()).not.toContain("<script>alert(1)");
+    // Pages keep the filters in their links (every provider enabled: enough models for two pages).
+    const many = gateway(fakeSession("pages").env);
+    const page1 = await (await many.fetch("/?output=text&sort=context")).text();
+    expect(page1).toMatch(/rel="next" href="\/\?output=text&amp;sort=context&amp;page=2"/);
+    const page2 = await (await many.fetch("/?output=text&sort=context&page=2")).text();
+    expect(page2).toMatch(/rel="prev" href="\/\?output=text&amp;sort=context"/);
+    expect(cardIds(page2).length).toBeGreaterThan(0);
+    expect(cardIds(page2).some((id) => cardIds(page1).includes(id))).toBe(false);
     const moved = await g.fetch("/models?q=gpt");
     expect(moved.status).toBe(301);
     expect(moved.headers.get("location")).toBe("/?q=gpt");
@@ -70,6 +88,22 @@ describe("website pages", () => {
     expectNoInlineCode(html);
     expect((await g.fetch("/models/deepseek/deepseek-r1")).status).toBe(404);
     expect((await g.fetch("/models/nobody/nothing")).status).toBe(404);
+  });
+
+  it("shows each endpoint's measured throughput, latency and recent success rate, and sorts by throughput", async () => {
+    await g.env.CATALOG.put(`${STATS_KV_PREFIX}openai:gpt-4o-mini`, "", { metadata: { t: 87.5, l: 420, n: 5, at: Date.now() } });
+    resetHealth();
+    const now = Date.now();
+    await insertUsageRecords(
+      g.env.DB,
+      [200, 200, 200, 502].map((status, i) => completeRecord(record(`gen-page-${i}`, { servedModel: "openai/gpt-4o-mini", provider: "openai", status }), "k".repeat(64), 10, now - 1000 * i)),
+    );
+    const html = await (await g.fetch("/models/openai/gpt-4o-mini")).text();
+    const row = /<tbody><tr>[\s\S]*?<\/tr>/.exec(html.slice(html.indexOf('id="providers-heading"')))![0];
+    expect(row).toContain("88 tok/s");
+    expect(row).toContain("420 ms");
+    expect(row).toMatch(/75\.0%<\/span> <span class="muted">of 4<\/span>/);
+    expect(cardIds(await (await g.fetch("/?sort=throughput")).text())[0]).toBe("openai/gpt-4o-mini");
   });
 
   it("serves the console shell and the API reference page under their CSPs", async () => {
