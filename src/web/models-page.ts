@@ -41,6 +41,8 @@ function filters(view: CatalogView, q: BrowseQuery): Html {
         ${Object.entries(SORTS).map(([v, label]) => html`<option value="${v}"${selected(q.sort === v)}>${label}</option>`)}
       </select>
     </div>
+    <details class="more-filters" open>
+    <summary>More filters${q.input.length + q.output.length + q.params.length + q.provider.length + (q.min_context !== undefined ? 1 : 0) + (q.max_price !== undefined ? 1 : 0) ? " (active)" : ""}</summary>
     ${checkboxGroup("output", "Output modalities", f.output.map(([v, n]) => [v, humanize(v), n]), q.output)}
     ${checkboxGroup("input", "Input modalities", f.input.map(([v, n]) => [v, humanize(v), n]), q.input)}
     ${checkboxGroup(
@@ -64,6 +66,7 @@ function filters(view: CatalogView, q: BrowseQuery): Html {
         ${PRICE_STEPS.map((n) => html`<option value="${n}"${selected(q.max_price === n)}>${n === 0 ? "Free" : `≤ $${n} / 1M tokens`}</option>`)}
       </select>
     </div>
+    </details>
     <div class="filter-actions">
       <button type="submit" class="button primary">Apply filters</button>
       <a class="button" href="/">Reset</a>

@@ -11,6 +11,9 @@ for (const tablist of document.querySelectorAll<HTMLElement>("[data-tabs] .tab-l
 }
 
 const form = document.querySelector<HTMLFormElement>("form[data-autosubmit]");
+// On a phone the filters would push the results below the fold: fold them unless some are in use.
+const more = form?.querySelector<HTMLDetailsElement>("details.more-filters");
+if (more && matchMedia("(max-width: 860px)").matches && !more.querySelector("summary")?.textContent?.includes("active")) more.open = false;
 if (form) {
   const FOCUS_KEY = "arouter:filter-focus";
   let timer: number | undefined;
