@@ -15,6 +15,15 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
+/** Generous: the machine is shared, and a loaded workerd can take seconds per request. */
+export const PAGE_TIMEOUT_MS = 60_000;
+
+export async function newPage(browser: Browser, width = 1280): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  page.setDefaultTimeout(PAGE_TIMEOUT_MS);
+  return page;
+}
+
 /** Collects page errors, failed console messages and CSP violations, so a test can assert none. */
 export function watchErrors(page: Page): string[] {
   const errors: string[] = [];
@@ -31,7 +40,7 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 /** Waits until the element's text matches (the console fills the page asynchronously). */
-export async function waitText(locator: Locator, re: RegExp, timeout = 15_000): Promise<string> {
+export async function waitText(locator: Locator, re: RegExp, timeout = 45_000): Promise<string> {
   const end = Date.now() + timeout;
   let text = "";
   while (Date.now() < end) {

@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumAvailable, launchBrowser, screenshot, waitText, watchErrors } from "./browser";
+import { chromiumAvailable, launchBrowser, newPage, screenshot, waitText, watchErrors } from "./browser";
 import { startGateway, type GatewayProcess } from "./gateway-process";
 
 // The operator console in a real browser against `wrangler dev` and the fake upstream: sign in,
@@ -16,7 +16,7 @@ describe.skipIf(!chromiumAvailable())("console in Chromium", () => {
 
   beforeAll(async () => {
     [gw, browser] = await Promise.all([startGateway(), launchBrowser()]);
-    page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    page = await newPage(browser, 1360);
     errors = watchErrors(page);
   });
   afterAll(async () => {
@@ -100,14 +100,14 @@ describe.skipIf(!chromiumAvailable())("console in Chromium", () => {
     // Partial answers appear while the stream is still running.
     const answer = page.locator("#pg-transcript .msg.assistant .msg-text");
     const seen = new Set<string>();
-    for (let i = 0; i < 200; i++) {
-      const streaming = await answer.evaluate((el) => el.classList.contains("streaming")).catch(() => false);
-      const text = (await answer.textContent().catch(() => "")) ?? "";
-      if (streaming && text) seen.add(text);
-      if (!streaming && text) break;
-      await page.waitForTimeout(50);
+    const deadline = Date.now() + 90_000;
+    while (Date.now() < deadline) {
+      const state = await answer.evaluate((el) => ({ streaming: el.classList.contains("streaming"), text: el.textContent ?? "" })).catch(() => null);
+      if (state?.streaming && state.text) seen.add(state.text);
+      if (state && !state.streaming) break;
+      await page.waitForTimeout(40);
     }
-    expect(seen.size).toBeGreaterThanOrEqual(2);
+    expect(seen.size, `error: ${await page.locator("#pg-error").textContent()}`).toBeGreaterThanOrEqual(2);
     const final = (await answer.textContent()) ?? "";
     for (const partial of seen) expect(final.startsWith(partial)).toBe(true);
     expect(final.length).toBeGreaterThan(Math.max(...[...seen].map((s) => s.length)) - 1);
@@ -124,7 +124,7 @@ describe.skipIf(!chromiumAvailable())("console in Chromium", () => {
     await tab("usage");
     // Usage records reach D1 a couple of seconds after the request: refresh until they show.
     const requests = page.locator('#usage-totals [data-total="requests"]');
-    for (let i = 0; i < 40 && (await requests.textContent().catch(() => "0")) === "0"; i++) {
+    for (const end = Date.now() + 90_000; Date.now() < end && (await requests.textContent().catch(() => "0")) === "0"; ) {
       await page.waitForTimeout(500);
       await page.click("#usage-range button[type=submit]");
     }

@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { attrs, chromiumAvailable, launchBrowser, screenshot, watchErrors } from "./browser";
+import { attrs, chromiumAvailable, launchBrowser, newPage, PAGE_TIMEOUT_MS, screenshot, watchErrors } from "./browser";
 import { startGateway, type GatewayProcess } from "./gateway-process";
 
 // The public website in a real browser, against `wrangler dev` with three providers on the fake
@@ -22,7 +22,7 @@ describe.skipIf(!chromiumAvailable())("website in Chromium", () => {
   const ids = (page: Page) => attrs(cards(page), "data-model-id");
 
   it("lists only models of the enabled providers, and filters and sorts them", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await newPage(browser);
     const errors = watchErrors(page);
     await page.goto(gw.url + "/");
     const all = await ids(page);
@@ -71,7 +71,7 @@ describe.skipIf(!chromiumAvailable())("website in Chromium", () => {
   });
 
   it("opens a model page with its providers, prices, parameters and working snippets", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await newPage(browser);
     const errors = watchErrors(page);
     await page.goto(gw.url + "/?q=gpt-4o-mini");
     const card = page.locator('li.model-card[data-model-id="openai/gpt-4o-mini"]');
@@ -118,6 +118,7 @@ describe.skipIf(!chromiumAvailable())("website in Chromium", () => {
   it("browses and filters without JavaScript", async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
+    page.setDefaultTimeout(PAGE_TIMEOUT_MS);
     await page.goto(gw.url + "/");
     await page.check('input[name="provider"][value="google"]');
     await page.selectOption("#sort", "context");
@@ -136,7 +137,7 @@ describe.skipIf(!chromiumAvailable())("website in Chromium", () => {
   });
 
   it("renders the API reference from /openapi.json with the bundled Swagger UI, under a CSP, with no request elsewhere", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await newPage(browser);
     const errors = watchErrors(page);
     const foreign: string[] = [];
     page.on("request", (r) => {
