@@ -73,6 +73,16 @@ describe.skipIf(!chromiumAvailable())("website in Chromium", () => {
   it("opens a model page with its providers, prices, parameters and working snippets", async () => {
     const page = await newPage(browser);
     const errors = watchErrors(page);
+    // One streamed request first, so the page has measured figures to show.
+    const key = await createKey(gw, "snippet");
+    const streamed = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "openai/gpt-4o-mini", stream: true, messages: [{ role: "user", content: "Hello!" }] }),
+    });
+    expect(streamed.status).toBe(200);
+    expect(await streamed.text()).toContain("[DONE]");
+
     await page.goto(gw.url + "/?q=gpt-4o-mini");
     const card = page.locator('li.model-card[data-model-id="openai/gpt-4o-mini"]');
     const name = (await card.locator("h2").textContent())!.trim();
@@ -83,6 +93,16 @@ describe.skipIf(!chromiumAvailable())("website in Chromium", () => {
     const providerRows = page.locator('section[aria-labelledby="providers-heading"] tbody tr');
     await expect(providerRows.count()).resolves.toBeGreaterThan(0);
     await expect(providerRows.first().textContent()).resolves.toContain("OpenAI");
+    // The request above shows up as measured speed and, once its usage record is written (a few
+    // seconds, off the request path), as the success rate.
+    for (const end = Date.now() + 60_000; Date.now() < end && !/100%/.test((await providerRows.first().textContent()) ?? ""); ) {
+      await page.waitForTimeout(1000);
+      await page.reload();
+    }
+    const measured = (await providerRows.first().textContent()) ?? "";
+    expect(measured).toMatch(/\d+ tok\/s/);
+    expect(measured).toMatch(/\d+ ms/);
+    expect(measured).toMatch(/100%\s*of 1/);
     await expect(page.locator('section[aria-labelledby="pricing-heading"]').textContent()).resolves.toContain(`Input${inputPrice}per 1M tokens`);
     await expect(page.locator('section[aria-labelledby="params-heading"] li').count()).resolves.toBeGreaterThan(3);
 
@@ -98,10 +118,10 @@ describe.skipIf(!chromiumAvailable())("website in Chromium", () => {
     await page.click("#tab-codex");
     await expect(page.locator("#code-codex").textContent()).resolves.toContain(`base_url = "${gw.url}/v1"`);
     await page.click("#tab-curl");
+    await page.evaluate("window.scrollTo(0, 0)");
     await screenshot(page, "model-page");
 
-    // The snippet's curl really works against this gateway (here with a fresh key).
-    const key = await createKey(gw, "snippet");
+    // The snippet's curl really works against this gateway.
     const res = await fetch(`${gw.url}/v1/chat/completions`, {
       method: "POST",
       headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
