@@ -212,4 +212,10 @@ export type StreamEvent =
 
 export type FormatName = "openai" | "anthropic" | "gemini";
 
+/**
+ * Every wire format the gateway can speak to an upstream: the surface formats plus upstream-only
+ * ones that no caller speaks (Bedrock Converse).
+ */
+export type UpstreamFormatName = FormatName | "bedrock";
+
 export const emptyUsage = (): Usage => ({ inputTokens: 0, outputTokens: 0 });

@@ -24,22 +24,26 @@ export interface ErrorMetadata {
 }
 
 export class GatewayError extends Error {
+  readonly metadata?: ErrorMetadata;
+  /** Seconds, for 429/503 Retry-After. */
+  readonly retryAfter?: number;
+
   constructor(
     readonly status: number,
     readonly kind: ErrorKind,
     message: string,
-    readonly metadata?: ErrorMetadata,
-    /** Seconds, for 429/503 Retry-After. */
-    readonly retryAfter?: number,
+    extra: { metadata?: ErrorMetadata; retryAfter?: number } = {},
   ) {
     super(message);
     this.name = new.target.name;
+    this.metadata = extra.metadata;
+    this.retryAfter = extra.retryAfter;
   }
 }
 
 export class BadRequestError extends GatewayError {
   constructor(message: string, metadata?: ErrorMetadata) {
-    super(400, "invalid_request", message, metadata);
+    super(400, "invalid_request", message, { metadata });
   }
 }
 export class AuthenticationError extends GatewayError {
@@ -49,7 +53,7 @@ export class AuthenticationError extends GatewayError {
 }
 export class PaymentRequiredError extends GatewayError {
   constructor(message: string, metadata?: ErrorMetadata) {
-    super(402, "payment_required", message, metadata);
+    super(402, "payment_required", message, { metadata });
   }
 }
 export class PermissionError extends GatewayError {
@@ -69,7 +73,7 @@ export class PayloadTooLargeError extends GatewayError {
 }
 export class RateLimitError extends GatewayError {
   constructor(message: string, retryAfter?: number, metadata?: ErrorMetadata) {
-    super(429, "rate_limit", message, metadata, retryAfter);
+    super(429, "rate_limit", message, { metadata, retryAfter });
   }
 }
 /** The upstream answered with an error, or with something we could not understand. */
@@ -81,17 +85,17 @@ export class UpstreamError extends GatewayError {
     readonly upstreamStatus?: number,
     retryAfter?: number,
   ) {
-    super(upstreamStatusToGateway(upstreamStatus), upstreamKind(upstreamStatus), message, metadata, retryAfter);
+    super(upstreamStatusToGateway(upstreamStatus), upstreamKind(upstreamStatus), message, { metadata, retryAfter });
   }
 }
 export class UpstreamTimeoutError extends GatewayError {
   constructor(message: string, metadata?: ErrorMetadata) {
-    super(504, "timeout", message, metadata);
+    super(504, "timeout", message, { metadata });
   }
 }
 export class ProviderUnavailableError extends GatewayError {
   constructor(message: string, metadata?: ErrorMetadata) {
-    super(503, "unavailable", message, metadata);
+    super(503, "unavailable", message, { metadata });
   }
 }
 export class InternalError extends GatewayError {

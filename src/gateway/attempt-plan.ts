@@ -118,7 +118,6 @@ export function withAttempts(err: unknown, attempts: string[], note?: string): u
     err.status,
     err.kind,
     `${head}${note ? ` (${note})` : ""}: ${attempts.join("; ")}`,
-    { ...err.metadata, attempts },
-    err.retryAfter,
+    { metadata: { ...err.metadata, attempts }, retryAfter: err.retryAfter },
   );
 }

@@ -4,7 +4,7 @@ import { costMicros, worstCaseMicros } from "../catalog/pricing";
 import type { Env, WaitUntil } from "../env";
 import type { KeyContext } from "../keys/types";
 import type { Endpoint } from "../routing/types";
-import { release, reserve, settle, settleNow } from "../spend/client";
+import { logSpendFailure, reserve, settleNow, type SettleOptions } from "../spend/client";
 import type { Surface, UsageRecord } from "../usage/types";
 
 /**
@@ -69,14 +69,14 @@ export class RequestLedger {
    */
   async reserve(endpoint: Endpoint, bound: CostBound, opts: { checkVersion?: boolean } = {}): Promise<void> {
     const micros = "micros" in bound ? bound.micros : endpoint.pricing ? worstCaseMicros(endpoint.pricing, bound.tokens.input, bound.tokens.output) : null;
-    await this.reserveMicros(endpoint, micros, opts.checkVersion === true);
+    await this.reserveMicros(endpoint, micros, { checkVersion: opts.checkVersion === true });
     this.held = { endpoint, micros };
   }
 
   /** Re-reserves what is held, pushing its expiry forward (long streams). */
   renew(): Promise<unknown> {
     const h = this.held;
-    return h ? this.reserveMicros(h.endpoint, h.micros, false) : Promise.resolve();
+    return h ? this.reserveMicros(h.endpoint, h.micros, { checkVersion: false }) : Promise.resolve();
   }
 
   /**
@@ -92,17 +92,23 @@ export class RequestLedger {
   settle(o: Outcome): number {
     this.held = undefined;
     const cost = o.costMicros ?? (o.endpoint.pricing ? costMicros(o.endpoint.pricing, o.usage) : 0);
-    settle(this.env, this.ctx, this.key, { id: this.id }, { costMicros: cost, record: this.record(o, cost) });
+    this.inBackground("settle", { costMicros: cost, record: this.record(o, cost) });
     return cost;
   }
 
   /** Frees the reservation of a request that ended without an answer; with an outcome it is recorded. */
   release(o?: Outcome): void {
     this.held = undefined;
-    release(this.env, this.ctx, this.key, { id: this.id }, o ? this.record(o, 0) : undefined);
+    this.inBackground("release", { costMicros: 0, record: o ? this.record(o, 0) : undefined });
   }
 
-  private async reserveMicros(endpoint: Endpoint, micros: number | null, checkVersion: boolean): Promise<void> {
+  /** Off the request path: the answer never waits for the spend object's storage write. */
+  private inBackground(what: string, opts: SettleOptions): void {
+    const key = this.key;
+    this.ctx.waitUntil(settleNow(this.env, key, { id: this.id }, opts).catch((err) => logSpendFailure(what, key, err)));
+  }
+
+  private async reserveMicros(endpoint: Endpoint, micros: number | null, opts: { checkVersion: boolean }): Promise<void> {
     const freeTier = endpoint.freeTier ? { requests: Number(this.env.FREE_TIER_REQUESTS_PER_MINUTE) || 20, windowMs: 60_000 } : undefined;
     await reserve(this.env, this.key, {
       requestId: this.id,
@@ -110,7 +116,7 @@ export class RequestLedger {
       provider: endpoint.provider.id,
       model: endpoint.modelId,
       freeTier,
-      version: checkVersion ? this.key.version : undefined,
+      version: opts.checkVersion ? this.key.version : undefined,
     });
   }
 

@@ -15,7 +15,6 @@ import { NOT_FOUND, type Denial } from "./denials";
 /** Hot-path helpers around the key's SpendCounter Durable Object. No D1 write happens here. */
 
 type KeyRef = { hash: string };
-type WaitUntil = Pick<ExecutionContext, "waitUntil">;
 
 export function spendStub(env: Env, hash: string) {
   return env.SPEND.get(objectId(env.SPEND, hash));
@@ -88,30 +87,16 @@ export class KeyChanged extends Error {
 }
 
 export interface SettleOptions {
-  /** Real cost in micro-USD (rounded up). */
+  /** Real cost in micro-USD (rounded up); 0 releases the reservation without a charge. */
   costMicros: number;
   record?: UsageRecord;
   now?: number;
 }
 
-/** Awaitable settle: charges costMicros, frees the reservation, buffers the usage record. */
+/** Charges costMicros, frees the reservation (the request id) and buffers the usage record. */
 export async function settleNow(env: Env, key: KeyRef, reservation: Pick<Reservation, "id">, opts: SettleOptions): Promise<number> {
   const r = await spendStub(env, key.hash).settle({ hash: key.hash, reservationId: reservation.id, ...opts });
   return r.chargedMicros;
-}
-
-/** Settle off the request path (ctx.waitUntil). */
-export function settle(env: Env, ctx: WaitUntil, key: KeyRef, reservation: Pick<Reservation, "id">, opts: SettleOptions): void {
-  ctx.waitUntil(settleNow(env, key, reservation, opts).catch((err) => logFailure("settle", key, err)));
-}
-
-/**
- * The request failed upstream: free the reservation. When a record is given it is stored too (with
- * its status and whatever tokens were produced) and its costMicros, if any, is charged.
- */
-export function release(env: Env, ctx: WaitUntil, key: KeyRef, reservation: Pick<Reservation, "id">, record?: UsageRecord): void {
-  const costMicros = record?.costMicros ?? 0;
-  ctx.waitUntil(settleNow(env, key, reservation, { costMicros, record }).catch((err) => logFailure("release", key, err)));
 }
 
 /** Write the key's buffered usage records to D1 now (tests, and GET /generation before a D1 read). */
@@ -132,7 +117,7 @@ export async function setSpendClockForTesting(env: Env, keyHash: string, ms: num
   await spendStub(env, keyHash).setClockForTesting(ms);
 }
 
-function logFailure(what: string, key: KeyRef, err: unknown): void {
-  // Only the first characters of the hash (not a secret anyway) and the error message; never bodies.
+/** Logs a failed background spend call: the first characters of the hash (not a secret) and the message; never bodies. */
+export function logSpendFailure(what: string, key: KeyRef, err: unknown): void {
   console.error(`spend ${what} failed for key ${key.hash.slice(0, 12)}: ${err instanceof Error ? err.message : String(err)}`);
 }

@@ -28,11 +28,16 @@ export function windowSpend(c: Counters | undefined, reset: LimitReset | null, n
   return c.total;
 }
 
-export function limitRemainingMicros(
-  c: Counters | undefined, reservations: Map<string, Reservation>, key: LimitFields, now: number, except?: string,
-): number {
+/** The key's state a limit is checked against. */
+export interface LimitState {
+  counters: Counters | undefined;
+  reservations: Map<string, Reservation>;
+}
+
+/** What the key's limit leaves at `now`; `except`: a reservation being replaced (a fallback's). */
+export function limitRemainingMicros(state: LimitState, key: LimitFields, at: { now: number; except?: string }): number {
   if (key.limitMicros == null) return Infinity;
-  return Math.max(0, key.limitMicros - windowSpend(c, key.limitReset, now) - outstanding(reservations, now, except));
+  return Math.max(0, key.limitMicros - windowSpend(state.counters, key.limitReset, at.now) - outstanding(state.reservations, at.now, at.except));
 }
 
 export function spendSnapshot(c: Counters | undefined, reservations: Map<string, Reservation>, limit: LimitFields | null, now: number): SpendSnapshot {
@@ -42,7 +47,7 @@ export function spendSnapshot(c: Counters | undefined, reservations: Map<string,
     weeklyMicros: windowSpend(c, "weekly", now),
     monthlyMicros: windowSpend(c, "monthly", now),
     outstandingMicros: outstanding(reservations, now),
-    limitRemainingMicros: limit?.limitMicros == null ? null : limitRemainingMicros(c, reservations, limit, now),
+    limitRemainingMicros: limit?.limitMicros == null ? null : limitRemainingMicros({ counters: c, reservations }, limit, { now }),
   };
 }
 

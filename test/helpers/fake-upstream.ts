@@ -10,6 +10,7 @@
  * Every session has its own script queue, request log and abort counter, so tests can run in parallel.
  */
 import { describe, inject, it } from "vitest";
+import FAKE_PROVIDER_TABLE from "../../scripts/fake-upstream/providers.json";
 
 /** One scripted response. Steps are consumed FIFO by the session's requests whose path contains `match`. */
 export interface FakeStep {
@@ -41,6 +42,12 @@ export interface FakeStep {
   size?: number;
   /** Serve a recorded file from the shared fixtures (path relative to the fixtures dir). */
   sharedFixture?: string;
+  /**
+   * Binary protocols (Bedrock's event stream): events the protocol's plugin encodes, e.g.
+   * `{type: "contentBlockDelta", payload: {...}}`, `{exception: "throttlingException", message}`,
+   * `{corrupt: true}` (a frame with a bad checksum). See scripts/fake-upstream/bedrock.mjs.
+   */
+  events?: Array<Record<string, unknown>>;
   /** Error message for the auto-generated error body (with status ≥ 400 and no body). */
   message?: string;
   /** Queue this step this many times (default 1). */
@@ -75,25 +82,18 @@ export interface FakeSessionConfig {
   validate?: boolean;
   /** Require the provider's auth header (default true; Ollama never requires one). */
   auth?: boolean;
+  /** Fake Google OAuth: verify assertions with this SPKI PEM public key. */
+  oauthPublicKey?: string;
+  /** Fake Google OAuth: expires_in of the tokens it issues (default 3599). */
+  oauthExpiresIn?: number;
+  /** Fake Azure: the only deployments that exist. */
+  azureDeployments?: string[];
+  /** Fake Cloudflare AI Gateway: require `cf-aig-authorization: Bearer <token>`. */
+  aigToken?: string;
 }
 
-/** Provider → path suffix under the session base URL, and the dummy key the fake accepts. */
-export const FAKE_PROVIDERS = {
-  OPENAI: { path: "/openai/v1", key: "sk-fake-openai" },
-  ANTHROPIC: { path: "/anthropic", key: "sk-ant-fake" },
-  GEMINI: { path: "/gemini", key: "fake-gemini-key" },
-  DEEPSEEK: { path: "/deepseek/v1", key: "sk-fake-deepseek" },
-  GROQ: { path: "/groq/v1", key: "gsk_fake_groq" },
-  MISTRAL: { path: "/mistral/v1", key: "fake-mistral-key" },
-  XAI: { path: "/xai/v1", key: "xai-fake-key" },
-  TOGETHER: { path: "/together/v1", key: "fake-together-key" },
-  FIREWORKS: { path: "/fireworks/v1", key: "fw_fake_key" },
-  DEEPINFRA: { path: "/deepinfra/v1", key: "fake-deepinfra-key" },
-  CEREBRAS: { path: "/cerebras/v1", key: "csk-fake-key" },
-  PERPLEXITY: { path: "/perplexity/v1", key: "pplx-fake-key" },
-  OPENROUTER: { path: "/openrouter/v1", key: "sk-or-fake-key" },
-  OLLAMA: { path: "/ollama/v1", key: null },
-} as const;
+/** Provider → path suffix under the session base URL, and the dummy key the fake accepts (the fake's own table). */
+export const FAKE_PROVIDERS: Record<keyof typeof FAKE_PROVIDER_TABLE, { path: string; key: string | null }> = FAKE_PROVIDER_TABLE;
 
 export type FakeProviderName = keyof typeof FAKE_PROVIDERS;
 

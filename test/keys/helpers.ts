@@ -38,11 +38,3 @@ export async function createKey(fields: Record<string, unknown> = {}) {
   if (r.status !== 201) throw new Error(`create failed: ${r.status} ${JSON.stringify(r.body)}`);
   return { key: r.body.key as string, hash: r.body.data.hash as string, data: r.body.data };
 }
-
-/** Run fn with an ExecutionContext and wait for its waitUntil promises (settle/release). */
-export async function withCtx<T>(fn: (ctx: ExecutionContext) => T): Promise<T> {
-  const ctx = createExecutionContext();
-  const out = fn(ctx);
-  await waitOnExecutionContext(ctx);
-  return out;
-}

@@ -4,9 +4,9 @@ import { authenticateApiKey } from "../../src/auth/authenticate";
 import { openaiCodec } from "../../src/codecs/openai";
 import { renderError } from "../../src/gateway/render-error";
 import { RateLimitError } from "../../src/errors/gateway-error";
-import { getKeySpend, release, reserve, setSpendClockForTesting, settle, settleNow } from "../../src/spend/client";
+import { getKeySpend, reserve, setSpendClockForTesting, settleNow } from "../../src/spend/client";
 import { RESERVATION_TTL_MS } from "../../src/spend/spend-counter";
-import { call, createKey, env, MGMT, withCtx } from "../keys/helpers";
+import { call, createKey, env, MGMT } from "../keys/helpers";
 import { expectGatewayError, genId, record, stubFor } from "./helpers";
 
 const res = (micros: number | null, provider = "openai", model = "openai/gpt-4o-mini") => ({ requestId: genId(), micros, provider, model });
@@ -60,7 +60,7 @@ describe("reserve / settle / release", () => {
     expect(s).toMatchObject({ totalMicros: 0, outstandingMicros: 300_000, limitRemainingMicros: 700_000 });
 
     // Real cost is lower: the difference goes back.
-    await withCtx((ctx) => settle(env, ctx, k, r1, { costMicros: 120_000.2, record: record(r1.id) }));
+    await settleNow(env, k, r1, { costMicros: 120_000.2, record: record(r1.id) });
     s = await getKeySpend(env, { hash: k.hash, limitMicros: 1_000_000, limitReset: null });
     expect(s).toMatchObject({ totalMicros: 120_001, dailyMicros: 120_001, outstandingMicros: 0, limitRemainingMicros: 879_999 });
 
@@ -70,7 +70,7 @@ describe("reserve / settle / release", () => {
     expect(err.metadata).toMatchObject({ limit: 1, limit_remaining: 0.379999, request_max_cost: 0.4 });
 
     // An upstream failure releases everything and still records the request.
-    await withCtx((ctx) => release(env, ctx, k, r2, record(r2.id, { status: 502, promptTokens: 0, completionTokens: 0, finishReason: null })));
+    await settleNow(env, k, r2, { costMicros: 0, record: record(r2.id, { status: 502, promptTokens: 0, completionTokens: 0, finishReason: null }) });
     s = await getKeySpend(env, { hash: k.hash, limitMicros: 1_000_000, limitReset: null });
     expect(s).toMatchObject({ totalMicros: 120_001, outstandingMicros: 0, limitRemainingMicros: 879_999 });
     const failed = await stubFor(k.hash).getPendingRecord(r2.id);
@@ -80,7 +80,7 @@ describe("reserve / settle / release", () => {
     await expectGatewayError(reserve(env, k, res(880_000)), 402);
     const exact = await reserve(env, k, res(879_999));
     await expectGatewayError(reserve(env, k, res(1)), 402, /limit reached: nothing is left/);
-    await withCtx((ctx) => release(env, ctx, k, exact));
+    await settleNow(env, k, exact, { costMicros: 0 });
     const info = await call("GET", `/api/v1/keys/${k.hash}`);
     expect(info.body.data).toMatchObject({ usage: 0.120001, limit_remaining: 0.879999 });
   });
@@ -96,10 +96,11 @@ describe("reserve / settle / release", () => {
     await expectGatewayError(reserve(env, k, res(200_000)), 402);
   });
 
-  it("a release carrying a partial cost charges it", async () => {
+  it("a request cut after content is charged what it generated, with its failure record", async () => {
     const k = await createKey({ limit: 1 });
     const r = await reserve(env, k, res(500_000));
-    await withCtx((ctx) => release(env, ctx, k, r, record(r.id, { status: 499, costMicros: 42 })));
+    await settleNow(env, k, r, { costMicros: 42, record: record(r.id, { status: 499 }) });
+    expect(await stubFor(k.hash).getPendingRecord(r.id)).toMatchObject({ status: 499, costMicros: 42 });
     expect((await getKeySpend(env, { hash: k.hash, limitMicros: 1_000_000, limitReset: null })).totalMicros).toBe(42);
   });
 

@@ -1,11 +1,11 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { StoredUsageRecord } from "../../src/usage/types";
-import { flushUsage, reserve, settle, settleNow } from "../../src/spend/client";
+import { flushUsage, reserve, settleNow } from "../../src/spend/client";
 import { FLUSH_BATCH, FLUSH_DELAY_MS } from "../../src/spend/spend-counter";
 import { completeRecord, generationObject, tokensFromUsage } from "../../src/usage/record";
 import { findUsageRecord, insertUsageRecords } from "../../src/usage/store";
-import { call, createKey, env, MGMT, withCtx } from "../keys/helpers";
+import { call, createKey, env, MGMT } from "../keys/helpers";
 import { genId, record, stubFor } from "../spend/helpers";
 
 const count = async (hash: string) =>
@@ -54,7 +54,7 @@ describe("usage records", () => {
     const ids = [genId(), genId(), genId()];
     for (const id of ids) {
       const r = await reserve(env, k, { requestId: id, micros: 10, provider: "openai", model: "m" });
-      await withCtx((ctx) => settle(env, ctx, k, r, { costMicros: 10, record: record(id, { streamed: true, ttftMs: 40 }) }));
+      await settleNow(env, k, r, { costMicros: 10, record: record(id, { streamed: true, ttftMs: 40 }) });
     }
     expect(await count(k.hash)).toBe(0); // nothing written on the request path
     const alarmAt = await runInDurableObject(stubFor(k.hash), (_o, state) => state.storage.getAlarm());

@@ -49,7 +49,7 @@ class AnthropicEventDecoder implements SyncTransformer<SseEvent, StreamEvent> {
   transform(ev: SseEvent, emit: Emit): void {
     if (this.phase !== "open") return; // after message_stop or an error, nothing counts
     const parsed = safeJsonParse(ev.data);
-    if (!parsed.ok || !isRecord(parsed.value)) return this.fail(emit, 502, `Malformed event from Anthropic: ${ev.data.slice(0, 200)}`);
+    if (!parsed.ok || !isRecord(parsed.value)) return this.fail(emit, { status: 502, message: `Malformed event from Anthropic: ${ev.data.slice(0, 200)}` });
     const data = parsed.value;
     const type = typeof data.type === "string" ? data.type : ev.event;
     switch (type) {
@@ -71,7 +71,7 @@ class AnthropicEventDecoder implements SyncTransformer<SseEvent, StreamEvent> {
         const e = check(errorEventSchema, validErrorEvent, data);
         const type = e.success ? e.data.error.type : undefined;
         const message = (e.success && e.data.error.message) || "Anthropic stream error";
-        return this.fail(emit, statusForAnthropicErrorType(type), message, type, true);
+        return this.fail(emit, { status: statusForAnthropicErrorType(type), message, errorType: type, fromUpstream: true });
       }
       default:
         return; // ping and event types added after this was written
@@ -79,17 +79,19 @@ class AnthropicEventDecoder implements SyncTransformer<SseEvent, StreamEvent> {
   }
 
   flush(emit: Emit): void {
-    if (this.phase === "open") this.fail(emit, 502, "Anthropic stream ended before message_stop (truncated)");
+    if (this.phase === "open") this.fail(emit, { status: 502, message: "Anthropic stream ended before message_stop (truncated)" });
   }
 
-  private fail(emit: Emit, status: number, message: string, errorType?: string, fromUpstream = false): void {
-    emit({ type: "error", status, message, ...(errorType ? { errorType } : {}), ...(fromUpstream ? { fromUpstream } : {}) });
+  private fail(emit: Emit, e: Omit<Extract<StreamEvent, { type: "error" }>, "type">): void {
+    emit({
+      type: "error", status: e.status, message: e.message, ...(e.errorType ? { errorType: e.errorType } : {}), ...(e.fromUpstream ? { fromUpstream: true } : {}),
+    });
     this.phase = "failed";
   }
 
   private malformed(emit: Emit, type: string, error: z.ZodError): void {
     const issue = error.issues[0];
-    this.fail(emit, 502, `Malformed ${type} event from Anthropic${issue ? `: ${issue.path.join(".")} ${issue.message}` : ""}`);
+    this.fail(emit, { status: 502, message: `Malformed ${type} event from Anthropic${issue ? `: ${issue.path.join(".")} ${issue.message}` : ""}` });
   }
 
   private ensureStarted(emit: Emit): void {
@@ -108,7 +110,7 @@ class AnthropicEventDecoder implements SyncTransformer<SseEvent, StreamEvent> {
       // Some gateways repeat message_start (same id): harmless, ignored. A different id after
       // content means an intermediary spliced a retried generation into this one; the two
       // cannot be merged (signed thinking from both would be unreplayable), so it is an error.
-      if (this.contentSeen && msg.id !== this.messageId) this.fail(emit, 502, "Anthropic stream restarted mid-message (second message_start)");
+      if (this.contentSeen && msg.id !== this.messageId) this.fail(emit, { status: 502, message: "Anthropic stream restarted mid-message (second message_start)" });
       return;
     }
     this.started = true;
@@ -160,7 +162,7 @@ class AnthropicEventDecoder implements SyncTransformer<SseEvent, StreamEvent> {
         return;
       case "tool_use": {
         if (typeof block.id !== "string" || typeof block.name !== "string") {
-          return this.fail(emit, 502, "Malformed content_block_start event from Anthropic: tool_use without id/name");
+          return this.fail(emit, { status: 502, message: "Malformed content_block_start event from Anthropic: tool_use without id/name" });
         }
         const toolIndex = this.toolCount++;
         const input = isRecord(block.input) && Object.keys(block.input).length > 0 ? JSON.stringify(block.input) : undefined;

@@ -102,17 +102,17 @@ class GeminiChunkDecoder implements SyncTransformer<string, StreamEvent> {
   transform(text: string, emit: Emit): void {
     if (this.stopped || text.trim() === "") return;
     const parsed = safeJsonParse(text);
-    if (!parsed.ok) return this.fail(emit, 502, `Malformed JSON in Gemini stream: ${parsed.error}`);
+    if (!parsed.ok) return this.fail(emit, { status: 502, message: `Malformed JSON in Gemini stream: ${parsed.error}` });
     const value = parsed.value;
     if (isRecord(value) && isRecord(value.error)) {
       const e = value.error;
       const status = typeof e.code === "number" && e.code >= 400 ? e.code : 502;
       const message = typeof e.message === "string" && e.message ? e.message : "Gemini stream error";
-      return this.fail(emit, status, message, typeof e.status === "string" ? e.status : undefined, true);
+      return this.fail(emit, { status, message, errorType: typeof e.status === "string" ? e.status : undefined, fromUpstream: true });
     }
     const res = parseResponse(value);
     if (!res.success) {
-      return this.fail(emit, 502, `Invalid Gemini stream chunk: ${res.error.issues[0]?.message ?? "unexpected shape"}`);
+      return this.fail(emit, { status: 502, message: `Invalid Gemini stream chunk: ${res.error.issues[0]?.message ?? "unexpected shape"}` });
     }
     const r = res.data;
     if (!this.started) {
@@ -149,7 +149,7 @@ class GeminiChunkDecoder implements SyncTransformer<string, StreamEvent> {
   flush(emit: Emit): void {
     if (this.stopped || this.finished) return;
     this.completePartial(emit);
-    this.fail(emit, 502, "Gemini stream ended without a finishReason (truncated)");
+    this.fail(emit, { status: 502, message: "Gemini stream ended without a finishReason (truncated)" });
   }
 
   private part(part: GeminiResponsePart, emit: Emit): void {
@@ -188,10 +188,12 @@ class GeminiChunkDecoder implements SyncTransformer<string, StreamEvent> {
     this.partial = undefined;
   }
 
-  private fail(emit: Emit, status: number, message: string, errorType?: string, fromUpstream = false): void {
+  private fail(emit: Emit, e: Omit<Extract<StreamEvent, { type: "error" }>, "type">): void {
     this.stopped = true;
     this.partial = undefined;
-    emit({ type: "error", status, message, ...(errorType ? { errorType } : {}), ...(fromUpstream ? { fromUpstream } : {}) });
+    emit({
+      type: "error", status: e.status, message: e.message, ...(e.errorType ? { errorType: e.errorType } : {}), ...(e.fromUpstream ? { fromUpstream: true } : {}),
+    });
   }
 }
 

@@ -43,9 +43,9 @@ class ChunkDecoder implements SyncTransformer<SseEvent, StreamEvent> {
     }
     if (data === "") return;
     const json = safeJsonParse(data);
-    if (!json.ok) return this.fail(emit, 502, `Upstream sent malformed JSON in its stream: ${json.error}`);
+    if (!json.ok) return this.fail(emit, { status: 502, message: `Upstream sent malformed JSON in its stream: ${json.error}` });
     const chunk = readChunk(json.value);
-    if (!chunk) return this.fail(emit, 502, "Upstream sent something that is not a chat.completion.chunk");
+    if (!chunk) return this.fail(emit, { status: 502, message: "Upstream sent something that is not a chat.completion.chunk" });
     this.onChunk(chunk, emit);
   }
 
@@ -53,7 +53,7 @@ class ChunkDecoder implements SyncTransformer<SseEvent, StreamEvent> {
     // OpenRouter mid-stream errors (and vLLM/SGLang) arrive as a chunk with a top-level error.
     if (chunk.error) {
       const info = upstreamErrorInfo(chunk.error);
-      return this.fail(emit, info.status ?? 502, `Upstream error: ${info.message}`, info.type, true);
+      return this.fail(emit, { status: info.status ?? 502, message: `Upstream error: ${info.message}`, errorType: info.type, fromUpstream: true });
     }
     const choices = chunk.choices;
     let choice: ReadChoice | undefined = choices[0];
@@ -123,9 +123,11 @@ class ChunkDecoder implements SyncTransformer<SseEvent, StreamEvent> {
     if (d.function_call) this.tools.push({ index: -1, id: null, function: d.function_call }, emit);
   }
 
-  private fail(emit: Emit, status: number, message: string, errorType?: string, fromUpstream = false): void {
+  private fail(emit: Emit, e: Omit<Extract<StreamEvent, { type: "error" }>, "type">): void {
     this.failed = true;
-    emit({ type: "error", status, message, ...(errorType ? { errorType } : {}), ...(fromUpstream ? { fromUpstream } : {}) });
+    emit({
+      type: "error", status: e.status, message: e.message, ...(e.errorType ? { errorType: e.errorType } : {}), ...(e.fromUpstream ? { fromUpstream: true } : {}),
+    });
   }
 
   flush(emit: Emit): void {
@@ -137,7 +139,7 @@ class ChunkDecoder implements SyncTransformer<SseEvent, StreamEvent> {
       emit({ type: "finish", finishReason: this.tools.count > 0 ? "tool_calls" : "stop" });
       return;
     }
-    this.fail(emit, 502, "Upstream stream ended before completion (no finish_reason and no [DONE])");
+    this.fail(emit, { status: 502, message: "Upstream stream ended before completion (no finish_reason and no [DONE])" });
   }
 }
 

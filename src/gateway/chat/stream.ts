@@ -215,7 +215,7 @@ class StreamExchange implements Exchange<ChatAttempt, undefined> {
         }
         if (broken && passthrough) {
           heldRaw.length = 0;
-          this.renderError(broken, batch.push, false);
+          this.renderError(broken, batch.push, { trailer: false });
         } else if (passthrough && this.contentStarted) {
           for (const r of heldRaw) batch.push(r);
           heldRaw.length = 0;
@@ -284,10 +284,10 @@ class StreamExchange implements Exchange<ChatAttempt, undefined> {
    * its trailer); otherwise a fresh encoder renders just the event (a same-format stream keeps
    * the upstream's framing, so no trailer is added).
    */
-  private renderError(ev: Extract<StreamEvent, { type: "error" }>, emit: (b: Uint8Array) => void, withTrailer: boolean): void {
+  private renderError(ev: Extract<StreamEvent, { type: "error" }>, emit: (b: Uint8Array) => void, opts: { trailer: boolean }): void {
     const enc = this.encoder ?? this.inv.surface.streamEncoder(this.encodeCtx ?? this.neutralContext());
     enc.transform(ev, emit);
-    if (withTrailer) enc.flush(emit);
+    if (opts.trailer) enc.flush(emit);
   }
 
   /** The run answered: the encoder's trailer, then the end of the body. */
@@ -313,7 +313,7 @@ class StreamExchange implements Exchange<ChatAttempt, undefined> {
       return;
     }
     const batch = new Batch();
-    this.renderError({ type: "error", status: e.status, message: e.message, errorType: e.kind }, batch.push, !this.passthroughMode);
+    this.renderError({ type: "error", status: e.status, message: e.message, errorType: e.kind }, batch.push, { trailer: !this.passthroughMode });
     this.encoder = undefined; // its trailer was written with the error
     const bytes = batch.take();
     if (bytes) await this.out.write(bytes);
