@@ -29,8 +29,9 @@ export async function loadModels(): Promise<void> {
   if (!res.ok) return;
   const body = (await res.json()) as { data: { id: string; name: string }[] };
   $("#pg-models").replaceChildren(...body.data.map((m) => h("option", { value: m.id }, m.name)));
+  // A default model only for an untouched field: never write over what the operator is typing.
   const input = $<HTMLInputElement>("#pg-model");
-  if (!input.value && body.data[0]) input.value = body.data[0].id;
+  if (!input.value && !input.dataset.touched && document.activeElement !== input && body.data[0]) input.value = body.data[0].id;
 }
 
 function bubble(role: string, text: string): HTMLElement {
@@ -139,6 +140,7 @@ export function initPlayground(): void {
   const saved = sessionStorage.getItem(PG_KEY);
   if (saved) $<HTMLInputElement>("#pg-key").value = saved;
   $<HTMLFormElement>("#playground-form").addEventListener("submit", (ev) => void send(ev));
+  $("#pg-model").addEventListener("input", (ev) => ((ev.target as HTMLInputElement).dataset.touched = "true"), { once: true });
   $("#pg-stop").addEventListener("click", () => controller?.abort());
   $("#pg-clear").addEventListener("click", () => {
     history = [];

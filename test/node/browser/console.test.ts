@@ -41,7 +41,8 @@ describe.skipIf(!chromiumAvailable())("console in Chromium", () => {
     await page.fill("#mgmt-key", gw.managementKey);
     await page.click("#signin-form button[type=submit]");
     await page.waitForSelector("#app:not([hidden])");
-    await page.waitForSelector("#keys-empty:not([hidden])");
+    // The only key so far is the one `npm start` made for the developer.
+    await waitText(page.locator("#keys-table tbody"), /npm start \(local development\)/);
     const stored = (await page.evaluate("({ session: { ...sessionStorage }, local: { ...localStorage }, cookie: document.cookie })")) as {
       session: Record<string, string>;
       local: Record<string, string>;
@@ -92,8 +93,11 @@ describe.skipIf(!chromiumAvailable())("console in Chromium", () => {
     const cfg = await fetch(`${gw.fakeUrl}/__control/default/config`, { method: "POST", body: JSON.stringify({ chunks: 12, chunkDelayMs: 150 }) });
     expect(cfg.ok).toBe(true);
     await tab("playground");
+    // The model list (a datalist from /v1/models) arrives first; then the fields are ours.
+    await page.waitForFunction("document.querySelectorAll('#pg-models option').length > 0");
     await page.fill("#pg-key", apiKey);
     await page.fill("#pg-model", "openai/gpt-4o-mini");
+    expect(await page.inputValue("#pg-model")).toBe("openai/gpt-4o-mini");
     await page.fill("#pg-message", "Tell me about routers");
     await page.click("#pg-send");
 
@@ -166,7 +170,7 @@ describe.skipIf(!chromiumAvailable())("console in Chromium", () => {
 
     await row().locator('button[data-action="toggle"]').click();
     // Disabled keys are hidden unless asked for; the key stops working at once.
-    await page.waitForSelector("#keys-empty:not([hidden])");
+    await page.waitForSelector("#keys-table tbody tr:has-text('browser test renamed')", { state: "detached" });
     const refused = await fetch(`${gw.url}/v1/chat/completions`, {
       method: "POST",
       headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
@@ -184,9 +188,9 @@ describe.skipIf(!chromiumAvailable())("console in Chromium", () => {
     await expect(row().count()).resolves.toBe(1);
     await row().locator('button[data-action="delete"]').click();
     await page.click("#confirm-ok");
-    await page.waitForSelector("#keys-empty:not([hidden])");
+    await page.waitForSelector("#keys-table tbody tr:has-text('browser test renamed')", { state: "detached" });
     const listed = await fetch(`${gw.url}/api/v1/keys?include_disabled=true`, { headers: { authorization: `Bearer ${gw.managementKey}` } });
-    expect(((await listed.json()) as { data: unknown[] }).data).toEqual([]);
+    expect(((await listed.json()) as { data: { name: string }[] }).data.map((k) => k.name)).toEqual(["npm start (local development)"]);
   });
 
   it("rotates management keys and signs out", async () => {

@@ -1,16 +1,13 @@
-// Starts the gateway the way `npm start` does (local D1 migrations, then `wrangler dev`, which
-// runs the web build first) against the repo's fake upstream, on free ports, with its own state
-// directory and env file (so a developer's .dev.vars and local data are never touched), and
-// stops every process it started.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+// Starts the gateway as a user does, `npm start`, against the repo's fake upstream, on free ports,
+// in a copy of the checkout (a developer's .dev.vars and local data are never touched), and stops
+// every process it started.
+import { spawn, type ChildProcess } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { cleanCheckout, freePort, killLeftovers, npmStart, removeCheckout, type Started } from "../first-run-harness";
 
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url).href);
-const WRANGLER = join(ROOT, "node_modules/.bin/wrangler");
 export const MANAGEMENT_KEY = "lr_mgmt_browser_test_key_000000000000";
 
 export interface GatewayProcess {
@@ -19,17 +16,6 @@ export interface GatewayProcess {
   fakeUrl: string;
   managementKey: string;
   stop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once("error", rej);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => res(port));
-    });
-  });
 }
 
 /** Resolves with the first stdout match; rejects if the process exits first or time runs out. */
@@ -74,24 +60,30 @@ async function stopGroup(child: ChildProcess): Promise<void> {
   }
 }
 
+/**
+ * `npm start` in a fresh copy of the checkout (no web-dist/, no .wrangler state: the web build and
+ * the local migrations run as on a clean clone), with a .dev.vars that points three providers at
+ * our own fake upstream (so the built-in demo stays off and the test controls the upstream).
+ */
 export async function startGateway(): Promise<GatewayProcess> {
-  const dir = mkdtempSync(join(tmpdir(), "arouter-browser-"));
-  const env: Record<string, string | undefined> = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1", NO_COLOR: "1", FORCE_COLOR: "0" };
-  delete env.CLOUDFLARE_INCLUDE_PROCESS_ENV;
+  const env: Record<string, string | undefined> = { ...process.env, WRANGLER_SEND_METRICS: "false" };
   const children: ChildProcess[] = [];
+  let checkout: string | undefined;
+  let started: Started | undefined;
   const stop = async () => {
+    await started?.interrupt().catch(() => undefined);
+    if (checkout) await killLeftovers([checkout]);
     await Promise.all(children.map(stopGroup));
-    rmSync(dir, { recursive: true, force: true });
+    if (checkout) removeCheckout(checkout);
   };
   try {
     const fake = spawn(process.execPath, [join(ROOT, "scripts/fake-upstream.mjs"), "--port", "0"], { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     children.push(fake);
     const [, fakeUrl] = await waitFor(fake, /listening on (http:\/\/\S+)/, "fake upstream", 30_000);
 
-    // The gateway's secrets, as .dev.vars would hold them: three providers on the fake upstream.
-    const envFile = join(dir, "gateway.env");
+    checkout = cleanCheckout();
     writeFileSync(
-      envFile,
+      join(checkout, ".dev.vars"),
       [
         `MANAGEMENT_KEY=${MANAGEMENT_KEY}`,
         "OPENAI_API_KEY=fake",
@@ -103,26 +95,8 @@ export async function startGateway(): Promise<GatewayProcess> {
         "",
       ].join("\n"),
     );
-    const state = join(dir, "state");
-    const migrate = spawnSync(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], { cwd: ROOT, env, encoding: "utf8" });
-    if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
-
-    const port = await freePort();
-    const dev = spawn(
-      WRANGLER,
-      ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(await freePort()), "--persist-to", state, "--env-file", envFile, "--show-interactive-dev-session=false"],
-      { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    children.push(dev);
-    await waitFor(dev, /Ready on http:\/\/\S+/, "wrangler dev", 150_000);
-    const url = `http://127.0.0.1:${port}`;
-    // "Ready" precedes the first request being served; one round trip makes sure.
-    for (let i = 0; i < 50; i++) {
-      const ok = await fetch(`${url}/health`).then((r) => r.ok).catch(() => false);
-      if (ok) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    return { url, fakeUrl, managementKey: MANAGEMENT_KEY, stop };
+    started = await npmStart(checkout, ["--port", String(await freePort())]);
+    return { url: started.banner.url.replace(/\/$/, ""), fakeUrl, managementKey: MANAGEMENT_KEY, stop };
   } catch (e) {
     await stop();
     throw e;
