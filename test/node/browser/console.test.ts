@@ -94,7 +94,8 @@ describe.skipIf(!chromiumAvailable())("console in Chromium", () => {
     expect(cfg.ok).toBe(true);
     await tab("playground");
     // The model list (a datalist from /v1/models) arrives first; then the fields are ours.
-    await page.waitForFunction("document.querySelectorAll('#pg-models option').length > 0");
+    // (A locator wait: a string predicate would need eval, which the console's CSP refuses.)
+    await page.locator("#pg-models option").first().waitFor({ state: "attached" });
     await page.fill("#pg-key", apiKey);
     await page.fill("#pg-model", "openai/gpt-4o-mini");
     expect(await page.inputValue("#pg-model")).toBe("openai/gpt-4o-mini");
