@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { geminiCodec } from "./codecs/gemini";
 import { openaiCodec } from "./codecs/openai";
+import { demoLabels } from "./demo/demo-labels";
 import type { AppBindings } from "./env";
 import { NotFoundError } from "./errors/gateway-error";
 import { errorsAs, renderError } from "./gateway/render-error";
@@ -13,6 +14,7 @@ import { managementRoutes } from "./routes/management";
 import { messagesRoutes } from "./routes/messages";
 import { modelsRoutes } from "./routes/models";
 import { optionalKeyForModels } from "./routes/models-auth";
+import { webRoutes } from "./web";
 
 /**
  * The gateway. Each surface is a sub-app that renders its own errors (its `onError`); what no
@@ -22,7 +24,10 @@ export const app = new Hono<AppBindings>();
 
 // Browsers: the model routes answer the origins in CORS_ORIGINS; management routes never answer cross-origin.
 app.use("*", cors);
-app.get("/", (c) => c.json({ name: "arouter", docs: "https://github.com/arouter/arouter#readme" }));
+app.use("*", demoLabels); // DEMO=1 (npm start with no provider key): label every answer as a demo
+
+// Website, API reference and console (src/web): /, /models/…, /console, /openapi.json, /docs.
+app.route("/", webRoutes);
 app.get("/health", (c) => c.json({ ok: true }));
 
 app.route("/v1/chat/completions", chatCompletionsRoutes);

@@ -34,6 +34,8 @@ export interface Env {
   CORS_ORIGINS?: string;
   /** Extra `anthropic-beta` values forwarded to Anthropic, comma list (added to the built-in allow-list). */
   ANTHROPIC_BETAS_ALLOWED?: string;
+  /** "1" when `npm start` runs the built-in demo upstream: every answer is labelled as a demo (src/demo). */
+  DEMO?: string;
   [providerVar: string]: unknown;
 }
 

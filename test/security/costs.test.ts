@@ -12,6 +12,7 @@ import { geminiCodec } from "../../src/codecs/gemini";
 import { costMicros } from "../../src/catalog/pricing";
 import type { Endpoint } from "../../src/routing/types";
 import { chatCostBound, SERVER_TOOL_RESULT_TOKENS } from "../../src/spend/unseen-costs";
+import { insertUsageJson } from "../../src/usage/store";
 import { jsonPost } from "../helpers/gateway";
 import { generation, keyObject, setup, usageRows } from "../accounting/helpers";
 
@@ -175,6 +176,20 @@ describe("a charge above its reservation", () => {
     expect((await generation(gw, key, res.headers.get("x-generation-id")!)).over_reservation).toBeCloseTo(row.over_reservation_micros / 1e6, 9);
     // Nothing is left: the next request is refused.
     expect((await gw.fetch("/v1/chat/completions", jsonPost({ model: "openai/gpt-4o-mini", max_tokens: 10, messages: hi }, { authorization: `Bearer ${key}` }))).status).toBe(402);
+  });
+});
+
+describe("usage records buffered by the previous deploy", () => {
+  it("a record without the new fields (web_search_requests, over_reservation_micros) still flushes, with 0", async () => {
+    const { gw, hash } = await setup("old-record");
+    const old = {
+      id: `gen-old-${hash.slice(0, 8)}`, keyHash: hash, requestedModel: "m", servedModel: "m", provider: "openai", surface: "openai", streamed: false,
+      promptTokens: 1, completionTokens: 1, cachedTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, costMicros: 5, status: 200,
+      finishReason: "stop", latencyMs: 1, ttftMs: null, createdAt: Date.now(),
+    };
+    await insertUsageJson(gw.env.DB, JSON.stringify([old]));
+    const [row] = await usageRows(gw, hash);
+    expect(row).toMatchObject({ id: old.id, cost_micros: 5, web_search_requests: 0, over_reservation_micros: 0 });
   });
 });
 
