@@ -20,6 +20,7 @@ const STICKY_TTL_SECONDS = 3600;
 const STICKY_KV_PREFIX = "auto:session:";
 /** Session pins this isolate keeps in memory (the oldest is dropped first; KV keeps them all). */
 const STICKY_MEMORY_MAX = 10_000;
+let stickyMemoryMax = STICKY_MEMORY_MAX;
 
 /** Whether an endpoint can serve the request at all (auto choice). */
 function capable(c: Cand, f: RequestFeatures): boolean {
@@ -49,7 +50,7 @@ const pinKey = (scope: string | undefined, sessionId: string) => `${scope ?? "-"
 function remember(key: string, model: string): void {
   stickyMemory.delete(key);
   stickyMemory.set(key, { model, expires: Date.now() + STICKY_TTL_SECONDS * 1000 });
-  if (stickyMemory.size > STICKY_MEMORY_MAX) stickyMemory.delete(stickyMemory.keys().next().value!);
+  while (stickyMemory.size > stickyMemoryMax) stickyMemory.delete(stickyMemory.keys().next().value!);
 }
 
 async function getSticky(env: Env, key: string): Promise<string | undefined> {
@@ -80,9 +81,15 @@ export function autoSessionsInMemory(): number {
   return stickyMemory.size;
 }
 
-/** Forgets in-memory auto-router session choices (tests). */
+/** Forgets in-memory auto-router session choices, and restores the memory bound (tests). */
 export function resetAutoSessions(): void {
   stickyMemory.clear();
+  stickyMemoryMax = STICKY_MEMORY_MAX;
+}
+
+/** Lowers the in-memory bound so a test can reach it with a few requests (reset by resetAutoSessions). */
+export function setAutoSessionMemoryMax(max: number): void {
+  stickyMemoryMax = max;
 }
 
 /** `auto`'s endpoints, and — for a session not yet pinned — what pins it once a request is admitted. */

@@ -3,7 +3,7 @@
  * is a 400), the in-memory map bounded, and a pin written only after the request was admitted.
  */
 import { beforeEach, describe, expect, it } from "vitest";
-import { autoSessionsInMemory } from "../../src/routing/auto-router";
+import { autoSessionsInMemory, setAutoSessionMemoryMax } from "../../src/routing/auto-router";
 import { jsonPost } from "../helpers/gateway";
 import { onlyProviders, resetRouting, setup, user } from "../routing-e2e/helpers";
 
@@ -68,5 +68,21 @@ describe("auto session pins", () => {
     await s.gw.settled();
     expect(await s.gw.env.CATALOG.get(`auto:session:${open.hash}:admitted-1`)).toBe(CHEAPEST);
     expect(autoSessionsInMemory()).toBe(1);
+  });
+
+  it("the in-memory map is bounded: past its size the oldest pin is dropped from memory (KV still has it)", async () => {
+    const s = await setup("pins-bound", groqOnly);
+    setAutoSessionMemoryMax(3); // the real bound is 10,000; resetRouting restores it
+    for (let i = 0; i < 5; i++) {
+      expect(modelOf(await s.chat({ model: "auto", messages: user() }, { "x-session-id": `bound-${i}` }))).toBe(CHEAPEST);
+      expect(autoSessionsInMemory()).toBe(Math.min(i + 1, 3));
+    }
+    await s.gw.settled();
+    const pinned = (await s.gw.env.CATALOG.list({ prefix: "auto:session:" })).keys.filter((k) => k.name.includes(":bound-"));
+    expect(pinned).toHaveLength(5);
+    // The evicted session still keeps its model: it is read back from KV (and fills memory again, within the bound).
+    expect(modelOf(await s.chat({ model: "auto", messages: user() }, { "x-session-id": "bound-0" }))).toBe(CHEAPEST);
+    expect(autoSessionsInMemory()).toBe(3);
+    await s.gw.settled();
   });
 });
