@@ -74,6 +74,25 @@ describe("features a limit cannot see: refused for a key with a limit", () => {
     expect((await gw.fetch(GEMINI_PATH, gemini(key, { serviceTier: "flex" }))).status).toBe(200);
     await gw.settled();
   });
+
+  it("OpenAI surface: service_tier priority, audio output and web_search_options without a web_search price are 402s; flex goes through", async () => {
+    const { up, gw, key } = await setup("unseen-openai", { limit: 100 });
+    const chat = (k: string, body: Record<string, unknown>) =>
+      gw.fetch("/v1/chat/completions", jsonPost({ model: "openai/gpt-4o-mini", max_tokens: 16, messages: hi, ...body }, { authorization: `Bearer ${k}` }));
+    const refused: Array<[Record<string, unknown>, RegExp]> = [
+      [{ service_tier: "priority" }, /service_tier 'priority'/],
+      [{ service_tier: "scale" }, /service_tier 'scale'/],
+      [{ modalities: ["text", "audio"], audio: { voice: "alloy", format: "wav" } }, /audio output/],
+      [{ web_search_options: {} }, /web search, which has no known price/],
+    ];
+    for (const [body, reason] of refused) expect(await refusal(await chat(key, body))).toMatch(reason);
+    expect(await up.requests()).toEqual([]);
+    expect((await chat(key, { service_tier: "flex" })).status).toBe(200);
+    const open = await gw.createKey();
+    for (const [body] of refused) expect((await chat(open.key, body)).status, JSON.stringify(body)).toBe(200);
+    expect((await up.requests()).length).toBe(1 + refused.length);
+    await gw.settled();
+  });
 });
 
 describe("features priced into the reservation", () => {

@@ -16,6 +16,7 @@ import { encodeOpenAIRequest } from "./encode-request";
 import { encodeOpenAIResponse } from "./encode-response";
 import { encodeOpenAIStream, openaiStreamEncoder } from "./encode-stream";
 import { decodeOpenAIError, encodeOpenAIError } from "./errors";
+import { openaiUnseenCosts } from "./unseen-costs";
 
 export function createOpenAICodec(options: OpenAIEncodeOptions = {}): Codec {
   return {
@@ -31,6 +32,7 @@ export function createOpenAICodec(options: OpenAIEncodeOptions = {}): Codec {
     decodeStream: decodeOpenAIStream,
     streamDecoder: openaiStreamDecoder,
     decodeError: decodeOpenAIError,
+    unseenCosts: openaiUnseenCosts,
   };
 }
 
