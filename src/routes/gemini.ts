@@ -25,6 +25,7 @@ const googleToken = (req: Request) => credentialOf(req, { query: true });
  */
 async function callMethod(c: Context<AppBindings>): Promise<Response> {
   const { model, action } = parseModelAction(c.req.path);
+  checkAlt(c.req.query("alt"));
   if (action === "generateContent" || action === "streamGenerateContent") {
     const stream = action === "streamGenerateContent";
     const { key, value: { body, bytes, req } } = await authenticateWhile(c.env, googleToken(c.req.raw), async () => {
@@ -71,6 +72,12 @@ export const geminiRoutes = new Hono<AppBindings>()
  * `:{action}`, so the OpenAI routes beside them are untouched.
  */
 export const geminiV1Routes = new Hono<AppBindings>().post("/:path{[\\s\\S]+:[A-Za-z]+}", callMethod).onError(errorsAs(geminiCodec));
+
+/** `?alt=`: the answer's format. JSON (the default) and SSE are what this gateway speaks; anything else is a 400, as at Google. */
+function checkAlt(alt: string | undefined): void {
+  if (alt === undefined || alt === "json" || alt === "sse") return;
+  throw new BadRequestError(`alt: ${JSON.stringify(alt.slice(0, 40))} is not supported; use alt=sse or alt=json.`, { fields: ["alt"] });
+}
 
 function parseModelAction(path: string): { model: string; action: string } {
   let tail = decodePath(path.replace(/^\/(v1beta|v1)\//, ""));

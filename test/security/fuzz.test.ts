@@ -38,7 +38,8 @@ type Defect =
   | { kind: "unknown-field"; name: string; value: unknown }
   | { kind: "auth"; headers: Record<string, string>; query?: string }
   | { kind: "anthropic-version"; value: string }
-  | { kind: "path"; model: string };
+  | { kind: "path"; model: string }
+  | { kind: "alt"; value: string };
 
 const printable = (min: number, max: number) => fc.stringMatching(new RegExp(`^[!-~]{${min},${max}}$`));
 const control = fc.integer({ min: 0, max: 31 }).map((c) => String.fromCharCode(c));
@@ -93,6 +94,7 @@ function defects(s: ModelSurface): fc.Arbitrary<Defect> {
   if (s.budget) list.push(fc.integer({ min: -1_000_000_000, max: 0 }).map((value) => ({ kind: "budget", value })));
   if (s.strict) list.push(fc.tuple(fc.stringMatching(/^zz_[a-z0-9]{1,10}$/), fc.jsonValue({ maxDepth: 3 })).map(([name, value]) => ({ kind: "unknown-field", name, value })));
   if (s.auth === "anthropic") list.push(notADate.map((value) => ({ kind: "anthropic-version", value })));
+  if (s.shape === "gemini") list.push(fc.string({ maxLength: 20 }).filter((v) => v !== "json" && v !== "sse").map((value) => ({ kind: "alt", value })));
   if (s.modelIn === "path") {
     list.push(
       fc.oneof(
@@ -147,6 +149,10 @@ function build(s: ModelSurface, d: Defect): { path: string; init: RequestInit } 
       break;
     case "anthropic-version":
       headers["anthropic-version"] = d.value;
+      break;
+    case "alt":
+      path = path.replace(/[?&]alt=[^&]*/, "");
+      path += `${path.includes("?") ? "&" : "?"}alt=${encodeURIComponent(d.value)}`;
       break;
     case "auth":
       for (const h of ["authorization", "x-api-key", "x-goog-api-key"]) delete headers[h];

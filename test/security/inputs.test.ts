@@ -105,6 +105,31 @@ describe("malformed paths", () => {
   });
 });
 
+describe("query strings", () => {
+  it("an unsupported ?alt= on a Gemini method is a 400 in Google's shape (not silently JSON), before any upstream call", async () => {
+    const up = fakeSession("bad-alt");
+    const gw = gateway(up.env);
+    const { key } = await gw.createKey();
+    const body = { contents: [{ parts: [{ text: "hi" }] }] };
+    for (const path of [
+      "/v1beta/models/gemini-2.5-flash:generateContent?alt=proto",
+      "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=%ZZ",
+      "/v1/models/gemini-2.5-flash:countTokens?alt=",
+    ]) {
+      const res = await gw.fetch(path, jsonPost(body, { "x-goog-api-key": key }));
+      expect(res.status, path).toBe(400);
+      expect(await errorOf("gemini", res), path).toMatch(/^alt: /);
+    }
+    expect(await up.requests()).toEqual([]);
+    for (const alt of ["json", "sse"]) {
+      const res = await gw.fetch(`/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=${alt}`, jsonPost(body, { "x-goog-api-key": key }));
+      expect(res.status, alt).toBe(200);
+      expect(await res.text(), alt).toContain("candidates");
+    }
+    await gw.settled();
+  });
+});
+
 describe("request bodies nested thousands of levels deep", () => {
   it("a 400 on every surface (tool schema nested 5000 levels), before any upstream call", async () => {
     const up = fakeSession("deep-json");
