@@ -9,6 +9,7 @@
 import { describe, expect, it } from "vitest";
 import { anthropicCodec } from "../../src/codecs/anthropic";
 import { geminiCodec } from "../../src/codecs/gemini";
+import { responsesCodec } from "../../src/codecs/responses";
 import { costMicros } from "../../src/catalog/pricing";
 import type { Endpoint } from "../../src/routing/types";
 import { chatCostBound, SERVER_TOOL_RESULT_TOKENS } from "../../src/spend/unseen-costs";
@@ -132,6 +133,39 @@ describe("features priced into the reservation", () => {
     expect(chatCostBound({ upstream: geminiCodec, req: video, endpoint, estInputTokens: 50, maxOutputTokens: 10 })).toEqual({ micros: 200_000 * 3 + 10 * 15 });
     const plain = anthropicCodec.decodeRequest({ model: "x", max_tokens: 100, messages: hi });
     expect(chatCostBound({ upstream: anthropicCodec, req: plain, endpoint, estInputTokens: 1_000, maxOutputTokens: 100 })).toEqual({ micros: 1_000 * 3 + 100 * 15 });
+  });
+});
+
+describe("a Responses upstream (its route arrives with the Responses surface)", () => {
+  const pricing = { prompt: 3, completion: 15, webSearch: 10_000 };
+  const endpoint = { modelId: "openai/x", upstreamModel: "x", pricing, contextLength: 200_000 } as unknown as Endpoint;
+  const bound = (body: Record<string, unknown>) =>
+    chatCostBound({ upstream: responsesCodec, req: responsesCodec.decodeRequest({ model: "x", input: "hi", ...body }), endpoint, estInputTokens: 1_000, maxOutputTokens: 100 });
+
+  it("built-in tools it runs on its own terms, web_search without max_tool_calls and service_tier priority are unpriced (a 402 for a key with a limit)", () => {
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [{ tools: [{ type: "web_search" }] }, /web_search without max_tool_calls/],
+      [{ tools: [{ type: "code_interpreter", container: { type: "auto" } }] }, /code_interpreter/],
+      [{ tools: [{ type: "file_search", vector_store_ids: ["vs_1"] }] }, /file_search/],
+      [{ tools: [{ type: "image_generation" }] }, /image_generation/],
+      [{ tools: [{ type: "mcp", server_label: "x", server_url: "https://mcp.example.com" }] }, /mcp/],
+      [{ tools: [{ type: "shell", environment: { type: "container_auto" } }] }, /hosted shell/],
+      [{ tools: [{ type: "brand_new_tool" }] }, /built-in tool 'brand_new_tool'/],
+      [{ service_tier: "priority" }, /service_tier 'priority'/],
+    ];
+    for (const [body, reason] of cases) {
+      const b = bound(body);
+      expect(b.micros, JSON.stringify(body)).toBeNull();
+      expect(b.unpriced, JSON.stringify(body)).toMatch(reason);
+    }
+  });
+
+  it("web_search bounded by max_tool_calls is priced like Anthropic's max_uses; client-run tools, files by URL and flex as documented", () => {
+    const perRead = 1_000 + 4 * SERVER_TOOL_RESULT_TOKENS;
+    expect(bound({ max_tool_calls: 4, tools: [{ type: "web_search" }] })).toEqual({ micros: perRead * 5 * 3 + 100 * 15 + 4 * 10_000 });
+    const plain = { micros: 1_000 * 3 + 100 * 15 };
+    expect(bound({ service_tier: "flex", tools: [{ type: "function", name: "f", parameters: { type: "object", properties: {} } }, { type: "shell", environment: { type: "local" } }, { type: "apply_patch" }] })).toEqual(plain);
+    expect(bound({ input: [{ role: "user", content: [{ type: "input_file", file_url: "https://example.com/a.pdf" }] }] })).toEqual({ micros: 200_000 * 3 + 100 * 15 });
   });
 });
 

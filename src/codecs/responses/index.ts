@@ -16,6 +16,7 @@ import { encodeResponsesResponse } from "./encode-response";
 import { encodeResponsesStream, responsesStreamEncoder } from "./encode-stream";
 import { decodeResponsesError, encodeResponsesError } from "./errors";
 import { responsesPassthroughRequest } from "./passthrough";
+import { responsesUnseenCosts } from "./unseen-costs";
 
 export const responsesCodec: Codec = {
   name: "responses",
@@ -33,6 +34,7 @@ export const responsesCodec: Codec = {
   passthroughRequest: responsesPassthroughRequest,
   encodeCountTokensRequest: encodeResponsesCountTokensRequest,
   decodeCountTokensResponse: decodeResponsesCountTokensResponse,
+  unseenCosts: responsesUnseenCosts,
 };
 
 export { readResponsesExtensions, type ResponsesExtensions } from "./extensions";
