@@ -9,7 +9,7 @@ import { PermissionError } from "../errors/gateway-error";
  * management API (keys, management keys, activity, key info, generations) refuses a request from
  * another origin with 403, and every other preflight is a 403 without CORS headers.
  */
-const MODEL_ROUTES = /^\/(v1beta\/|v1\/(chat\/completions|messages|embeddings|models)(\/|$)|v1\/.+:[A-Za-z]+$|api\/v1\/(chat\/completions|embeddings|models)(\/|$))/;
+const MODEL_ROUTES = /^\/(v1beta\/|v1\/(chat\/completions|messages|embeddings|models|responses)(\/|$)|v1\/.+:[A-Za-z]+$|api\/v1\/(chat\/completions|embeddings|models|responses)(\/|$))/;
 const MANAGEMENT_ROUTES = /^\/api\/v1\//;
 
 /** Headers a browser may send to the model routes: the SDKs' (OpenAI's x-stainless-*, Anthropic's, Google's) and ours. */
@@ -50,7 +50,7 @@ export const cors: MiddlewareHandler<AppBindings> = async (c, next) => {
       status: 204,
       headers: {
         "access-control-allow-origin": allowed,
-        "access-control-allow-methods": "GET, POST, OPTIONS",
+        "access-control-allow-methods": "GET, POST, DELETE, OPTIONS", // DELETE: stored responses (/v1/responses/{id})
         "access-control-allow-headers": allowedRequestHeaders(c.req.header("access-control-request-headers")),
         "access-control-max-age": "86400",
         vary: "Origin, Access-Control-Request-Headers",

@@ -33,7 +33,7 @@ describe("CORS", () => {
     const gw = gateway({ ...up.env, CORS_ORIGINS: `https://other.example, ${APP}` });
     const { key } = await gw.createKey();
     const sdkHeaders = "authorization, content-type, x-stainless-os, x-stainless-retry-count, x-api-key, anthropic-version, anthropic-beta, anthropic-dangerous-direct-browser-access, x-goog-api-key, x-goog-api-client, x-evil";
-    for (const [path, method] of [["/v1/chat/completions", "POST"], ["/v1/messages", "POST"], ["/v1/messages/count_tokens", "POST"], ["/v1/embeddings", "POST"], ["/v1beta/models/gemini-2.5-flash:streamGenerateContent", "POST"], ["/v1/models/gemini-2.5-flash:generateContent", "POST"], ["/v1/models", "GET"], ["/api/v1/chat/completions", "POST"]]) {
+    for (const [path, method] of [["/v1/chat/completions", "POST"], ["/v1/messages", "POST"], ["/v1/messages/count_tokens", "POST"], ["/v1/embeddings", "POST"], ["/v1beta/models/gemini-2.5-flash:streamGenerateContent", "POST"], ["/v1/models/gemini-2.5-flash:generateContent", "POST"], ["/v1/models", "GET"], ["/api/v1/chat/completions", "POST"], ["/v1/responses", "POST"], ["/api/v1/responses", "POST"]]) {
       const pre = await gw.fetch(path, preflight(method, sdkHeaders));
       expect(pre.status, path).toBe(204);
       expect(pre.headers.get("access-control-allow-origin")).toBe(APP);
@@ -55,6 +55,26 @@ describe("CORS", () => {
     expect((await gw.fetch("/v1/chat/completions", preflight("POST", "authorization", "https://evil.example"))).status).toBe(403);
     const stranger = await gw.fetch("/v1/models", { headers: { origin: "https://evil.example" } });
     expect(stranger.headers.get("access-control-allow-origin")).toBeNull();
+    await gw.settled();
+  });
+
+  it("errors a browser app must read (401, 402, 400, 404) carry the CORS headers too, on every surface", async () => {
+    const up = fakeSession("cors-errors");
+    const gw = gateway({ ...up.env, CORS_ORIGINS: APP });
+    const broke = await gw.createKey({ limit: 0 });
+    const cases: Array<[string, RequestInit, number]> = [
+      ["/v1/chat/completions", jsonPost(chat, { authorization: "Bearer lr_live_nope", origin: APP }), 401],
+      ["/v1/chat/completions", jsonPost(chat, { authorization: `Bearer ${broke.key}`, origin: APP }), 402],
+      ["/v1/messages", jsonPost({ model: "anthropic/claude-sonnet-4.6", messages: [] }, { "x-api-key": broke.key, "anthropic-version": "2023-06-01", origin: APP }), 400],
+      ["/v1beta/models/gemini-2.5-flash:generateContent", jsonPost({ contents: [{ parts: [{ text: "hi" }] }] }, { "x-goog-api-key": "nope", origin: APP }), 401],
+      ["/v1/models/no-such/model", { headers: { origin: APP } }, 404],
+    ];
+    for (const [path, init, status] of cases) {
+      const res = await gw.fetch(path, init);
+      expect(res.status, path).toBe(status);
+      expect(res.headers.get("access-control-allow-origin"), path).toBe(APP);
+    }
+    expect(await up.requests()).toEqual([]);
     await gw.settled();
   });
 
