@@ -5,11 +5,10 @@
  * - `web_search_options`: the search models run a web search for the answer, billed per call at
  *   the model's `web_search` price (one search per request);
  * - `service_tier` other than the standard or a cheaper one (OpenAI's `priority`, `scale`,
- *   Groq's `performance`…): billed above the catalog price;
- * - audio output (`audio`, or `audio` in `modalities`): audio tokens are billed far above the
- *   text completion price the reservation uses.
- * Remote content cannot occur: the surface refuses uploaded file ids, and image URLs cost a
- * bounded number of tokens.
+ *   Groq's `performance`…): billed above the catalog price.
+ * Audio output needs nothing here: the reservation already prices output at the dearest of the
+ * model's output rates (worstCaseMicros). Remote content cannot occur: the surface refuses
+ * uploaded file ids, and image URLs cost a bounded number of tokens.
  */
 import type { CanonicalRequest } from "../../canonical/types";
 import type { UnseenCosts } from "../codec";
@@ -25,7 +24,5 @@ export function openaiUnseenCosts(req: CanonicalRequest): UnseenCosts {
   if (tier !== undefined && !(typeof tier === "string" && STANDARD_TIERS.has(tier))) {
     out.unpriceable.push(`service_tier '${String(tier)}' (priced above the standard tier)`);
   }
-  const modalities = Array.isArray(ext.modalities) ? ext.modalities : [];
-  if (ext.audio !== undefined || modalities.includes("audio")) out.unpriceable.push("audio output (audio tokens are priced above text)");
   return out;
 }
