@@ -34,7 +34,6 @@ const DELETED = Number.MAX_SAFE_INTEGER;
  * (applyConfig), so a change is seen by the very next request from any isolate.
  */
 export class SpendCounter extends DurableObject<Env> {
-  private readonly sql: SqlStorage;
   private cfg: { key: KeyConfig | null; version: number; loadedAt: number } | undefined;
   private cfgLoading: Promise<void> | undefined;
   private counters: Counters | undefined;
@@ -51,14 +50,22 @@ export class SpendCounter extends DurableObject<Env> {
   private pendingCount: number | undefined;
   /** When the armed alarm fires (undefined = unknown or fired). */
   private alarmAt: number | undefined;
-  /** Whether this object's tables exist: created by its first write, never for a stranger's token. */
-  private tables: boolean;
+  /** Whether this object's tables exist (undefined: storage not opened yet): created by its first write, never for a stranger's token. */
+  private tables: boolean | undefined;
 
-  constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env);
-    this.sql = ctx.storage.sql;
-    // Any well-formed token names an object, so an unknown one must leave nothing behind: no table
-    // is created and nothing written until the key is known to exist (see ensureTables).
+  /** Read at first use, not in the constructor, so an unknown key's object never touches its storage. */
+  private get sql(): SqlStorage {
+    return this.ctx.storage.sql;
+  }
+
+  /**
+   * Any well-formed token names an object, so an unknown one must leave nothing behind and cost
+   * no storage I/O: the object's storage is not even read until the key is known to exist (every
+   * path that reads or writes storage comes here first, after the config check), and no table is
+   * created until the key's first write (ensureTables).
+   */
+  private openStorage(): void {
+    if (this.tables !== undefined) return;
     this.tables = this.sql.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'meta'").toArray().length > 0;
     if (!this.tables) return;
     for (const row of this.sql.exec<{ data: string }>("SELECT data FROM reservations")) {
@@ -201,6 +208,7 @@ export class SpendCounter extends DurableObject<Env> {
 
   /** A record still waiting in the buffer (GET /generation reads through the object). */
   async getPendingRecord(id: string): Promise<StoredUsageRecord | null> {
+    this.openStorage();
     if (!this.tables) return null;
     const row = this.sql.exec<{ record: string }>("SELECT record FROM pending_usage WHERE id = ?", id).toArray()[0];
     return row ? (JSON.parse(row.record) as StoredUsageRecord) : null;
@@ -213,6 +221,7 @@ export class SpendCounter extends DurableObject<Env> {
 
   /** Expire stale reservations and flush usage records, then re-arm for whatever is left. */
   override async alarm(): Promise<void> {
+    this.openStorage();
     this.alarmAt = undefined; // this alarm has fired
     const now = this.clock();
     for (const r of [...this.reservations.values()]) if (r.expiresAt <= now) this.dropReservation(r.id);
@@ -248,6 +257,7 @@ export class SpendCounter extends DurableObject<Env> {
   }
 
   private async ensureCounters(hash: string): Promise<void> {
+    this.openStorage();
     if (this.counters) return;
     this.countersLoading ??= this.loadCounters(hash).finally(() => (this.countersLoading = undefined));
     await this.countersLoading;
@@ -301,6 +311,7 @@ export class SpendCounter extends DurableObject<Env> {
 
   /** Creates the object's tables on its first write (a known key's). */
   private ensureTables(): void {
+    this.openStorage();
     if (this.tables) return;
     this.sql.exec(`CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS reservations (id TEXT PRIMARY KEY, data TEXT NOT NULL);
@@ -309,6 +320,7 @@ export class SpendCounter extends DurableObject<Env> {
   }
 
   private async flushPending(): Promise<number> {
+    this.openStorage();
     if (!this.tables) return 0;
     let written = 0;
     for (;;) {
