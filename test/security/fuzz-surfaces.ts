@@ -3,17 +3,17 @@
  * a request to each. Every defect makes the request invalid whatever else is generated, so the
  * only right answer is a 4xx in the surface's error shape, with nothing sent upstream or stored.
  *
- * Adding a surface is one entry in MODEL_SURFACES (or MANAGEMENT_SURFACES): how a valid request
+ * Adding a surface is one entry in MODEL_SURFACES (or managementCases): how a valid request
  * looks, where its model, output budget and required field live, and its error shape. The
- * Responses API (src/codecs/responses, POST /v1/responses) joins like this when it lands:
- *
- *   { name: "openai responses", shape: "openai", auth: "bearer", path: () => "/v1/responses",
- *     body: (model) => ({ model, input: "hi", max_output_tokens: 16 }), modelIn: "body",
- *     budget: "max_output_tokens", required: "input", strict: true },
+ * Responses API (POST /v1/responses) is already here (RESPONSES_SURFACES): it joins the run by
+ * itself as soon as the app mounts that route. Its route must then do what every surface does:
+ * credentialOf(c.req.raw) for authentication (rate-limited failures) and
+ * checkChatRequest(req, { model: "model", maxTokens: "max_output_tokens" }) after decoding.
  */
 import fc from "fast-check";
+import { app } from "../../src/app";
 
-export type ErrorShape = "openai" | "anthropic" | "gemini";
+export type ErrorShape = "openai" | "anthropic" | "gemini" | "responses";
 type Auth = "bearer" | "anthropic" | "google";
 export type Body = Record<string, unknown>;
 
@@ -27,7 +27,7 @@ export interface ModelSurface {
   /** Where the model id goes. */
   modelIn: "body" | "path";
   /** The output-budget field (top level, or inside generationConfig for Gemini). */
-  budget?: "max_tokens" | "max_completion_tokens" | "generationConfig.maxOutputTokens";
+  budget?: "max_tokens" | "max_completion_tokens" | "max_output_tokens" | "generationConfig.maxOutputTokens";
   /** A required field (deleting it or giving it the wrong type is a 400). */
   required: string;
   /** Values of a wrong type for `required`. */
@@ -62,6 +62,15 @@ export const MODEL_SURFACES: ModelSurface[] = [
   { name: "gemini embedContent", shape: "gemini", auth: "google", path: (m) => gemini(m, "embedContent"), body: () => ({ content: { parts: [{ text: "hi" }] } }), modelIn: "path", required: "content", wrongTypes: notObject, strict: true },
   { name: "gemini batchEmbedContents", shape: "gemini", auth: "google", path: (m) => gemini(m, "batchEmbedContents"), body: () => ({ requests: [{ content: { parts: [{ text: "hi" }] } }] }), modelIn: "path", required: "requests", wrongTypes: notArray, strict: true },
 ];
+
+/** The Responses surface, fuzzed once its route is mounted (it is built on another branch). */
+const responsesMounted = app.routes.some((r) => r.method === "POST" && r.path === "/v1/responses");
+const openaiResponses = (model: string) => ({ model, input: "hi", max_output_tokens: 16 });
+const RESPONSES_SURFACES: ModelSurface[] = [
+  { name: "openai responses", shape: "responses", auth: "bearer", path: () => "/v1/responses", body: openaiResponses, modelIn: "body", budget: "max_output_tokens", required: "input", wrongTypes: notTextOrArray, strict: true },
+  { name: "openai responses (stream)", shape: "responses", auth: "bearer", path: () => "/v1/responses", body: (m) => ({ ...openaiResponses(m), stream: true }), modelIn: "body", budget: "max_output_tokens", required: "input", wrongTypes: notTextOrArray, strict: true },
+];
+if (responsesMounted) MODEL_SURFACES.push(...RESPONSES_SURFACES);
 
 /** GET /api/v1/keys?limit= takes 1…100 as z.coerce.number reads it (so "5.0" and "0x10" are valid too). */
 const notAPageSize = (s: string) => {

@@ -194,6 +194,10 @@ function expectRefusal(shape: ErrorShape, r: { status: number; contentType: stri
     expect(body.type, what).toBe("error");
     expect(typeof body.error?.type, what).toBe("string");
     expect(typeof body.error?.message, what).toBe("string");
+  } else if (shape === "responses") {
+    expect(typeof body.error?.message, what).toBe("string");
+    expect(typeof body.error?.type, what).toBe("string");
+    expect(body.error?.code === null || typeof body.error?.code === "string", what).toBe(true);
   } else {
     expect(body.error?.code, what).toBe(r.status);
     expect(typeof body.error?.message, what).toBe("string");
