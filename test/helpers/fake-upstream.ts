@@ -208,3 +208,26 @@ export async function readSharedFixture(path: string): Promise<string> {
 export async function readSharedFixtureJson<T = any>(path: string): Promise<T> {
   return JSON.parse(await readSharedFixture(path)) as T;
 }
+
+/** Env overrides that switch off every provider of a session except the named ones (the session enables all). */
+export function onlyProviders(up: Pick<FakeSession, "env">, ...names: FakeProviderName[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(up.env)) {
+    const name = k.replace(/_(API_KEY|BASE_URL)$/, "");
+    if (!(names as string[]).includes(name)) out[k] = "";
+  }
+  return out;
+}
+
+/** A recorded request for a chat answer (any wire format). */
+export function isChatCall(r: RecordedRequest): boolean {
+  return r.method === "POST" && /(chat\/completions|\/v1\/messages$|:generateContent|:streamGenerateContent)/.test(r.path);
+}
+
+/** `provider:model` of one recorded upstream call (provider = first path segment of the fake). */
+export function describeCall(r: RecordedRequest): string {
+  const provider = r.path.split("/")[1];
+  const gem = /\/models\/([^:]+):/.exec(r.path);
+  const model = gem ? decodeURIComponent(gem[1]) : String(r.body?.model ?? "?");
+  return `${provider}:${model}`;
+}
