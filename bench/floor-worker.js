@@ -44,15 +44,17 @@ export default {
       const v = request.headers.get(name);
       if (v !== null) headers.set(name, v);
     }
-    const stub = env.COUNTER.get(env.COUNTER.idFromName("bench"));
-    const admitted = await stub.admit();
+    // The CPU breakdown (--profile) runs the floor once without its two RPCs, to price a round trip.
+    const noDo = request.headers.get("x-bench-floor") === "no-do";
+    const stub = noDo ? null : env.COUNTER.get(env.COUNTER.idFromName("bench"));
+    const admitted = noDo ? { ok: true } : await stub.admit();
     if (!admitted.ok) return new Response("limit", { status: 402 });
 
     let settled = false;
     const settle = (bytes) => {
       if (settled) return;
       settled = true;
-      ctx.waitUntil(stub.settle(bytes));
+      if (stub) ctx.waitUntil(stub.settle(bytes));
     };
 
     const hasBody = request.method !== "GET" && request.method !== "HEAD";

@@ -22,6 +22,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { EXTRA_FORMATS } from "./fake-upstream/formats.mjs";
+import { cloudEnvLines, fakeServiceAccountJson, fakeServiceAccountKey } from "./fake-upstream/cloud-env.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = path.resolve(HERE, "..");
@@ -789,6 +790,11 @@ function route(provider, rest, method, url) {
 function defaultPlan(ctx, override) {
   const extra = extraFormatFor(ctx);
   if (extra) return extra.plan(ctx, override);
+  return builtinPlan(ctx, override);
+}
+
+/** The three built-in protocols (OpenAI and compatibles, Anthropic, Gemini), plugins aside. */
+function builtinPlan(ctx, override) {
   const { provider, rest, method, url, body, rawLen, headers, cfg } = ctx;
   const r = route(provider, rest, method, url);
   const format = formatOf(provider);
@@ -957,6 +963,13 @@ function stepPlan(ctx, step) {
   else if (Array.isArray(step.chunks)) {
     const chunks = step.chunks.map((c) => (typeof c === "string" ? c : J(c)));
     plan = { status: step.status ?? 200, headers: { "content-type": guessContentType(chunks[0] ?? "") }, chunks };
+  } else if (Array.isArray(step.events)) {
+    // Binary protocols (Bedrock's event stream) cannot be scripted as text chunks: their plugin
+    // encodes the step's events itself.
+    const extra = extraFormatFor(ctx);
+    plan = extra?.eventsPlan
+      ? extra.eventsPlan(ctx, step.events)
+      : { status: 500, headers: { "content-type": "text/plain" }, chunks: [`fake-upstream: no plugin encodes events for ${ctx.provider}`], single: true };
   } else if (step.body !== undefined) {
     const s = typeof step.body === "string" ? step.body : J(step.body);
     plan = { status: step.status ?? 200, headers: { "content-type": typeof step.body === "string" ? guessContentType(s) : "application/json" }, chunks: [s], single: true };
@@ -975,6 +988,12 @@ function stepPlan(ctx, step) {
 
 /** A valid response of about `size` bytes for the request's format (streaming or not). */
 function sizedPlan(ctx, size) {
+  const extra = extraFormatFor(ctx);
+  if (extra?.streams) {
+    const stream = extra.streams(ctx);
+    const textPieces = stream ? splitEvery(fillerText(Math.max(1, Math.floor(size * 0.92))), 4096) : [fillerText(Math.max(1, size - 600))];
+    return extra.plan(ctx, { textPieces });
+  }
   const r = route(ctx.provider, ctx.rest, ctx.method, ctx.url);
   if (!r || r.kind !== "chat") {
     return { status: 200, headers: { "content-type": "application/json" }, chunks: [J({ object: "filler", data: fillerText(Math.max(0, size - 40)) })], single: true };
@@ -1143,7 +1162,7 @@ export async function startFakeUpstream(opts = {}) {
       at: Date.now(),
       aborted: false,
     };
-    const ctx = { req, res, url, method: req.method, provider, rest, body, rawLen: raw.length, headers: req.headers, cfg, fixturesDir, closed: false };
+    const ctx = { req, res, url, method: req.method, provider, rest, body, rawBytes: raw, rawLen: raw.length, headers: req.headers, cfg, fixturesDir, closed: false };
     if (cfg.record !== false) {
       s.requests.push(entry);
       if (s.requests.length > MAX_RECORDED) {
@@ -1238,6 +1257,8 @@ export async function startFakeUpstream(opts = {}) {
 // Building blocks for the format plugins in scripts/fake-upstream/ (used at request time only, so
 // the import cycle plugin → this file is harmless).
 export { J, rid, nowSec, toInt, sleep, fillerPieces, fillerText, splitEvery, exampleArgs, contentText, embedVector, analyze, planAnswer, errorPlan, DEFAULT_MESSAGES, REASONING_PIECES, FAKE_SIGNATURE };
+/** The built-in formats' answer for a request (plugins that wrap a built-in protocol delegate to it). */
+export { builtinPlan };
 
 // ───────────────────────────── CLI ─────────────────────────────
 
@@ -1283,9 +1304,12 @@ if (isMain) {
   const fb = toInt(flag("--first-byte-delay-ms") ?? process.env.FAKE_FIRST_BYTE_DELAY_MS);
   if (fb !== undefined) defaults.firstByteDelayMs = fb;
   if (args.includes("--no-record")) defaults.record = false;
-  const srv = await startFakeUpstream({ port, host, defaults, sharedFixturesDir: flag("--fixtures") });
+  // Vertex needs a service account: one is made now, and the fake's OAuth endpoint checks its signatures.
+  const saKey = fakeServiceAccountKey();
+  const srv = await startFakeUpstream({ port, host, defaults: { ...defaults, oauthPublicKey: saKey.publicKeyPem }, sharedFixturesDir: flag("--fixtures") });
   const sessionName = flag("--session");
   const base = sessionName ? `${srv.url}/s/${encodeURIComponent(sessionName)}` : srv.url;
+  const sa = { json: fakeServiceAccountJson(saKey.privateKeyPem, `${base}/oauth2/token`) };
   console.log(`fake-upstream listening on ${srv.url}` + (Object.keys(defaults).length ? ` (defaults: ${J(defaults)})` : ""));
   console.log(`shared fixtures: ${srv.hasFixtures ? srv.fixturesDir : "(none)"}`);
   console.log("# environment for the gateway (e.g. .dev.vars):");
@@ -1293,6 +1317,7 @@ if (isMain) {
     console.log(`${name}_BASE_URL=${base}${suffix}`);
     if (key) console.log(`${name}_API_KEY=${key}`);
   }
+  for (const line of cloudEnvLines(base, sa.json)) console.log(line);
   const stop = () => srv.close().then(() => process.exit(0));
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);

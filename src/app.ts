@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { geminiCodec } from "./codecs/gemini";
 import { openaiCodec } from "./codecs/openai";
+import { demoLabels } from "./demo/demo-labels";
 import type { AppBindings } from "./env";
 import { NotFoundError } from "./errors/gateway-error";
 import { errorsAs, renderError } from "./gateway/render-error";
@@ -18,6 +19,8 @@ import { optionalKeyForModels } from "./routes/models-auth";
  * surface claims falls to the app's handlers, in the OpenAI shape (the default surface).
  */
 export const app = new Hono<AppBindings>();
+
+app.use("*", demoLabels); // DEMO=1 (npm start with no provider key): label every answer as a demo
 
 app.get("/", (c) => c.json({ name: "arouter", docs: "https://github.com/arouter/arouter#readme" }));
 app.get("/health", (c) => c.json({ ok: true }));

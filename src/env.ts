@@ -26,6 +26,8 @@ export interface Env {
   FREE_TIER_REQUESTS_PER_MINUTE?: string;
   /** Max request body in bytes (default 10 MiB). */
   MAX_BODY_BYTES?: string;
+  /** "1" when `npm start` runs the built-in demo upstream: every answer is labelled as a demo (src/demo). */
+  DEMO?: string;
   [providerVar: string]: unknown;
 }
 

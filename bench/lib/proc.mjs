@@ -73,6 +73,44 @@ export function cpuSeconds(pids) {
   return any ? ticks / CLK_TCK : null;
 }
 
+/**
+ * CPU seconds per thread name over the processes (workerd's main thread runs every isolate's JS;
+ * "V8 DefaultWorke" threads do concurrent GC marking/sweeping and compilation), or null.
+ */
+export function threadCpu(pids) {
+  if (!HAS_PROC || !pids?.length) return null;
+  const out = {};
+  for (const pid of pids) {
+    let tids = [];
+    try {
+      tids = fs.readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tids) {
+      const st = readStat(`${pid}/task/${tid}`);
+      if (st) out[st.comm] = (out[st.comm] ?? 0) + (st.utime + st.stime) / CLK_TCK;
+    }
+  }
+  return out;
+}
+
+/** Per-thread-name difference of two threadCpu() readings. */
+export function threadDelta(a, b) {
+  if (!a || !b) return null;
+  const out = {};
+  for (const k of Object.keys(b)) out[k] = b[k] - (a[k] ?? 0);
+  return out;
+}
+
+/** Share of workerd's CPU spent on V8's background threads (concurrent GC, compilation). */
+export function backgroundShare(threads) {
+  if (!threads) return null;
+  const all = Object.values(threads).reduce((a, b) => a + b, 0);
+  const bg = Object.entries(threads).filter(([k]) => /V8|Worke/.test(k)).reduce((a, [, v]) => a + v, 0);
+  return all > 0 ? bg / all : null;
+}
+
 /** {rssKiB, hwmKiB} summed over the processes (null when unreadable). */
 export function memory(pids) {
   if (!HAS_PROC || !pids?.length) return null;

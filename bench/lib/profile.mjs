@@ -1,15 +1,27 @@
-// Optional CPU profiling of the gateway isolate inside workerd, through the runtime's V8 inspector
-// (Miniflare `inspectorPort`): Profiler.start/stop over the DevTools protocol. Produces a
-// standard .cpuprofile (open it in Chrome DevTools) and a self-time summary mapped back to source
-// modules with the `// src/…` comments that esbuild writes into the (unminified) bundle.
-import fs from "node:fs";
-import { SourceMap } from "node:module";
-import path from "node:path";
+// The runtime's V8 inspector (Miniflare `inspectorPort`, loopback, --profile only) over the
+// DevTools protocol: CPU profiles (Profiler.start/stop, standard .cpuprofile files), sampled
+// allocations (HeapProfiler sampling) and JS heap polling, per isolate. Reading them:
+// profile-analysis.mjs.
 
+/**
+ * A DevTools-protocol session on one isolate: a user Worker by name ("gateway" → core:user:gateway)
+ * or any inspector target by its exact id (Miniflare's own services, e.g. "d1:db", the local D1
+ * simulator that executes the gateway's SQL).
+ */
 export async function connectInspector(mf, workerName) {
   const base = new URL((await mf.getInspectorURL()).href.replace(/^ws/, "http"));
-  const list = await (await fetch(new URL("/json", base), { signal: AbortSignal.timeout(5000) })).json();
-  const t = list.find((x) => x.id === `core:user:${workerName}`) ?? list.find((x) => String(x.id).endsWith(`:${workerName}`));
+  // On a loaded machine the inspector's HTTP endpoint may miss a request: retry a little.
+  let list;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      list = await (await fetch(new URL("/json", base), { signal: AbortSignal.timeout(10_000) })).json();
+      break;
+    } catch (e) {
+      if (attempt >= 3) throw new Error(`inspector list at ${base.host}: ${e?.cause?.code ?? e?.message ?? e}`);
+      await new Promise((r) => setTimeout(r, 500 * attempt));
+    }
+  }
+  const t = list.find((x) => x.id === `core:user:${workerName}`) ?? list.find((x) => x.id === workerName);
   if (!t) throw new Error(`no inspector target for ${workerName}: ${list.map((x) => x.id).join(", ")}`);
   const ws = new WebSocket(t.webSocketDebuggerUrl);
   await new Promise((resolve, reject) => {
@@ -52,118 +64,58 @@ export async function connectInspector(mf, workerName) {
   return { call, close: () => ws.close() };
 }
 
-/** Runs fn() with the profiler on; returns {profile, result}. */
-export async function profileDuring(mf, workerName, fn, intervalUs = 200) {
-  const insp = await connectInspector(mf, workerName);
+/** Runs fn() with the CPU profiler on in each named isolate; returns {profiles: {name: profile}, result}. */
+export async function profileDuring(mf, workerNames, fn, intervalUs = 200) {
+  const sessions = [];
   try {
-    await insp.call("Profiler.enable");
-    await insp.call("Profiler.setSamplingInterval", { interval: intervalUs });
-    await insp.call("Profiler.start");
+    for (const name of workerNames) {
+      // Optional isolates (Miniflare's own services) may be named differently in another version.
+      const optional = name.endsWith("?");
+      const id = optional ? name.slice(0, -1) : name;
+      try {
+        sessions.push([id, await connectInspector(mf, id)]);
+      } catch (e) {
+        if (!optional) throw e;
+      }
+    }
+    for (const [, s] of sessions) {
+      await s.call("Profiler.enable");
+      await s.call("Profiler.setSamplingInterval", { interval: intervalUs });
+    }
+    for (const [, s] of sessions) await s.call("Profiler.start");
     let result;
-    let stopped;
+    const profiles = {};
     try {
       result = await fn();
     } finally {
-      stopped = await insp.call("Profiler.stop", {}, 60_000);
+      for (const [name, s] of sessions) profiles[name] = (await s.call("Profiler.stop", {}, 60_000)).profile;
     }
-    return { profile: stopped.profile, result };
+    return { profiles, result };
   } finally {
-    insp.close();
+    for (const [, s] of sessions) s.close();
   }
-}
-
-/** Maps a bundle position (0-based line/column) to "src/file.ts:line" via the source map when present. */
-function sourceMapper(bundlePath) {
-  let sm = null;
-  try {
-    const mapFile = `${bundlePath}.map`;
-    if (fs.existsSync(mapFile)) sm = new SourceMap(JSON.parse(fs.readFileSync(mapFile, "utf8")));
-  } catch {
-    sm = null;
-  }
-  const clean = (src) => src.replace(/^(\.\.\/)+/, "").replace(/^.*node_modules\//, "node_modules/");
-  return (line, col) => {
-    if (!sm) return null;
-    try {
-      const e = sm.findEntry(line, Math.max(0, col));
-      if (e && e.originalSource) return { file: clean(e.originalSource), line: e.originalLine + 1 };
-    } catch {}
-    return null;
-  };
 }
 
 /**
- * Where the gateway isolate spends CPU:
- *   functions — self time per JS function (source file:line through the bundle's source map)
- *   modules   — self time per source file, with the time of runtime built-ins ("(anonymous)",
- *               stream internals, fetch, JSON…) charged to the nearest bundle function that
- *               called them; what has no bundle caller is grouped as (program), (garbage collector)…
+ * Runs fn() with V8's sampling heap profiler on in one isolate, counting objects that the GC has
+ * already freed too, so the profile estimates everything allocated during the run.
  */
-export function summarizeProfile(profile, bundlePath, top = 15) {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parent = new Map();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const map = sourceMapper(bundlePath);
-  const bundleName = path.basename(bundlePath);
-  const inBundle = (n) => !!n.callFrame.url && n.callFrame.url.endsWith(bundleName);
-  const locCache = new Map();
-  const loc = (n) => {
-    if (locCache.has(n.id)) return locCache.get(n.id);
-    const cf = n.callFrame;
-    let r;
-    if (inBundle(n)) {
-      const m = map(cf.lineNumber, cf.columnNumber);
-      r = m ? { file: m.file, where: `${m.file}:${m.line}` } : { file: bundleName, where: `${bundleName}:${cf.lineNumber + 1}` };
-    } else if (cf.url) {
-      const f = cf.url.replace(/^.*\//, "");
-      r = { file: f, where: `${f}:${cf.lineNumber + 1}` };
-    } else r = { file: null, where: "" };
-    locCache.set(n.id, r);
-    return r;
-  };
-  const owner = new Map(); // node id → nearest bundle ancestor (or itself)
-  const ownerOf = (id) => {
-    if (owner.has(id)) return owner.get(id);
-    let cur = id;
-    let found = null;
-    for (let guard = 0; cur !== undefined && guard < 10_000; guard++) {
-      const n = byId.get(cur);
-      if (!n) break;
-      if (inBundle(n)) {
-        found = n;
-        break;
-      }
-      cur = parent.get(cur);
+export async function allocationsDuring(mf, workerName, fn, samplingInterval = 16_384) {
+  const s = await connectInspector(mf, workerName);
+  try {
+    await s.call("HeapProfiler.enable");
+    await s.call("HeapProfiler.startSampling", { samplingInterval, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+    let result;
+    let profile;
+    try {
+      result = await fn();
+    } finally {
+      profile = (await s.call("HeapProfiler.stopSampling", {}, 60_000)).profile;
     }
-    owner.set(id, found);
-    return found;
-  };
-  const fnSelf = new Map();
-  const modSelf = new Map();
-  let total = 0;
-  let idle = 0;
-  profile.samples.forEach((id, i) => {
-    const dt = (profile.timeDeltas[i] ?? 0) / 1000;
-    const n = byId.get(id);
-    if (!n) return;
-    const name = n.callFrame.functionName || "(anonymous)";
-    if (name === "(idle)") {
-      idle += dt;
-      return;
-    }
-    total += dt;
-    const key = `${name} ${loc(n).where}`.trim();
-    fnSelf.set(key, (fnSelf.get(key) ?? 0) + dt);
-    const o = ownerOf(id);
-    const mod = o ? loc(o).file : /^\(/.test(name) ? name : "(runtime, no caller in the bundle)";
-    modSelf.set(mod, (modSelf.get(mod) ?? 0) + dt);
-  });
-  const rank = (m) =>
-    [...m]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, top)
-      .map(([k, ms]) => ({ name: k, selfMs: ms, pct: total ? (100 * ms) / total : 0 }));
-  return { busyMs: total, idleMs: idle, functions: rank(fnSelf), modules: rank(modSelf) };
+    return { profile, result };
+  } finally {
+    s.close();
+  }
 }
 
 /** Runs fn() while polling the isolate's JS heap (Runtime.getHeapUsage) every intervalMs. */

@@ -40,13 +40,35 @@ export interface FilePart {
   cacheControl?: CacheControl;
 }
 
-/** Thinking / reasoning text. `signature` is Anthropic's thinking signature. */
+/**
+ * API families that hand out opaque reasoning payloads only they can read back. Anthropic's are
+ * ReasoningPart.signature / redactedData (kept apart, as every codec already handles them).
+ */
+export type ReasoningOrigin = "openai" | "gemini";
+
+/**
+ * An opaque reasoning payload with the family that issued it: OpenAI's `encrypted_content`
+ * (Responses API), a Gemini thought signature. Encoders send it only to an upstream of that
+ * family; every other upstream drops it (it would reject or misread it).
+ */
+export interface EncryptedReasoning {
+  origin: ReasoningOrigin;
+  data: string;
+}
+
+/**
+ * Thinking / reasoning text: what the provider shows of its reasoning (OpenAI and Gemini return
+ * summaries, Claude 4 summarized thinking, DeepSeek the raw text). `signature` is Anthropic's
+ * thinking signature.
+ */
 export interface ReasoningPart {
   type: "reasoning";
   text: string;
   signature?: string;
   /** Anthropic redacted_thinking payload (opaque). When set, text is "". */
   redactedData?: string;
+  /** A non-Anthropic opaque payload for this reasoning (see EncryptedReasoning). */
+  encrypted?: EncryptedReasoning;
 }
 
 export interface ToolCallPart {
@@ -57,6 +79,11 @@ export interface ToolCallPart {
   arguments: string;
   /** Gemini thoughtSignature attached to this call; must be sent back on the next turn. */
   thoughtSignature?: string;
+  /**
+   * A call of a custom (free-form input) tool. `arguments` is still JSON text, `{"input": "<raw>"}`
+   * (see canonical/tools.ts), so every format can carry it as a one-string function call.
+   */
+  custom?: boolean;
   cacheControl?: CacheControl;
 }
 
@@ -79,12 +106,46 @@ export type Message =
   | { role: "tool"; content: ToolResultPart[] };
 
 export interface ToolDefinition {
+  /** For a tool in a namespace, the qualified name (canonical/tools.ts qualifiedToolName). */
   name: string;
   description?: string;
-  /** JSON Schema of the arguments object. */
+  /** JSON Schema of the arguments object. For a custom tool, `{input: string}` (canonical/tools.ts). */
   parameters: Record<string, unknown>;
   strict?: boolean;
   cacheControl?: CacheControl;
+  /**
+   * A custom tool (OpenAI Responses `type: "custom"`): the model writes free-form text, optionally
+   * constrained by a grammar. Formats without custom tools send it as the function in `parameters`.
+   */
+  custom?: { format?: CustomToolFormat };
+  /** The namespace (OpenAI Responses `type: "namespace"`) this tool belongs to. */
+  namespace?: ToolNamespace;
+}
+
+export type CustomToolFormat =
+  | { type: "text" }
+  | { type: "grammar"; syntax: "lark" | "regex"; definition: string };
+
+export interface ToolNamespace {
+  name: string;
+  description?: string;
+}
+
+/**
+ * A part of the request that only upstreams of one format can honour: an OpenAI built-in tool
+ * (web_search, file_search, code_interpreter…), a stored prompt. The thing itself travels in
+ * `extensions[format]`; this entry lets the gateway refuse (or knowingly drop) it for an upstream
+ * of another format, with a message naming it.
+ */
+export interface NativeFeature {
+  format: FormatName;
+  /** What it is, for messages: `tool web_search`, `prompt`. */
+  name: string;
+  /**
+   * The request means nothing without it (tool_choice forces the tool, a stored prompt). An
+   * optional one is a tool the model may use or not.
+   */
+  required: boolean;
 }
 
 export type ToolChoice =
@@ -139,6 +200,8 @@ export interface CanonicalRequest {
   extensions?: Partial<Record<FormatName, Record<string, unknown>>>;
   /** Routing fields (OpenRouter-style) read by the router, never sent upstream. */
   routing?: RoutingOptions;
+  /** What only an upstream of one format can honour (see NativeFeature). */
+  nativeFeatures?: NativeFeature[];
 }
 
 export interface RoutingOptions {
@@ -193,8 +256,10 @@ export type StreamEvent =
   | { type: "reasoning-delta"; text: string }
   | { type: "reasoning-signature"; signature: string }
   | { type: "reasoning-redacted"; data: string }
+  /** The opaque payload of the current reasoning block; like a signature, it ends the block. */
+  | { type: "reasoning-encrypted"; origin: ReasoningOrigin; data: string }
   /** `index` counts tool calls in this response from 0; it is not a content-block index. */
-  | { type: "tool-call-start"; index: number; id: string; name: string; thoughtSignature?: string }
+  | { type: "tool-call-start"; index: number; id: string; name: string; thoughtSignature?: string; custom?: boolean }
   | { type: "tool-call-delta"; index: number; argumentsDelta: string }
   | { type: "usage"; usage: Usage }
   | { type: "finish"; finishReason: FinishReason; nativeFinishReason?: string }
@@ -210,6 +275,12 @@ export type StreamEvent =
       fromUpstream?: boolean;
     };
 
-export type FormatName = "openai" | "anthropic" | "gemini";
+export type FormatName = "openai" | "anthropic" | "gemini" | "responses";
+
+/**
+ * Every wire format the gateway can speak to an upstream: the surface formats plus upstream-only
+ * ones that no caller speaks (Bedrock Converse).
+ */
+export type UpstreamFormatName = FormatName | "bedrock";
 
 export const emptyUsage = (): Usage => ({ inputTokens: 0, outputTokens: 0 });

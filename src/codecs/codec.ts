@@ -1,4 +1,4 @@
-import type { CanonicalRequest, CanonicalResponse, FormatName, StreamEvent, Usage } from "../canonical/types";
+import type { CanonicalRequest, CanonicalResponse, FormatName, StreamEvent, UpstreamFormatName, Usage } from "../canonical/types";
 import type { GatewayError } from "../errors/gateway-error";
 import type { SyncTransformer } from "../streams/sync-transformer";
 
@@ -18,6 +18,13 @@ export interface EncodeContext {
   includeReasoning?: boolean;
   /** Gemini surface only: `sse` (alt=sse) or `json-array` (default streamGenerateContent). */
   framing?: "sse" | "json-array";
+  /**
+   * The caller's request as decoded by the surface codec. Formats whose answers echo the request
+   * or depend on its tool table read it: the Responses surface echoes instructions, tools and
+   * settings, turns calls of custom and namespaced tools back into their own item shapes, and
+   * returns encrypted reasoning only when `include` asked for it. Absent → defaults.
+   */
+  request?: CanonicalRequest;
 }
 
 export interface DecodeRequestHints {
@@ -36,34 +43,11 @@ export interface UpstreamErrorInfo {
 }
 
 /**
- * One wire format, written once and used in both directions:
- * as the inbound surface (decodeRequest / encodeResponse / encodeStream / encodeError) and as
- * the upstream (encodeRequest / decodeResponse / decodeStream / decodeError).
+ * The upstream half of a wire format: what the gateway needs to call a provider that speaks it.
+ * Every surface codec is one; a format no caller speaks (Bedrock Converse) is only this.
  */
-export interface Codec {
-  readonly name: FormatName;
-
-  // ---- inbound surface -------------------------------------------------
-  /** Validates with zod; throws BadRequestError naming the offending field. */
-  decodeRequest(body: unknown, hints?: DecodeRequestHints): CanonicalRequest;
-  /** The JSON body of a non-streamed response. */
-  encodeResponse(res: CanonicalResponse, ctx: EncodeContext): unknown;
-  /** Canonical events → wire bytes (framing included). Trailers are written in flush(). */
-  encodeStream(ctx: EncodeContext): TransformStream<StreamEvent, Uint8Array>;
-  /**
-   * encodeStream as a synchronous stage, the form the codec's logic is written in, so the
-   * gateway can fuse decode → meter → encode into ONE pass per upstream chunk (every
-   * TransformStream hop costs promise turns per chunk in workerd). encodeStream(ctx) is
-   * `toTransformStream(streamEncoder(ctx))`: same bytes, same trailer in flush(). One instance
-   * per response (it is stateful).
-   */
-  streamEncoder(ctx: EncodeContext): SyncTransformer<StreamEvent, Uint8Array>;
-  /** An error in this format's own envelope. */
-  encodeError(err: GatewayError): { status: number; body: unknown };
-  /** content-type of a streamed response. */
-  streamContentType(ctx: EncodeContext): string;
-
-  // ---- upstream --------------------------------------------------------
+export interface UpstreamCodec {
+  readonly name: UpstreamFormatName;
   /** The JSON body to send upstream; parameters the format cannot express are dropped. */
   encodeRequest(req: CanonicalRequest, upstreamModel: string): Record<string, unknown>;
   /** Throws UpstreamError when the body is not a valid response of this format. */
@@ -88,4 +72,33 @@ export interface Codec {
   // ---- token counting (formats whose providers have an endpoint for it) ----
   encodeCountTokensRequest?(req: CanonicalRequest, upstreamModel: string): Record<string, unknown>;
   decodeCountTokensResponse?(body: unknown): number;
+}
+
+/**
+ * One wire format, written once and used in both directions:
+ * as the inbound surface (decodeRequest / encodeResponse / encodeStream / encodeError) and as
+ * the upstream (the UpstreamCodec half).
+ */
+export interface Codec extends UpstreamCodec {
+  readonly name: FormatName;
+
+  // ---- inbound surface -------------------------------------------------
+  /** Validates with zod; throws BadRequestError naming the offending field. */
+  decodeRequest(body: unknown, hints?: DecodeRequestHints): CanonicalRequest;
+  /** The JSON body of a non-streamed response. */
+  encodeResponse(res: CanonicalResponse, ctx: EncodeContext): unknown;
+  /** Canonical events → wire bytes (framing included). Trailers are written in flush(). */
+  encodeStream(ctx: EncodeContext): TransformStream<StreamEvent, Uint8Array>;
+  /**
+   * encodeStream as a synchronous stage, the form the codec's logic is written in, so the
+   * gateway can fuse decode → meter → encode into ONE pass per upstream chunk (every
+   * TransformStream hop costs promise turns per chunk in workerd). encodeStream(ctx) is
+   * `toTransformStream(streamEncoder(ctx))`: same bytes, same trailer in flush(). One instance
+   * per response (it is stateful).
+   */
+  streamEncoder(ctx: EncodeContext): SyncTransformer<StreamEvent, Uint8Array>;
+  /** An error in this format's own envelope. */
+  encodeError(err: GatewayError): { status: number; body: unknown };
+  /** content-type of a streamed response. */
+  streamContentType(ctx: EncodeContext): string;
 }

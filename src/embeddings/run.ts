@@ -5,9 +5,9 @@
  * and call → decode → settle the real usage with the usage record (surface "embeddings") → encode
  * in the caller's format.
  */
-import type { FormatName } from "../canonical/types";
+import type { UpstreamFormatName } from "../canonical/types";
 import { codecFor } from "../codecs";
-import type { Codec } from "../codecs/codec";
+import type { Codec, UpstreamCodec } from "../codecs/codec";
 import type { Env, WaitUntil } from "../env";
 import { BadRequestError, GatewayError, UpstreamError } from "../errors/gateway-error";
 import { runAttempts, type Attempt, type AttemptCall, type Delivered } from "../gateway/attempt-runner";
@@ -50,7 +50,7 @@ interface UpstreamAdapter {
   decode(bodies: unknown[], sent: unknown[], req: EmbeddingsRequest): EmbeddingsResponse;
 }
 
-const ADAPTERS: Partial<Record<FormatName, UpstreamAdapter>> = {
+const ADAPTERS: Partial<Record<UpstreamFormatName, UpstreamAdapter>> = {
   openai: {
     encode: (req, e) => [encodeOpenAIEmbeddingsRequest(req, e.upstreamModel, e.provider.id)],
     decode: (bodies, _sent, req) => decodeOpenAIEmbeddingsResponse(bodies[0], req.inputs),
@@ -63,7 +63,7 @@ const ADAPTERS: Partial<Record<FormatName, UpstreamAdapter>> = {
 
 interface PreparedEmbedding extends Attempt {
   adapter: UpstreamAdapter;
-  upstream: Codec;
+  upstream: UpstreamCodec;
   bodies: unknown[];
 }
 
@@ -84,7 +84,7 @@ export function prepareEmbeddingAttempts(req: EmbeddingsRequest, endpoints: read
       continue;
     }
     try {
-      out.push({ endpoint, adapter, upstream: codecFor(endpoint.provider), bodies: adapter.encode(req, endpoint), bound });
+      out.push({ endpoint, adapter, upstream: codecFor(endpoint.provider, endpoint.upstreamModel), bodies: adapter.encode(req, endpoint), bound });
     } catch (err) {
       if (!(err instanceof BadRequestError)) throw err;
       refusal ??= err;

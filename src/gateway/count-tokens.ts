@@ -62,7 +62,7 @@ export async function countTokens(inv: CountTokensInvocation): Promise<Response>
 }
 
 async function count(inv: CountTokensInvocation, endpoint: Endpoint, call: AttemptCall): Promise<Delivered<Count>> {
-  const upstream = codecFor(endpoint.provider);
+  const upstream = codecFor(endpoint.provider, endpoint.upstreamModel);
   let value: Count = { inputTokens: estimatePromptTokens(inv.req), exact: false };
   if (endpoint.provider.supports?.count_tokens && upstream.encodeCountTokensRequest && upstream.decodeCountTokensResponse) {
     const text = await callUpstreamText(inv.env, upstream, {

@@ -1,4 +1,4 @@
-import type { Codec } from "../codecs/codec";
+import type { UpstreamCodec } from "../codecs/codec";
 import type { Env } from "../env";
 import { UpstreamError, UpstreamTimeoutError } from "../errors/gateway-error";
 import { providerConfig } from "../providers/registry";
@@ -26,7 +26,7 @@ export interface UpstreamCall {
  * One HTTP call to a provider. Resolves only with a 2xx Response; every failure becomes a typed
  * error carrying the upstream status and message so routing can decide on fallback.
  */
-export async function callUpstream(env: Env, codec: Codec, call: UpstreamCall): Promise<Response> {
+export async function callUpstream(env: Env, codec: UpstreamCodec, call: UpstreamCall): Promise<Response> {
   const { res, text } = await send(env, codec, call);
   if (text === undefined) return res;
   const h = new Headers(res.headers);
@@ -36,12 +36,12 @@ export async function callUpstream(env: Env, codec: Codec, call: UpstreamCall): 
 }
 
 /** A non-streamed call's 2xx body as text, read within the call's deadline (no Response re-wrap). */
-export async function callUpstreamText(env: Env, codec: Codec, call: Omit<UpstreamCall, "stream">): Promise<string> {
+export async function callUpstreamText(env: Env, codec: UpstreamCodec, call: Omit<UpstreamCall, "stream">): Promise<string> {
   return (await send(env, codec, { ...call, stream: false })).text!;
 }
 
 /** The call; `text` is the whole body, except for a 2xx stream (its reader's to read). */
-async function send(env: Env, codec: Codec, call: UpstreamCall): Promise<{ res: Response; text?: string }> {
+async function send(env: Env, codec: UpstreamCodec, call: UpstreamCall): Promise<{ res: Response; text?: string }> {
   const { endpoint } = call;
   const cfg = providerConfig(env, endpoint.provider);
   const meta = { provider_name: endpoint.provider.id };
@@ -60,30 +60,31 @@ async function send(env: Env, codec: Codec, call: UpstreamCall): Promise<{ res: 
   // One controller for both the caller's signal and the timeout (cheaper than AbortSignal.any).
   // Without timeoutMs the caller's signal is used as is: it times the call itself.
   let signal = call.signal;
-  let timeout: AbortController | undefined;
+  let timedOut = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const onAbort = () => controller?.abort();
   let controller: AbortController | undefined;
+  const onAbort = () => controller?.abort();
   if (call.timeoutMs !== undefined) {
-    timeout = new AbortController();
-    controller = new AbortController();
-    if (call.signal.aborted) controller.abort();
+    const c = (controller = new AbortController());
+    if (call.signal.aborted) c.abort();
     else call.signal.addEventListener("abort", onAbort);
     timer = setTimeout(() => {
-      timeout!.abort();
-      controller!.abort();
+      timedOut = true;
+      c.abort();
     }, call.timeoutMs);
-    signal = controller.signal;
+    signal = c.signal;
   }
   const failure = (err: unknown, what: string, status: number): UpstreamError | UpstreamTimeoutError => {
-    if (timeout?.signal.aborted) return new UpstreamTimeoutError(`Upstream '${id}' did not answer within ${call.timeoutMs} ms`, meta);
+    if (timedOut) return new UpstreamTimeoutError(`Upstream '${id}' did not answer within ${call.timeoutMs} ms`, meta);
     if (call.signal.aborted) return new UpstreamError("Request aborted by the client", meta, 499);
     return new UpstreamError(`${what}: ${err instanceof Error ? err.message : "connection failed"}`, meta, status);
   };
   let res: Response;
   let text: string;
   try {
-    res = await fetch(url, { method: call.op === "list_models" ? "GET" : "POST", headers, body, signal }).catch(
+    // A provider may bring its own transport (Workers AI through an `AI` binding); else fetch.
+    const transport = endpoint.provider.transport?.(env) ?? fetch;
+    res = await transport(url, { method: call.op === "list_models" ? "GET" : "POST", headers, body, signal }).catch(
       (err: unknown) => {
         throw failure(err, `Could not reach upstream '${id}'`, 0);
       },

@@ -11,6 +11,7 @@ export const anthropicProvider: ProviderEntry = {
   defaultBaseUrl: "https://api.anthropic.com",
   ownsBareModel: (m) => m.startsWith("claude-"),
   supports: { chat: true, count_tokens: true, list_models: true, embeddings: false },
+  aiGateway: { slug: "anthropic" },
   buildRequest(cfg, op, _model, opts) {
     const base = trimSlash(cfg.baseUrl);
     const path = op === "count_tokens" ? "/v1/messages/count_tokens" : op === "list_models" ? "/v1/models" : "/v1/messages";

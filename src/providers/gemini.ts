@@ -15,6 +15,7 @@ export const geminiProvider: ProviderEntry = {
   defaultBaseUrl: "https://generativelanguage.googleapis.com",
   ownsBareModel: (m) => m.startsWith("gemini-") || m.startsWith("gemma-") || m.startsWith("learnlm-"),
   supports: { chat: true, count_tokens: true, list_models: true, embeddings: true },
+  aiGateway: { slug: "google-ai-studio" },
   buildRequest(cfg, op, model, opts) {
     const base = `${trimSlash(cfg.baseUrl)}/v1beta`;
     const headers: Record<string, string> = { "content-type": "application/json" };

@@ -19,6 +19,12 @@ export interface OpenAICompatibleOptions {
   embeddings?: boolean;
   /** Where this provider departs from the widely accepted OpenAI-compatible defaults. */
   codecOptions?: OpenAIEncodeOptions;
+  /** Cloudflare AI Gateway slug (and the path after it standing for defaultBaseUrl). */
+  aiGateway?: ProviderEntry["aiGateway"];
+  /** Fixed headers the provider documents besides auth (e.g. GitHub's API version). */
+  headers?: Record<string, string>;
+  /** false: the provider has no model listing the catalog refresh could read. */
+  listModels?: boolean;
 }
 
 /**
@@ -35,9 +41,10 @@ export function openAICompatibleProvider(o: OpenAICompatibleOptions): ProviderEn
     keyless: o.keyless,
     ownsBareModel: o.ownsBareModel,
     codec: o.codecOptions ? createOpenAICodec(o.codecOptions) : undefined,
-    supports: { chat: true, embeddings: o.embeddings ?? false, list_models: true, count_tokens: false },
+    aiGateway: o.aiGateway,
+    supports: { chat: true, embeddings: o.embeddings ?? false, list_models: o.listModels ?? true, count_tokens: false },
     buildRequest(cfg, op, _model, opts) {
-      const headers: Record<string, string> = { "content-type": "application/json" };
+      const headers: Record<string, string> = { "content-type": "application/json", ...o.headers };
       if (cfg.apiKey) headers.authorization = `Bearer ${cfg.apiKey}`;
       if (opts.stream) headers.accept = "text/event-stream";
       return { url: trimSlash(cfg.baseUrl) + OPENAI_PATHS[op], headers };

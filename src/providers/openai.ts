@@ -10,6 +10,7 @@ export const openaiProvider = openAICompatibleProvider({
   defaultBaseUrl: "https://api.openai.com/v1",
   ownsBareModel: (m) => OPENAI_BARE.test(m),
   embeddings: true,
+  aiGateway: { slug: "openai" },
   // api.openai.com rejects max_tokens for reasoning models (o-series, gpt-5).
   codecOptions: { maxTokensField: "max_completion_tokens" },
 });

@@ -1,11 +1,23 @@
-import type { FormatName } from "../canonical/types";
-import type { Codec } from "../codecs/codec";
+import type { UpstreamFormatName } from "../canonical/types";
+import type { DiscoveredModel } from "../catalog/types";
+import type { UpstreamCodec } from "../codecs/codec";
+import type { Env } from "../env";
 
 export type UpstreamOperation = "chat" | "count_tokens" | "embeddings" | "list_models";
+
+/** The part of `fetch` the gateway uses; a provider may supply another transport with this shape. */
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
 export interface ProviderConfig {
   baseUrl: string;
   apiKey?: string;
+  /**
+   * Provider-specific settings read by the provider's own `config(env)` (region, project,
+   * deployment map…); opaque to everything else.
+   */
+  settings?: Readonly<Record<string, string>>;
+  /** Headers every call to this provider carries (Cloudflare AI Gateway's cf-aig-authorization). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export interface UpstreamRequest {
@@ -20,8 +32,8 @@ export interface ProviderEntry {
   /** Slug used in model ids: `deepseek/deepseek-r1`. */
   id: string;
   name: string;
-  /** Which codec speaks to this provider. */
-  format: FormatName;
+  /** Which wire format speaks to this provider (its main one, when it serves several). */
+  format: UpstreamFormatName;
   /** `OPENAI` → OPENAI_API_KEY / OPENAI_BASE_URL. */
   envPrefix: string;
   defaultBaseUrl: string;
@@ -40,8 +52,28 @@ export interface ProviderEntry {
     model: string,
     opts: { stream: boolean; headers?: Record<string, string>; body?: string },
   ): UpstreamRequest | Promise<UpstreamRequest>;
-  /** A provider-tuned instance of its format's codec (e.g. OpenAI's max_completion_tokens). */
-  codec?: Codec;
+  /** A provider-tuned codec (e.g. OpenAI's max_completion_tokens), or an upstream-only one (Bedrock). */
+  codec?: UpstreamCodec;
+  /** One provider serving several wire formats picks the codec per upstream model (Vertex: Gemini or Claude). */
+  codecForModel?(upstreamModel: string): UpstreamCodec | undefined;
   /** Operations this provider supports; chat is implied. */
   supports?: Partial<Record<UpstreamOperation, boolean>>;
+  /**
+   * Reads the provider's configuration when `<PREFIX>_API_KEY` / `<PREFIX>_BASE_URL` are not
+   * enough (AWS credentials and region, a service account…); undefined = not enabled.
+   */
+  config?(env: Env): ProviderConfig | undefined;
+  /** What a user sets to enable it, for error messages (default `<PREFIX>_API_KEY`). */
+  enabledBy?: string;
+  /**
+   * Cloudflare AI Gateway: this provider's slug there, and the path after the slug that stands
+   * for the provider's default base URL (`mistral` + `/v1`). Absent: never routed through it.
+   */
+  aiGateway?: { slug: string; path?: string };
+  /** A transport other than fetch (a Workers binding) when the deployment has one; undefined → fetch. */
+  transport?(env: Env): FetchLike | undefined;
+  /** The provider's own model listing, for listings that are not OpenAI-, Anthropic- or Gemini-shaped. */
+  listModels?(cfg: ProviderConfig, fetch: FetchLike): Promise<DiscoveredModel[]>;
+  /** Upstream ids may contain ':' (Bedrock's `…-v1:0`): a suffix there is part of the id, not a variant. */
+  colonModelIds?: boolean;
 }

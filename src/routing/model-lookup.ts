@@ -54,11 +54,11 @@ function passthrough(id: string): { provider: ProviderEntry; upstream: string } 
 export function parseTarget(catalog: Catalog, raw: string): Target {
   const { base, variant, unknownSuffix } = splitVariant(raw);
   if (unknownSuffix !== undefined) {
-    // A colon can be part of a real id (Ollama tags: `ollama/llama3.2:3b`).
+    // A colon can be part of a real id (Ollama tags: `ollama/llama3.2:3b`, Bedrock's `…-v1:0`).
     const hit = lookupModel(catalog, raw);
     if (hit) return { kind: "model", ...hit, requested: raw };
     const pt = passthrough(raw);
-    if (pt?.provider.keyless) return { kind: "passthrough", ...pt, requested: raw };
+    if (pt && (pt.provider.keyless || pt.provider.colonModelIds)) return { kind: "passthrough", ...pt, requested: raw };
     throw new BadRequestError(
       `Invalid model variant ':${unknownSuffix}' in '${raw}'. Supported variants: ${VARIANTS.map((v) => ":" + v).join(", ")}.`,
     );

@@ -40,7 +40,8 @@ export function estimateInputTokens(req: Partial<Pick<CanonicalRequest, "system"
   return Math.ceil(json.length / 4) + media;
 }
 
-export function requestFeatures(req: Partial<CanonicalRequest>): RequestFeatures {
+/** `bodyBytes`: the caller's body size, which bounds the prompt as well as re-serializing it would, unless it carries inline media. */
+export function requestFeatures(req: Partial<CanonicalRequest>, bodyBytes?: number): RequestFeatures {
   let images = false;
   let files = false;
   for (const m of req.messages ?? []) {
@@ -74,7 +75,7 @@ export function requestFeatures(req: Partial<CanonicalRequest>): RequestFeatures
   else if (rf === "json_object") params.push("response_format");
   if (reasoning) params.push("reasoning");
   return {
-    estInputTokens: req.messages || req.system ? estimateInputTokens(req) : 0,
+    estInputTokens: !req.messages && !req.system ? 0 : bodyBytes !== undefined && !images && !files ? Math.ceil(bodyBytes / 4) : estimateInputTokens(req),
     maxOutputTokens: req.maxTokens,
     tools,
     images,

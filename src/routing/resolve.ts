@@ -37,7 +37,7 @@ export async function resolveRoute(env: Env, req: RouteRequest, opts: ResolveOpt
   const ctx: Ctx = {
     env,
     opts,
-    features: requestFeatures(req),
+    features: requestFeatures(req, opts.bodyBytes),
     prefs,
     allowFallbacks,
     allowed: opts.allowedProviders ? new Set(opts.allowedProviders.map((x) => getProvider(x)?.id ?? x.toLowerCase())) : null,

@@ -50,6 +50,11 @@ export interface ResolveOptions {
   allowedProviders: string[] | null;
   /** Chat or embeddings. */
   kind: "chat" | "embeddings";
+  /**
+   * Size of the caller's body in bytes, when known: without inline media it bounds the prompt
+   * (≈ bytes / 4 tokens) without serializing the request again.
+   */
+  bodyBytes?: number;
   /** Lets routing do background KV writes (auto-router stickiness) without delaying the request. */
   ctx?: Pick<ExecutionContext, "waitUntil">;
 }

@@ -5,7 +5,7 @@ import type { KeyConfig } from "../keys/types";
 import type { Reservation, SpendSnapshot } from "./types";
 import type { StoredUsageRecord } from "../usage/types";
 import { completeRecord } from "../usage/record";
-import { insertUsageRecords, sumKeySpend } from "../usage/store";
+import { insertUsageJson, sumKeySpend } from "../usage/store";
 import { keyDenial, NOT_FOUND, limitDenial, providerDenial, rateLimitDenial, unpricedDenial, freeTierDenial } from "./denials";
 import { addTo, emptyCounters, limitRemainingMicros, spendSnapshot, type Counters } from "./spend-accounting";
 import type { AuthResult, ReserveArgs, ReserveResult, SettleArgs } from "./spend-counter-types";
@@ -285,10 +285,8 @@ export class SpendCounter extends DurableObject<Env> {
     for (;;) {
       const rows = this.sql.exec<{ rid: number; record: string }>("SELECT rowid AS rid, record FROM pending_usage ORDER BY rowid LIMIT 100").toArray();
       if (rows.length === 0) return written;
-      await insertUsageRecords(
-        this.env.DB,
-        rows.map((r) => JSON.parse(r.record) as StoredUsageRecord),
-      );
+      // The buffered records are JSON text already: joined into one array, never parsed here.
+      await insertUsageJson(this.env.DB, `[${rows.map((r) => r.record).join(",")}]`);
       // By rowid, in one statement: a record replaced while D1 was written has a new rowid and stays.
       this.sql.exec(`DELETE FROM pending_usage WHERE rowid IN (${rows.map((r) => r.rid).join(",")})`);
       this.pendingCount = undefined;

@@ -15,9 +15,10 @@ const FIXTURES: Record<FormatName, Record<string, string>> = {
   openai: import.meta.glob("../fixtures/openai/*.sse", { query: "?raw", import: "default", eager: true }),
   anthropic: import.meta.glob("../fixtures/anthropic/*.sse", { query: "?raw", import: "default", eager: true }),
   gemini: import.meta.glob("../fixtures/gemini/*.sse", { query: "?raw", import: "default", eager: true }),
+  responses: import.meta.glob("../fixtures/responses/*.sse", { query: "?raw", import: "default", eager: true }),
 };
 const GEMINI_ARRAY: Record<string, string> = import.meta.glob("../fixtures/gemini/*.jsonstream", { query: "?raw", import: "default", eager: true });
-const FORMATS: FormatName[] = ["openai", "anthropic", "gemini"];
+const FORMATS: FormatName[] = ["openai", "anthropic", "gemini", "responses"];
 
 const utf8 = new TextEncoder();
 

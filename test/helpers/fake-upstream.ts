@@ -42,6 +42,12 @@ export interface FakeStep {
   size?: number;
   /** Serve a recorded file from the shared fixtures (path relative to the fixtures dir). */
   sharedFixture?: string;
+  /**
+   * Binary protocols (Bedrock's event stream): events the protocol's plugin encodes, e.g.
+   * `{type: "contentBlockDelta", payload: {...}}`, `{exception: "throttlingException", message}`,
+   * `{corrupt: true}` (a frame with a bad checksum). See scripts/fake-upstream/bedrock.mjs.
+   */
+  events?: Array<Record<string, unknown>>;
   /** Error message for the auto-generated error body (with status ≥ 400 and no body). */
   message?: string;
   /** Queue this step this many times (default 1). */
@@ -76,6 +82,14 @@ export interface FakeSessionConfig {
   validate?: boolean;
   /** Require the provider's auth header (default true; Ollama never requires one). */
   auth?: boolean;
+  /** Fake Google OAuth: verify assertions with this SPKI PEM public key. */
+  oauthPublicKey?: string;
+  /** Fake Google OAuth: expires_in of the tokens it issues (default 3599). */
+  oauthExpiresIn?: number;
+  /** Fake Azure: the only deployments that exist. */
+  azureDeployments?: string[];
+  /** Fake Cloudflare AI Gateway: require `cf-aig-authorization: Bearer <token>`. */
+  aigToken?: string;
 }
 
 /** Provider → path suffix under the session base URL, and the dummy key the fake accepts (the fake's own table). */

@@ -1,11 +1,13 @@
 /**
  * Replay suite: every recorded response and stream under ../shared/fixtures (anthropic, google,
- * openai-chat, openai-chat-compatible) goes through its upstream decoder, then out through EACH
- * caller format (OpenAI chat, Anthropic messages, Gemini generateContent; streams also in both
- * Gemini framings), is validated against that format's schema and framing, and is decoded back
+ * openai-chat, openai-chat-compatible, openai-responses) goes through its upstream decoder, then
+ * out through EACH caller format (OpenAI chat, Anthropic messages, Gemini generateContent, OpenAI
+ * Responses; streams also in both Gemini framings), is validated against that format's schema and
+ * framing, and is decoded back
  * with the caller format's own decoder to prove nothing was lost: text, tool calls (names,
- * arguments, ids, Gemini thought signatures), reasoning text and signatures where the format can
- * carry them, usage, finish reason. Expectations are computed from the raw recording
+ * arguments, ids, Gemini thought signatures), reasoning text, signatures and encrypted reasoning
+ * where the format can carry them, usage, finish reason. Responses recordings that hold several
+ * turns are replayed turn by turn. Expectations are computed from the raw recording
  * (expect.ts), not from the decoder under test. Streams are fed at awkward byte boundaries.
  *
  * Error bodies must yield their message through decodeError (and make decodeResponse throw);
@@ -17,10 +19,11 @@ import type { StreamEvent } from "../../src/canonical/types";
 import { anthropicResponseSchema } from "../../src/codecs/anthropic";
 import { geminiResponseSchema } from "../../src/codecs/gemini";
 import { openaiResponseSchema } from "../../src/codecs/openai";
+import { responsesResponseSchema } from "../../src/codecs/responses";
 import { UpstreamError } from "../../src/errors/gateway-error";
 import { describeWithSharedFixtures } from "../helpers/fake-upstream";
 import { FOLDERS, loadCorpus, type ReplayUnit, type Wire } from "./corpus";
-import { expectedErrorMessage, expectedFromResponse, expectedFromStream, summarizeEvents, summarizeResponse, wireBody } from "./expect";
+import { expectedErrorMessage, expectedFromResponse, expectedFromStream, summarizeEvents, summarizeResponse, wireBody, type Outcome } from "./expect";
 import {
   checkFraming,
   CODECS,
@@ -41,6 +44,7 @@ const RESPONSE_SCHEMAS: Record<Wire, { safeParse(v: unknown): { success: boolean
   openai: openaiResponseSchema,
   anthropic: anthropicResponseSchema,
   gemini: geminiResponseSchema,
+  responses: responsesResponseSchema,
 };
 
 /** folder → column → count of units that passed that replay. */
@@ -74,6 +78,9 @@ function checkEventContract(events: StreamEvent[], label: string): void {
   if (!events.some((e) => e.type === "error")) expect(finishes, `${label}: a completed stream has one finish`).toBe(1);
 }
 
+/** A Responses answer has no "completed, but with an error" state: such a stop is a failed response. */
+const failsAsResponses = (target: Wire, expected: Outcome) => target === "responses" && !expected.error && expected.finish === "error";
+
 function replayResponse(unit: ReplayUnit): void {
   const body = JSON.parse(unit.text) as unknown;
   const expected0 = expectedFromResponse(unit.wire, body);
@@ -87,6 +94,12 @@ function replayResponse(unit: ReplayUnit): void {
     const out = JSON.parse(JSON.stringify(CODECS[target].encodeResponse(canonical, encodeCtx(target)))) as unknown;
     const valid = RESPONSE_SCHEMAS[target].safeParse(out);
     expect(valid.success, `${label}: schema ${JSON.stringify(valid.error?.issues.slice(0, 3))}`).toBe(true);
+    if (failsAsResponses(target, expected)) {
+      // A Responses answer that stopped with an error is a failed response: its decoder throws.
+      expect(() => CODECS[target].decodeResponse(out), label).toThrow(UpstreamError);
+      count(unit, `response→${target}`);
+      continue;
+    }
     expectPreserved(summarizeResponse(CODECS[target].decodeResponse(out)), expected, target, label);
     count(unit, `response→${target}`);
   }
@@ -108,14 +121,15 @@ async function replayStream(unit: ReplayUnit): Promise<void> {
   for (const target of STREAM_TARGETS) {
     const label = `stream → ${target}`;
     const out = await encodeEvents(split, target);
+    const failed = failsAsResponses(wireOf(target), expected);
     try {
-      checkFraming(target, out, expected.error !== undefined);
+      checkFraming(target, out, expected.error !== undefined || failed);
     } catch (e) {
       throw new Error(`${label}: ${(e as Error).message}`);
     }
     const back = await decodeBytes(out, () => decoderFor(target), true, seed + 1);
     checkEventContract(back, `${label} decoded back`);
-    expectPreserved(summarizeEvents(back), expected, wireOf(target), label);
+    expectPreserved(summarizeEvents(back), failed ? { ...expected, error: {} } : expected, wireOf(target), label);
     count(unit, `stream→${target}`);
   }
 }
@@ -145,7 +159,7 @@ function replayError(unit: ReplayUnit): void {
 
 function replayCountTokens(unit: ReplayUnit): void {
   const body = JSON.parse(unit.text) as Record<string, unknown>;
-  const want = unit.wire === "anthropic" ? body.input_tokens : body.totalTokens;
+  const want = unit.wire === "anthropic" || unit.wire === "responses" ? body.input_tokens : body.totalTokens;
   expect(typeof want).toBe("number");
   const decode = CODECS[unit.wire].decodeCountTokensResponse;
   expect(decode, `${unit.wire} has a count-tokens decoder`).toBeDefined();
@@ -188,19 +202,19 @@ describeWithSharedFixtures("replay: shared recordings through every codec", () =
       if (u.origin === "wrapper") continue;
       const d = u.description;
       const ok =
-        u.kind === "error" ? /error body/.test(d) : u.kind === "stream" ? /stream/i.test(d) : u.kind === "count-tokens" ? /count_?tokens response/i.test(d) : /non-stream/.test(d);
+        u.kind === "error" ? /error body/.test(d) : u.kind === "stream" ? /stream/i.test(d) : u.kind === "count-tokens" ? /count_?tokens response|input_tokens/i.test(d) : /non-stream/.test(d);
       expect(ok, `${u.name} classified as ${u.kind} but described as: ${d.slice(0, 120)}`).toBe(true);
     }
     // Wrappers yield embedded bodies, never nothing.
     expect(corpus.units.filter((u) => u.origin === "wrapper").length).toBeGreaterThan(0);
-    for (const s of corpus.skipped) expect(s.reason).toMatch(/^(sidecar|embeddings response|cachedContents resource|METADATA file|request body)/);
+    for (const s of corpus.skipped) expect(s.reason).toMatch(/^(sidecar|embeddings response|cachedContents resource|METADATA file|request body|background-mode snapshot)/);
   });
 
-  describe("non-streamed responses → openai / anthropic / gemini", () => {
+  describe("non-streamed responses → openai / anthropic / gemini / responses", () => {
     for (const unit of units("response")) it(unit.name, () => replayResponse(unit));
   });
 
-  describe("streams → openai / anthropic / gemini (sse + json array)", () => {
+  describe("streams → openai / anthropic / gemini (sse + json array) / responses", () => {
     for (const unit of units("stream")) it(unit.name, () => replayStream(unit));
   });
 

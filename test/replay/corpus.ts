@@ -10,7 +10,7 @@
  */
 import { listSharedFixtures, readSharedFixture, sharedFixturesAvailable } from "../helpers/fake-upstream";
 
-export type Wire = "openai" | "anthropic" | "gemini";
+export type Wire = "openai" | "anthropic" | "gemini" | "responses";
 
 /** Fixture folder → the wire format its bodies are in. */
 export const FOLDERS: Record<string, Wire> = {
@@ -18,6 +18,7 @@ export const FOLDERS: Record<string, Wire> = {
   google: "gemini",
   "openai-chat": "openai",
   "openai-chat-compatible": "openai",
+  "openai-responses": "responses",
 };
 
 export type UnitKind = "response" | "stream" | "error" | "count-tokens";
@@ -92,6 +93,8 @@ export function looksLikeSuccess(wire: Wire, v: Json): boolean {
       return v.type === "message" || (Array.isArray(v.content) && v.role === "assistant");
     case "gemini":
       return Array.isArray(v.candidates) || isRecord(v.promptFeedback);
+    case "responses":
+      return v.object === "response" || (Array.isArray(v.output) && (typeof v.status === "string" || typeof v.model === "string"));
   }
 }
 
@@ -158,6 +161,11 @@ export function classify(
   const base = { file, folder, wire, origin, description };
 
   const framing = framingOf(file, text);
+  if (framing && wire === "responses") {
+    // Some recordings hold several consecutive responses (one per turn of a tool loop).
+    const turns = splitResponsesTurns(text, framing);
+    return { units: turns.map((t, i) => ({ ...base, name: turns.length > 1 ? `${file}#${i + 1}` : file, kind: "stream" as const, status: metaStatus ?? 200, text: t, framing })) };
+  }
   if (framing) return { units: [{ ...base, name: file, kind: "stream", status: metaStatus ?? 200, text, framing }] };
   if (!file.endsWith(".json")) return { units: [], unclassified: "unknown file type" };
 
@@ -186,7 +194,7 @@ export function classify(
     const code = isRecord(body) && isRecord(body.error) ? statusOf(body.error.code) : undefined;
     return { units: [{ ...base, name: file, kind: "error", status: metaStatus ?? code ?? 400, text }] };
   }
-  if (/count_tokens|:countTokens/.test(metaUri) || /count_tokens response|countTokens response/.test(description)) {
+  if (/count_tokens|:countTokens|input_tokens/.test(metaUri) || /count_tokens response|countTokens response|input_tokens/.test(description)) {
     return { units: [{ ...base, name: file, kind: "count-tokens", status: metaStatus ?? 200, text }] };
   }
   if (isRecord(body) && (Array.isArray(body.embeddings) || isRecord(body.embedding))) {
@@ -195,11 +203,35 @@ export function classify(
   if (/\/cachedContents/.test(metaUri) || description.includes("cachedContents resource")) {
     return { units: [], skip: "cachedContents resource (context-cache management, not a generation)" };
   }
+  if (wire === "responses" && isRecord(body) && (body.status === "queued" || body.status === "in_progress")) {
+    return { units: [], skip: "background-mode snapshot (a queued response, polled later; the gateway refuses background)" };
+  }
   if (looksLikeSuccess(wire, body)) return { units: [{ ...base, name: file, kind: "response", status: metaStatus ?? 200, text }] };
   if (isRecord(body) && (Array.isArray(body.messages) || Array.isArray(body.contents))) {
     return { units: [], skip: "request body (nothing to decode as a response)" };
   }
   return { units: [], unclassified: "JSON that is neither a response, an error, a wrapper nor a known side resource" };
+}
+
+const RESPONSES_TERMINAL = /"type":\s*"response\.(completed|incomplete|failed)"/;
+const RESPONSES_CREATED = /"type":\s*"response\.created"/;
+
+/** A Responses stream recording cut into its responses: a response.created after a terminal event starts the next. */
+export function splitResponsesTurns(text: string, framing: StreamFraming): string[] {
+  const sep = framing === "chunks" ? "\n" : "\n\n";
+  const pieces = framing === "chunks" ? text.split("\n") : text.replace(/\r\n/g, "\n").split(/\n\n+/);
+  const turns: string[][] = [[]];
+  let ended = false;
+  for (const piece of pieces) {
+    if (piece.trim() === "") continue;
+    if (ended && RESPONSES_CREATED.test(piece)) {
+      turns.push([]);
+      ended = false;
+    }
+    turns[turns.length - 1].push(piece);
+    if (RESPONSES_TERMINAL.test(piece)) ended = true;
+  }
+  return turns.map((t) => t.join(sep) + sep);
 }
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {

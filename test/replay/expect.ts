@@ -9,6 +9,7 @@
  */
 import type { CanonicalResponse, FinishReason, StreamEvent } from "../../src/canonical/types";
 import type { ReplayUnit, Wire } from "./corpus";
+import { responsesResponse, responsesStream } from "./expect-responses";
 
 export interface UsageSummary {
   input: number;
@@ -34,6 +35,8 @@ export interface Outcome {
   signatures: string[];
   /** Redacted/encrypted reasoning payloads, in order. */
   redacted: string[];
+  /** Opaque reasoning payloads of other families (OpenAI's encrypted_content), in order. */
+  encrypted: string[];
   toolCalls: CallSummary[];
   usage: UsageSummary;
   finish?: FinishReason;
@@ -63,6 +66,7 @@ const empty = (): Outcome => ({
   reasoning: "",
   signatures: [],
   redacted: [],
+  encrypted: [],
   toolCalls: [],
   usage: { input: 0, output: 0, cached: 0, cacheWrite: 0, reasoning: 0 },
 });
@@ -106,6 +110,8 @@ export function wireBody(unit: ReplayUnit): string {
       return lines.map((l) => `data: ${l}\r\n\r\n`).join("");
     case "openai":
       return lines.map((l) => `data: ${l}\n\n`).join("") + "data: [DONE]\n\n";
+    case "responses":
+      return lines.map((l) => `event: ${(JSON.parse(l) as Rec).type}\ndata: ${l}\n\n`).join("");
   }
 }
 
@@ -492,6 +498,8 @@ export function expectedFromResponse(wire: Wire, body: unknown): Outcome {
       return anthropicResponse(body);
     case "gemini":
       return geminiChunks([body], false);
+    case "responses":
+      return responsesResponse(body);
   }
 }
 
@@ -504,6 +512,8 @@ export function expectedFromStream(unit: ReplayUnit): Outcome {
       return anthropicStream(payloads);
     case "gemini":
       return geminiChunks(payloads, true);
+    case "responses":
+      return responsesStream(payloads);
   }
 }
 
@@ -537,6 +547,7 @@ export function summarizeResponse(res: CanonicalResponse): Outcome {
       else {
         out.reasoning += p.text;
         if (p.signature) out.signatures.push(p.signature);
+        if (p.encrypted) out.encrypted.push(p.encrypted.data);
       }
     } else {
       const call: CallSummary = { id: p.id, name: p.name, args: parseArgs(p.arguments) };
@@ -568,6 +579,9 @@ export function summarizeEvents(events: StreamEvent[]): Outcome {
         break;
       case "reasoning-redacted":
         out.redacted.push(e.data);
+        break;
+      case "reasoning-encrypted":
+        out.encrypted.push(e.data);
         break;
       case "tool-call-start": {
         const call: CallSummary = { id: e.id, name: e.name, args: {} };

@@ -10,24 +10,35 @@ import type { Codec, EncodeContext } from "../../src/codecs/codec";
 import { anthropicCodec, anthropicStreamChunkSchema } from "../../src/codecs/anthropic";
 import { decodeGeminiJsonArrayStream, geminiCodec, geminiStreamChunkSchema } from "../../src/codecs/gemini";
 import { openaiCodec, openaiStreamChunkSchema } from "../../src/codecs/openai";
+import { responsesCodec } from "../../src/codecs/responses";
+import { checkResponsesFraming } from "./responses-framing";
 import type { Wire } from "./corpus";
 import type { Outcome } from "./expect";
 import { collect, fromArray } from "../helpers/streams";
 
-export const CODECS: Record<Wire, Codec> = { openai: openaiCodec, anthropic: anthropicCodec, gemini: geminiCodec };
+export const CODECS: Record<Wire, Codec> = { openai: openaiCodec, anthropic: anthropicCodec, gemini: geminiCodec, responses: responsesCodec };
 
 /** A caller-facing output: a format, plus the framing for Gemini streams. */
-export type Target = "openai" | "anthropic" | "gemini" | "gemini-sse" | "gemini-json-array";
-export const RESPONSE_TARGETS: Wire[] = ["openai", "anthropic", "gemini"];
-export const STREAM_TARGETS: Target[] = ["openai", "anthropic", "gemini-sse", "gemini-json-array"];
+export type Target = "openai" | "anthropic" | "gemini" | "gemini-sse" | "gemini-json-array" | "responses";
+export const RESPONSE_TARGETS: Wire[] = ["openai", "anthropic", "gemini", "responses"];
+export const STREAM_TARGETS: Target[] = ["openai", "anthropic", "gemini-sse", "gemini-json-array", "responses"];
 export const wireOf = (t: Target): Wire => (t.startsWith("gemini") ? "gemini" : (t as Wire));
 
-/** What each caller format can carry. Gemini has no slot for thinking signatures, redacted thinking or cache writes. */
-export const CARRIES: Record<Wire, { signatures: boolean; redacted: boolean; cacheWrite: boolean }> = {
-  openai: { signatures: true, redacted: true, cacheWrite: true },
-  anthropic: { signatures: true, redacted: true, cacheWrite: true },
-  gemini: { signatures: false, redacted: false, cacheWrite: false },
+/**
+ * What each caller format can carry. Gemini has no slot for thinking signatures, redacted thinking
+ * or cache writes. Other families' payloads (OpenAI's encrypted_content): the Responses surface in
+ * encrypted_content when the caller's `include` asks (the replay's does), the chat surface in
+ * reasoning_details with OpenRouter's format name.
+ */
+export const CARRIES: Record<Wire, { signatures: boolean; redacted: boolean; cacheWrite: boolean; encrypted: boolean }> = {
+  openai: { signatures: true, redacted: true, cacheWrite: true, encrypted: true },
+  anthropic: { signatures: true, redacted: true, cacheWrite: true, encrypted: false },
+  gemini: { signatures: false, redacted: false, cacheWrite: false, encrypted: false },
+  responses: { signatures: true, redacted: true, cacheWrite: true, encrypted: true },
 };
+
+/** The Responses caller the replay encodes for: it asks for encrypted reasoning, like Codex. */
+const RESPONSES_CALLER = responsesCodec.decodeRequest({ model: "replay/model", input: "replay", include: ["reasoning.encrypted_content"], store: false });
 
 export const encodeCtx = (target: Target): EncodeContext => ({
   id: "gen-1771000000-ReplayReplayReplay00",
@@ -35,6 +46,7 @@ export const encodeCtx = (target: Target): EncodeContext => ({
   provider: "replay",
   created: 1771000000,
   ...(target === "gemini-sse" ? { framing: "sse" as const } : target === "gemini-json-array" ? { framing: "json-array" as const } : {}),
+  ...(target === "responses" ? { request: RESPONSES_CALLER } : {}),
 });
 
 // ------------------------------------------------------------------ byte feeding
@@ -218,6 +230,8 @@ export function checkFraming(target: Target, body: string, errored: boolean): vo
     case "gemini-json-array":
     case "gemini":
       return checkGeminiArrayFraming(body, errored);
+    case "responses":
+      return checkResponsesFraming(body, errored);
   }
 }
 
@@ -238,6 +252,7 @@ export function expectPreserved(actual: Outcome, expected: Outcome, wire: Wire, 
   expect(actual.reasoning, `${label}: reasoning text`).toBe(expected.reasoning);
   if (CARRIES[wire].signatures) expect(actual.signatures, `${label}: thinking signatures`).toEqual(expected.signatures);
   if (CARRIES[wire].redacted) expect(actual.redacted, `${label}: redacted thinking`).toEqual(expected.redacted);
+  if (CARRIES[wire].encrypted) expect(actual.encrypted, `${label}: encrypted reasoning`).toEqual(expected.encrypted);
   const calls = actual.toolCalls.map((c) => {
     const { id, thoughtSignature } = unpackToolCallId(c.id ?? "");
     return { id, name: c.name, args: c.args, thoughtSignature: thoughtSignature ?? c.thoughtSignature };
@@ -267,7 +282,8 @@ export function expectPreserved(actual: Outcome, expected: Outcome, wire: Wire, 
 export function finishAs(wire: Wire, finish: Outcome["finish"], hasCalls: boolean): Outcome["finish"] {
   if (wire === "anthropic") return finish;
   if (hasCalls && finish === "stop") return "tool_calls";
-  if (wire === "gemini" && !hasCalls && finish === "tool_calls") return "stop";
+  // Neither Gemini nor Responses has a tool-calling stop of its own: calls in the output make one.
+  if ((wire === "gemini" || wire === "responses") && !hasCalls && finish === "tool_calls") return "stop";
   return finish;
 }
 

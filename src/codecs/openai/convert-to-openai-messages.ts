@@ -19,7 +19,7 @@ import type {
 } from "../../canonical/types";
 import type { OpenAIEncodeOptions } from "./encode-options";
 import { AUDIO_FORMATS, extensionForMediaType, sourceToUrl } from "./media";
-import { partToDetail, reasoningText } from "./reasoning-details";
+import { partToDetails, reasoningText } from "./reasoning-details";
 
 type Wire = Record<string, unknown>;
 
@@ -89,7 +89,7 @@ function assistantMessage(parts: AssistantContentPart[], opts: OpenAIEncodeOptio
       if (text) msg.reasoning_content = text;
     } else {
       if (text) msg.reasoning = text;
-      msg.reasoning_details = reasoning.map((p, i) => partToDetail(p, i));
+      msg.reasoning_details = reasoning.flatMap((p, i) => partToDetails(p, i));
     }
   }
   return msg;

@@ -21,6 +21,7 @@ import { mapOpenAIFinishReason } from "./map-openai-finish-reason";
 import type { UpstreamMessage } from "./openai-response-api";
 import { decodeOpenAIUsage } from "./openai-usage";
 import { type ReadChoice, readChunk, type ReadChunk } from "./stream-chunk-reader";
+import { originOfFormat } from "./reasoning-details";
 import { ToolCallAccumulator } from "./stream-tool-calls";
 
 type Emit = (e: StreamEvent) => void;
@@ -101,7 +102,8 @@ class ChunkDecoder implements SyncTransformer<SseEvent, StreamEvent> {
         emit({ type: "reasoning-delta", text: r.summary });
       } else if (r.type === "reasoning.encrypted" && r.data) {
         fromDetails = true;
-        emit({ type: "reasoning-redacted", data: r.data });
+        const origin = originOfFormat(r.format);
+        emit(origin ? { type: "reasoning-encrypted", origin, data: r.data } : { type: "reasoning-redacted", data: r.data });
       }
     }
     const plain = d.reasoning_content ?? d.reasoning;

@@ -13,8 +13,15 @@ export interface OpenAIEncodeOptions {
   /**
    * How the reasoning config is sent. Default "reasoning_effort" (OpenAI, DeepSeek, Groq, xAI…).
    * "openrouter" sends OpenRouter's `reasoning: {effort, max_tokens, exclude, enabled}` object.
+   * "thinking" sends only the switch `thinking: {type: "enabled" | "disabled"}` (Z.ai GLM).
+   * "enable_thinking" sends Qwen's `enable_thinking` boolean and `thinking_budget` (DashScope).
    */
-  reasoningParam?: "reasoning_effort" | "openrouter";
+  reasoningParam?: "reasoning_effort" | "openrouter" | "thinking" | "enable_thinking";
+  /**
+   * Send `stream_options: {include_usage: true}` on streams. Default true (OpenAI sends no usage
+   * without it); false for providers that reject the field and report usage anyway (Cohere, Z.ai).
+   */
+  streamOptions?: boolean;
   /**
    * Also send the thinking-mode switch `thinking: {type: "enabled" | "disabled"}` next to
    * reasoning_effort (DeepSeek: the effort only tunes thinking, the switch turns it on or off).

@@ -52,6 +52,13 @@ export function encodeOpenAIRequest(
     if (opts.reasoningParam === "openrouter") {
       const r = openRouterReasoning(req.reasoning);
       if (r) body.reasoning = r;
+    } else if (opts.reasoningParam === "thinking" || opts.reasoningParam === "enable_thinking") {
+      const on = thinkingWanted(req.reasoning);
+      if (on !== undefined && opts.reasoningParam === "thinking") body.thinking = { type: on ? "enabled" : "disabled" };
+      else if (on !== undefined) {
+        body.enable_thinking = on;
+        if (on && req.reasoning.maxTokens) body.thinking_budget = req.reasoning.maxTokens;
+      }
     } else {
       const effort = reasoningEffort(req.reasoning, req.maxTokens);
       const off = req.reasoning.enabled === false || effort === "none";
@@ -63,7 +70,8 @@ export function encodeOpenAIRequest(
   if (req.stream) {
     body.stream = true;
     // Without this OpenAI sends no usage at all in streams; billing depends on it.
-    body.stream_options = { include_usage: true };
+    if (opts.streamOptions !== false) body.stream_options = { include_usage: true };
+    else delete body.stream_options;
   } else {
     delete body.stream;
     delete body.stream_options;
@@ -102,6 +110,13 @@ export function reasoningEffort(r: ReasoningConfig, maxTokens: number | undefine
     return share >= 0.65 ? "high" : share >= 0.35 ? "medium" : "low";
   }
   return budget >= 16384 ? "high" : budget >= 4096 ? "medium" : "low";
+}
+
+/** On/off for providers whose only knob is a switch; undefined = the caller expressed no wish. */
+function thinkingWanted(r: ReasoningConfig): boolean | undefined {
+  if (r.enabled === false || r.effort === "none" || r.maxTokens === 0) return false;
+  if (r.enabled || r.effort || r.maxTokens) return true;
+  return undefined;
 }
 
 function openRouterReasoning(r: ReasoningConfig): Record<string, unknown> | undefined {

@@ -7,7 +7,7 @@ import type { CanonicalResponse, ReasoningPart } from "../../canonical/types";
 import type { EncodeContext } from "../codec";
 import { toOpenAIFinishReason } from "./map-openai-finish-reason";
 import { encodeOpenAIUsage } from "./openai-usage";
-import { partToDetail, reasoningText } from "./reasoning-details";
+import { partToDetails, reasoningText } from "./reasoning-details";
 
 export function encodeOpenAIResponse(res: CanonicalResponse, ctx: EncodeContext): Record<string, unknown> {
   let text: string | null = null;
@@ -30,7 +30,7 @@ export function encodeOpenAIResponse(res: CanonicalResponse, ctx: EncodeContext)
     const rt = reasoningText(reasoning);
     message.reasoning = rt || null;
     // Signatures / encrypted blocks let the client send the reasoning back on the next turn.
-    message.reasoning_details = reasoning.map((p, i) => partToDetail(p, i));
+    message.reasoning_details = reasoning.flatMap((p, i) => partToDetails(p, i));
   }
   if (toolCalls.length > 0) message.tool_calls = toolCalls;
 

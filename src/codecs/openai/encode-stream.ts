@@ -16,6 +16,7 @@ import type { EncodeContext } from "../codec";
 import { openAIErrorTypeOfKind } from "./errors";
 import { toOpenAIFinishReason } from "./map-openai-finish-reason";
 import { encodeOpenAIUsage } from "./openai-usage";
+import { ORIGIN_FORMATS } from "./reasoning-details";
 
 const DONE = new TextEncoder().encode("data: [DONE]\n\n");
 // The fixed parts of a delta chunk: `…"choices":[{"index":0,"delta":<delta>,"finish_reason":null,…}]}`.
@@ -68,6 +69,15 @@ class OpenAIStreamEncoder implements SyncTransformer<StreamEvent, Uint8Array> {
     this.detailIndex++;
   }
 
+  /** A detail that ends the current reasoning block (its signature, or another family's payload), at the block's index. */
+  private endReasoningBlock(emit: Emit, detail: Record<string, unknown>): void {
+    this.open(emit);
+    if (!this.showReasoning) return;
+    emit(this.delta(JSON.stringify({ reasoning_details: [{ ...detail, index: this.detailIndex }] })));
+    this.inReasoning = true;
+    this.closeReasoning();
+  }
+
   transform(ev: StreamEvent, emit: Emit): void {
     if (this.errored) return;
     switch (ev.type) {
@@ -94,18 +104,10 @@ class OpenAIStreamEncoder implements SyncTransformer<StreamEvent, Uint8Array> {
         return;
       }
       case "reasoning-signature":
-        this.open(emit);
-        if (!this.showReasoning) return;
-        emit(
-          this.delta(
-            JSON.stringify({
-              reasoning_details: [{ type: "reasoning.text", signature: ev.signature, format: "unknown", index: this.detailIndex }],
-            }),
-          ),
-        );
-        this.inReasoning = true;
-        this.closeReasoning();
-        return;
+        return this.endReasoningBlock(emit, { type: "reasoning.text", signature: ev.signature, format: "unknown" });
+      case "reasoning-encrypted":
+        // Another family's payload (OpenAI's encrypted_content), named as OpenRouter names it.
+        return this.endReasoningBlock(emit, { type: "reasoning.encrypted", data: ev.data, format: ORIGIN_FORMATS[ev.origin] });
       case "reasoning-redacted":
         this.open(emit);
         if (!this.showReasoning) return;

@@ -48,7 +48,7 @@ function readUsage(v: unknown): UpstreamUsage | undefined {
 
 function readDetail(v: unknown): OpenAIReasoningDetail | undefined {
   if (!isRecord(v) || typeof v.type !== "string") return undefined;
-  return { type: v.type, text: str(v.text), signature: str(v.signature), summary: str(v.summary), data: str(v.data) };
+  return { type: v.type, text: str(v.text), signature: str(v.signature), summary: str(v.summary), data: str(v.data), format: str(v.format) };
 }
 
 function readToolCall(v: unknown): UpstreamToolCall | undefined {

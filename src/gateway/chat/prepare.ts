@@ -1,7 +1,7 @@
 import type { CanonicalRequest } from "../../canonical/types";
 import { costMicros } from "../../catalog/pricing";
 import { codecFor } from "../../codecs";
-import type { Codec, EncodeContext } from "../../codecs/codec";
+import type { Codec, EncodeContext, UpstreamCodec } from "../../codecs/codec";
 import type { Env, WaitUntil } from "../../env";
 import type { KeyContext } from "../../keys/types";
 import { resolveRoute } from "../../routing/resolve";
@@ -34,7 +34,7 @@ export interface ChatInvocation {
 
 /** One endpoint's prepared chat call. */
 export interface ChatAttempt extends Attempt {
-  upstream: Codec;
+  upstream: UpstreamCodec;
   req: CanonicalRequest;
   body: Record<string, unknown>;
   /** Same format in and out: the caller's body goes up and the upstream's bytes come back. */
@@ -51,11 +51,11 @@ const DEFAULT_MAX_OUTPUT = 4096;
 export function chatRoute(inv: ChatInvocation, key: KeyContext): Promise<RouteResolution> {
   const sessionId = inv.req.routing?.sessionId ?? inv.sessionId;
   const req = sessionId ? { ...inv.req, routing: { ...inv.req.routing, sessionId } } : inv.req;
-  return resolveRoute(inv.env, req, { allowedProviders: key.allowedProviders, kind: "chat", ctx: inv.ctx });
+  return resolveRoute(inv.env, req, { allowedProviders: key.allowedProviders, kind: "chat", ctx: inv.ctx, bodyBytes: inv.rawBytes });
 }
 
 export function prepareChatAttempt(inv: ChatInvocation, route: RouteResolution, endpoint: Endpoint): ChatAttempt {
-  const upstream = codecFor(endpoint.provider);
+  const upstream = codecFor(endpoint.provider, endpoint.upstreamModel);
   let req = route.adjust ? route.adjust(inv.req, endpoint) : inv.req;
   // Reasoning settings are dropped for a model that takes none (OpenAI answers gpt-4o's
   // reasoning_effort with a 400); like OpenRouter, unsupported parameters are ignored.

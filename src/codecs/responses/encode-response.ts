@@ -1,0 +1,52 @@
+/**
+ * CanonicalResponse → the caller's Response object (non-streamed). Content parts become output
+ * items in order: consecutive text parts one message item, each reasoning part one reasoning
+ * item (its payload in encrypted_content when `include` asked for it), each call a function_call
+ * or custom_tool_call item (see output-items.ts).
+ */
+import { unwrapCustomInput } from "../../canonical/tools";
+import type { CanonicalResponse } from "../../canonical/types";
+import type { EncodeContext } from "../codec";
+import { toResponsesStatus } from "./map-responses-finish-reason";
+import { callItem, ItemIds, messageItem, reasoningPartItem, reasoningView, ToolTable, wireCallId } from "./output-items";
+import { responseObject } from "./response-object";
+
+type Wire = Record<string, unknown>;
+
+export function encodeResponsesResponse(res: CanonicalResponse, ctx: EncodeContext): Record<string, unknown> {
+  const ids = new ItemIds(ctx.id);
+  const tools = new ToolTable(ctx.request);
+  const view = reasoningView(ctx);
+  const output: Wire[] = [];
+  let text: string | undefined;
+  const flushText = () => {
+    if (text === undefined) return;
+    output.push(messageItem(ids.take("msg"), text, "completed"));
+    text = undefined;
+  };
+  for (const p of res.content) {
+    if (p.type === "text") {
+      text = (text ?? "") + p.text;
+      continue;
+    }
+    flushText();
+    if (p.type === "reasoning") {
+      const item = reasoningPartItem(ids.take("rs"), p, view);
+      if (item) output.push(item);
+    } else {
+      const shape = tools.shape(p.name, p.custom);
+      const value = shape.custom ? unwrapCustomInput(p.arguments) : p.arguments;
+      output.push(callItem(ids.take(shape.custom ? "ctc" : "fc"), wireCallId(p.id, p.thoughtSignature), shape, value, "completed"));
+    }
+  }
+  flushText();
+  const { status, incompleteReason } = toResponsesStatus(res.finishReason, res.nativeFinishReason);
+  return responseObject(ctx, {
+    model: res.model || ctx.model,
+    status,
+    output,
+    usage: res.usage,
+    incompleteReason,
+    error: status === "failed" ? { code: "server_error", message: `The model stopped with an error (${res.nativeFinishReason ?? "error"}).` } : undefined,
+  });
+}
