@@ -10,8 +10,8 @@ import type { Reply } from "./reply-shape";
 import { authHeaders, surfaceCall, type Intent, type Surface, type SurfaceCall } from "./surface-request";
 
 export interface RigOptions {
-  /** Extra gateway env (may depend on the session, e.g. onlyProviders(up, …)). */
-  env?: Record<string, unknown> | ((up: FakeSession) => Record<string, unknown>);
+  /** Extra gateway env (may depend on the session, e.g. onlyProviders(up, …), and be built asynchronously). */
+  env?: Record<string, unknown> | ((up: FakeSession) => Record<string, unknown> | Promise<Record<string, unknown>>);
   /** Fields of the key created for the rig (limit, rate_limit, …). */
   key?: Record<string, unknown>;
 }
@@ -43,7 +43,7 @@ export interface Rig {
 
 export async function rig(name: string, opts: RigOptions = {}): Promise<Rig> {
   const up = fakeSession(name);
-  const gw = gateway({ ...up.env, ...(typeof opts.env === "function" ? opts.env(up) : opts.env) });
+  const gw = gateway({ ...up.env, ...(await (typeof opts.env === "function" ? opts.env(up) : opts.env)) });
   const { key, hash, data } = await gw.createKey(opts.key);
   const post = (surface: Surface, path: string, body: unknown, headers: Record<string, string> = {}) =>
     gw.fetch(path, jsonPost(body, { ...authHeaders(surface, key), ...headers }));
