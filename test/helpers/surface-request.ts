@@ -99,6 +99,11 @@ export function surfaceCall(surface: Surface, key: string, intent: Intent): Surf
 }
 
 const turnsOf = (it: Intent): Turn[] => it.turns ?? [{ role: "user", text: it.text ?? "Hi there" }];
+/** An OpenAI or Anthropic user message: plain text, or text then the image in the format's own part. */
+const userMessage = (t: Extract<Turn, { role: "user" }>, image: (b64: string) => unknown) => ({
+  role: "user",
+  content: t.imageB64 ? [{ type: "text", text: t.text }, image(t.imageB64)] : t.text,
+});
 const maxTokensOf = (it: Intent) => it.maxTokens ?? (it.thinking ? THINKING_MAX_TOKENS : undefined);
 
 function openaiBody(it: Intent): Record<string, unknown> {
@@ -106,15 +111,7 @@ function openaiBody(it: Intent): Record<string, unknown> {
   if (it.system) messages.push({ role: "system", content: it.system });
   for (const t of turnsOf(it)) {
     if (t.role === "user") {
-      messages.push({
-        role: "user",
-        content: t.imageB64
-          ? [
-              { type: "text", text: t.text },
-              { type: "image_url", image_url: { url: `data:image/png;base64,${t.imageB64}` } },
-            ]
-          : t.text,
-      });
+      messages.push(userMessage(t, (data) => ({ type: "image_url", image_url: { url: `data:image/png;base64,${data}` } })));
     } else if (t.role === "assistant") {
       const m: Record<string, unknown> = { role: "assistant", content: t.text ?? null };
       if (t.calls?.length)
@@ -139,15 +136,7 @@ function anthropicBody(it: Intent): Record<string, unknown> {
   const messages: unknown[] = [];
   for (const t of turnsOf(it)) {
     if (t.role === "user") {
-      messages.push({
-        role: "user",
-        content: t.imageB64
-          ? [
-              { type: "text", text: t.text },
-              { type: "image", source: { type: "base64", media_type: "image/png", data: t.imageB64 } },
-            ]
-          : t.text,
-      });
+      messages.push(userMessage(t, (data) => ({ type: "image", source: { type: "base64", media_type: "image/png", data } })));
     } else if (t.role === "assistant") {
       const content: unknown[] = [];
       if (t.text) content.push({ type: "text", text: t.text });
