@@ -5,22 +5,22 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { expectBalancedBooks, rowOf } from "../helpers/books";
-import { fakePromptTokens, type WireFormat as Format } from "../helpers/fake-answers";
+import { fakePromptTokens, type WireFormat } from "../helpers/fake-answers";
 import { expectedCost } from "../helpers/prices";
 import { rig, type Rig } from "../helpers/rig";
 import { partialText, readReply } from "../helpers/surface-reply";
-import { SURFACES, type Framing as Mode, type Surface } from "../helpers/surface-request";
+import { SURFACES, type Framing, type Surface } from "../helpers/surface-request";
 import { MODEL_FOR, plain, sleep } from "./helpers";
 
 const LIMIT = 10;
-const UPSTREAMS: Format[] = ["openai", "anthropic", "gemini"];
-const STREAM_MODES: Record<Surface, Mode[]> = { openai: ["sse"], anthropic: ["sse"], gemini: ["sse", "json-array"] };
+const UPSTREAMS: WireFormat[] = ["openai", "anthropic", "gemini"];
+const STREAM_MODES: Record<Surface, Framing[]> = { openai: ["sse"], anthropic: ["sse"], gemini: ["sse", "json-array"] };
 
 /**
  * The caller leaves `afterMs` after the upstream got the request, before any answer: the upstream
  * fetch is aborted, one 499 record is written and nothing is billed or left reserved.
  */
-async function expectAbortBilledNothing(r: Rig, surface: Surface, model: string, mode: Mode, afterMs: number): Promise<void> {
+async function expectAbortBilledNothing(r: Rig, surface: Surface, model: string, mode: Framing, afterMs: number): Promise<void> {
   const ac = new AbortController();
   const pending = r.send(r.call(surface, plain(model, mode, { signal: ac.signal })));
   await r.up.waitForRequests(1);
@@ -123,7 +123,7 @@ afterEach(() => {
 
 describe("slow reader", () => {
   const SIZE = 4_000_000;
-  const cases: Array<[Surface, Format, Mode]> = [
+  const cases: Array<[Surface, WireFormat, Framing]> = [
     ["openai", "openai", "sse"],
     ["openai", "anthropic", "sse"],
     ["anthropic", "anthropic", "sse"], // same format: the upstream's bytes are passed through

@@ -8,12 +8,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { expectBalancedBooks, rowOf } from "../helpers/books";
-import { fakePromptTokens, type WireFormat as Format } from "../helpers/fake-answers";
+import { fakePromptTokens, type WireFormat } from "../helpers/fake-answers";
 import { fakeSession, type FakeStep } from "../helpers/fake-upstream";
 import { gateway } from "../helpers/gateway";
 import { expectedCost } from "../helpers/prices";
 import { readReply, type Reply } from "../helpers/surface-reply";
-import { FRAMINGS, SURFACES, surfaceCall, type Framing as Mode, type Surface } from "../helpers/surface-request";
+import { FRAMINGS, SURFACES, surfaceCall, type Framing, type Surface } from "../helpers/surface-request";
 import { contentChunks } from "../helpers/upstream-scripts";
 import { MODEL_FOR, plain, prng, rowStatusOf } from "./helpers";
 
@@ -35,8 +35,8 @@ type Kind =
 interface Plan {
   i: number;
   surface: Surface;
-  upstream: Format;
-  mode: Mode;
+  upstream: WireFormat;
+  mode: Framing;
   kind: Kind;
   chunks: number;
 }
@@ -55,7 +55,7 @@ function plans(): Plan[] {
   for (let i = 0; i < REQUESTS; i++) {
     const surface = r.pick(SURFACES);
     const mode = r.pick(FRAMINGS[surface]);
-    const upstream = r.pick(["openai", "anthropic", "gemini"] as Format[]);
+    const upstream = r.pick(["openai", "anthropic", "gemini"] as WireFormat[]);
     const streamed = mode !== "json";
     const kinds: Kind[] = streamed
       ? ["ok", "ok", "ok", "ok", "http-error", "hang", "cut", "truncated", "client-abort", "client-abort-early"]

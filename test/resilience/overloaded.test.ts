@@ -18,22 +18,22 @@ import OpenAI from "openai";
 import { beforeEach, describe, expect, it } from "vitest";
 import { resetHealth } from "../../src/routing/health";
 import { expectBalancedBooks, rowOf } from "../helpers/books";
-import type { WireFormat as Format } from "../helpers/fake-answers";
+import type { WireFormat } from "../helpers/fake-answers";
 import type { FakeStep } from "../helpers/fake-upstream";
 import type { Gateway } from "../helpers/gateway";
 import { rig } from "../helpers/rig";
 import { SDK_BASE, sdkFetch, type SdkCall } from "../helpers/sdk-fetch";
 import { readReply, type ReplyError } from "../helpers/surface-reply";
-import { FRAMINGS, SURFACES, type Framing as Mode, type Surface } from "../helpers/surface-request";
+import { FRAMINGS, SURFACES, type Framing, type Surface } from "../helpers/surface-request";
 import { MODEL_FOR, OVERLOADED_STATUS, plain } from "./helpers";
 
 const LIMIT = 10;
-const UPSTREAMS: Format[] = ["anthropic", "gemini", "openai"];
+const UPSTREAMS: WireFormat[] = ["anthropic", "gemini", "openai"];
 /** The gateway's provider id for each upstream format's single-endpoint model. */
-const PROVIDER: Record<Format, string> = { anthropic: "anthropic", gemini: "google", openai: "openai" };
+const PROVIDER: Record<WireFormat, string> = { anthropic: "anthropic", gemini: "google", openai: "openai" };
 
 /** Each provider's real "overloaded" answer (status + body). */
-const OVERLOAD: Record<Format, { status: number; body: unknown; message: string }> = {
+const OVERLOAD: Record<WireFormat, { status: number; body: unknown; message: string }> = {
   // docs.anthropic.com/en/api/errors: 529 overloaded_error.
   anthropic: {
     status: 529,
@@ -54,13 +54,13 @@ const OVERLOAD: Record<Format, { status: number; body: unknown; message: string 
   },
 };
 
-function overloaded(f: Format, extra: FakeStep = {}, retryAfter?: string): FakeStep {
+function overloaded(f: WireFormat, extra: FakeStep = {}, retryAfter?: string): FakeStep {
   const o = OVERLOAD[f];
   return { status: o.status, body: o.body, headers: retryAfter ? { "retry-after": retryAfter } : {}, ...extra };
 }
 
 /** Each format's own in-band "overloaded" stream event (the upstream answered 200, then this). */
-function overloadedEvent(f: Format): string {
+function overloadedEvent(f: WireFormat): string {
   if (f === "anthropic") return `event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n`;
   if (f === "gemini") return `data: {"error":{"code":503,"message":"The model is overloaded. Please try again later.","status":"UNAVAILABLE"}}\r\n\r\n`;
   return `data: {"error":{"message":"Provider overloaded","code":503}}\n\n`;
@@ -85,7 +85,7 @@ function expectOverloaded(surface: Surface, e: ReplyError, provider: string) {
   }
 }
 
-async function expectOneFailureRecord(gw: Gateway, hash: string, id: string | null, surface: Surface, mode: Mode, provider: string) {
+async function expectOneFailureRecord(gw: Gateway, hash: string, id: string | null, surface: Surface, mode: Framing, provider: string) {
   const b = await expectBalancedBooks(gw, hash, LIMIT, 1);
   const row = rowOf(b, id);
   expect(row.surface).toBe(surface);
@@ -155,7 +155,7 @@ describe.concurrent("an overloaded upstream after keep-alives committed the stre
 });
 
 /** Models with a second endpoint (OpenRouter, OpenAI format) behind the provider's own. */
-const TWO_ENDPOINTS: Record<Format, { model: string; primary: string; openrouterModel: string }> = {
+const TWO_ENDPOINTS: Record<WireFormat, { model: string; primary: string; openrouterModel: string }> = {
   anthropic: { model: "anthropic/claude-sonnet-4", primary: "/anthropic/", openrouterModel: "anthropic/claude-sonnet-4" },
   gemini: { model: "google/gemini-2.5-flash", primary: "/gemini/", openrouterModel: "google/gemini-2.5-flash" },
   openai: { model: "openai/gpt-4o-mini", primary: "/openai/v1/", openrouterModel: "openai/gpt-4o-mini" },
@@ -254,7 +254,7 @@ describe.concurrent("embeddings: the same error model", () => {
  * own typed "overloaded" error, and its retry logic takes it (one retry, then the answer).
  */
 describe.concurrent("the official SDKs retry it", () => {
-  async function sdkSetup(name: string, upstream: Format) {
+  async function sdkSetup(name: string, upstream: WireFormat) {
     const { up, gw, key } = await rig(name, { key: { limit: LIMIT } });
     const log: SdkCall[] = [];
     // The first call is answered "overloaded", the SDK's retry gets the default answer.

@@ -7,11 +7,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { expectBalancedBooks, rowOf } from "../helpers/books";
-import type { WireFormat as Format } from "../helpers/fake-answers";
+import type { WireFormat } from "../helpers/fake-answers";
 import { expectedCost } from "../helpers/prices";
 import { rig } from "../helpers/rig";
 import { readReply } from "../helpers/surface-reply";
-import type { Framing as Mode, Surface } from "../helpers/surface-request";
+import type { Framing, Surface } from "../helpers/surface-request";
 import { anthropicEvent, contentChunks } from "../helpers/upstream-scripts";
 import { MODEL_FOR, plain, sleep } from "./helpers";
 
@@ -21,7 +21,7 @@ const IDLE_MS = 300;
 const ENV = { STREAM_IDLE_TIMEOUT_MS: String(IDLE_MS), UPSTREAM_TIMEOUT_MS: "20000", STREAM_KEEPALIVE_MS: "20000" };
 
 /** Each surface × a translated upstream and a same-format one (passthrough for Anthropic and Gemini SSE). */
-const CASES: Array<[Surface, Format, Mode]> = [
+const CASES: Array<[Surface, WireFormat, Framing]> = [
   ["openai", "anthropic", "sse"],
   ["openai", "openai", "sse"],
   ["anthropic", "gemini", "sse"],

@@ -5,25 +5,25 @@
  */
 import { describe, expect, it } from "vitest";
 import { expectBalancedBooks, rowOf } from "../helpers/books";
-import type { WireFormat as Format } from "../helpers/fake-answers";
-import type { FakeStep } from "../helpers/fake-upstream";
+import type { WireFormat } from "../helpers/fake-answers";
+import type { FakeSession, FakeStep } from "../helpers/fake-upstream";
 import { expectedCost } from "../helpers/prices";
 import { rig } from "../helpers/rig";
 import { readReply, type Reply } from "../helpers/surface-reply";
-import { FRAMINGS, SURFACES, type Framing as Mode, type Surface } from "../helpers/surface-request";
+import { FRAMINGS, SURFACES, type Framing, type Surface } from "../helpers/surface-request";
 import { contentChunks } from "../helpers/upstream-scripts";
 import { MODEL_FOR, OVERLOADED_STATUS, plain, rowStatusOf } from "./helpers";
 
 const LIMIT = 10;
 
-function garbage(f: Format): string {
+function garbage(f: WireFormat): string {
   if (f === "openai") return `data: {"id":"chatcmpl-r","choices":[{"delta":{"content":"x"}\n\n`;
   if (f === "anthropic") return `event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":\n\n`;
   return `data: {"candidates":[{"content":\r\n\r\n`;
 }
 
 /** The upstream's own, well-formed in-band error event. */
-function upstreamErrorEvent(f: Format): string {
+function upstreamErrorEvent(f: WireFormat): string {
   if (f === "openai") return `data: {"error":{"message":"Provider overloaded","code":503}}\n\n`;
   if (f === "anthropic") return `event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n`;
   return `data: {"error":{"code":503,"message":"The model is overloaded.","status":"UNAVAILABLE"}}\r\n\r\n`;
@@ -45,7 +45,7 @@ interface Fault {
   env?: Record<string, string>;
   /** Point every provider at a closed port instead of the fake. */
   refused?: boolean;
-  steps?: (f: Format, mode: Mode) => FakeStep[];
+  steps?: (f: WireFormat, mode: Framing) => FakeStep[];
   expect: Expect;
   /** The HTTP status expected (one, any of several, or per surface). */
   status?: number | number[] | ((surface: Surface) => number);
@@ -132,7 +132,7 @@ const FAULTS: Fault[] = [
   },
 ];
 
-const UPSTREAMS: Format[] = ["openai", "anthropic", "gemini"];
+const UPSTREAMS: WireFormat[] = ["openai", "anthropic", "gemini"];
 
 describe.each(SURFACES)("%s surface", (surface: Surface) => {
   FRAMINGS[surface].forEach((mode, m) => {
@@ -149,10 +149,11 @@ describe.each(SURFACES)("%s surface", (surface: Surface) => {
   });
 });
 
-async function runFault(surface: Surface, upstream: Format, mode: Mode, fault: Fault) {
+async function runFault(surface: Surface, upstream: WireFormat, mode: Framing, fault: Fault) {
   const closed = (env: Record<string, string>) =>
     Object.fromEntries(Object.entries(env).map(([k, v]) => [k, k.endsWith("_BASE_URL") ? v.replace(/^http:\/\/[^/]+/, "http://127.0.0.1:9") : v]));
-  const { up, gw, hash, call, send } = await rig(`res-${surface}-${upstream}`, { env: (up) => ({ ...(fault.refused ? closed(up.env) : {}), ...fault.env }), key: { limit: LIMIT } });
+  const env = (up: FakeSession) => ({ ...(fault.refused ? closed(up.env) : {}), ...fault.env });
+  const { up, gw, hash, call, send } = await rig(`res-${surface}-${upstream}`, { env, key: { limit: LIMIT } });
   if (fault.steps) await up.script(fault.steps(upstream, mode));
   const model = MODEL_FOR[upstream];
   const c = call(surface, plain(model, mode));
