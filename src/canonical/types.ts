@@ -265,6 +265,11 @@ export type StreamEvent =
   | { type: "finish"; finishReason: FinishReason; nativeFinishReason?: string }
   /** Sent by the gateway while waiting for the first token; encoders render their keep-alive. */
   | { type: "keep-alive" }
+  /**
+   * A note from the gateway that clients ignore (the cost of a same-format stream, after the
+   * upstream's own bytes): an SSE comment in the caller's framing; dropped where there is none.
+   */
+  | { type: "comment"; text: string }
   /** An error after the stream started; encoders render it in-band and the stream then ends. */
   | {
       type: "error";

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { setSpendClockForTesting } from "../../src/spend/client";
 import { MICROS_PER_USD } from "../../src/money";
 import { usageRows } from "../helpers/books";
-import { fakeSession } from "../helpers/fake-upstream";
+import { fakeSession, NO_OPENROUTER } from "../helpers/fake-upstream";
 import { gateway, MANAGEMENT_KEY } from "../helpers/gateway";
 import { catalogPrices, expectedCost } from "../helpers/prices";
 import { rig } from "../helpers/rig";
@@ -21,7 +21,7 @@ const mgmt = { authorization: `Bearer ${MANAGEMENT_KEY}` };
 
 async function traffic() {
   const up = fakeSession("acct-activity");
-  const gw = gateway(up.env);
+  const gw = gateway({ ...up.env, ...NO_OPENROUTER });
   const a = await gw.createKey({ name: "key A", limit: 1, limit_reset: "daily", rate_limit: { requests: 1000, interval: "minute" } });
   const b = await gw.createKey({ name: "key B" });
   const runs: Array<{ key: string; model: string; provider: string; ans: Reply }> = [];
@@ -130,7 +130,7 @@ describe("limit windows through the gateway", () => {
     const price = catalogPrices(FLASH);
     const maxTokens = 100;
     // Room for one request's worst case, not two.
-    const k = await rig("acct-window", { key: { limit: (maxTokens * price.completion * 1.5) / MICROS_PER_USD, limit_reset: "daily" } });
+    const k = await rig("acct-window", { env: NO_OPENROUTER, key: { limit: (maxTokens * price.completion * 1.5) / MICROS_PER_USD, limit_reset: "daily" } });
     const { up, gw } = k;
     const t0 = Date.UTC(2031, 2, 3, 23, 59, 0);
     await setSpendClockForTesting(gw.env, k.hash, t0);

@@ -10,6 +10,7 @@ import { reserve, setSpendClockForTesting } from "../../src/spend/client";
 import { RESERVATION_TTL_MS } from "../../src/spend/spend-counter";
 import { MICROS_PER_USD } from "../../src/money";
 import { generation, keyObject, usageRows } from "../helpers/books";
+import { NO_OPENROUTER } from "../helpers/fake-upstream";
 import type { Gateway } from "../helpers/gateway";
 import { expectedCost } from "../helpers/prices";
 import { rig } from "../helpers/rig";
@@ -114,7 +115,7 @@ describe("upstream failure releases the reservation", () => {
   for (const surface of SURFACES) {
     for (const stream of [false, true]) {
       it(`${surface}${stream ? " streamed" : ""}: a 500 before anything was sent → 502 in the caller's format, nothing charged`, async () => {
-        const { up, gw, hash, ask } = await rig(`acct-fail-${surface}-${stream}`, { key: { limit: LIMIT_USD } });
+        const { up, gw, hash, ask } = await rig(`acct-fail-${surface}-${stream}`, { env: NO_OPENROUTER, key: { limit: LIMIT_USD } });
         await up.script({ status: 500, message: "boom" });
         const a = await ask(surface, { model: MODEL, text: "hi", maxTokens: 1000, framing: stream ? "sse" : "json" });
         expect(a.status).toBe(502);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { FAKE_PROVIDERS } from "../helpers/fake-upstream";
+import { FAKE_PROVIDERS, NO_OPENROUTER } from "../helpers/fake-upstream";
 import { jsonPost, readSse } from "../helpers/gateway";
 import { rig } from "../helpers/rig";
 
-const setup = (env: Record<string, unknown> = {}) => rig("openai-surface", { env });
+const setup = (env: Record<string, unknown> = {}) => rig("openai-surface", { env: { ...NO_OPENROUTER, ...env } });
 
 const anthropicMessage = {
   id: "msg_01XFDUDYJgAACzvnptvVoYEL",

@@ -245,3 +245,9 @@ export function describeCall(r: RecordedRequest): string {
   const model = gem ? decodeURIComponent(gem[1]) : String(r.body?.model ?? "?");
   return `${provider}:${model}`;
 }
+
+/**
+ * Env overrides that switch off the OpenRouter endpoint the catalog lists for most models: for
+ * tests whose premise is a single endpoint (no fallback to hide a failure).
+ */
+export const NO_OPENROUTER: Record<string, string> = { OPENROUTER_API_KEY: "" };

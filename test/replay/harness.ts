@@ -133,11 +133,21 @@ export function checkOpenAIFraming(body: string, errored: boolean): void {
 }
 
 /**
+ * A same-format stream (the upstream's own bytes) ends with the gateway's cost as one SSE comment
+ * in the stream's own line endings; the frames before it are checked as the format's.
+ */
+function withoutCostComment(body: string, eol: string): string {
+  const m = new RegExp(`${eol}: x-arouter-cost: \\d+\\.\\d{6}${eol}$`).exec(body);
+  return m ? body.slice(0, m.index + eol.length) : body;
+}
+
+/**
  * Anthropic: `event: T\ndata: J\n\n` with T == J.type; message_start first; blocks opened with
  * consecutive indexes and closed before the next opens; deltas that fit their block (a thinking
  * block's signature last); then message_delta and message_stop — or one `error` event at the end.
  */
 export function checkAnthropicFraming(body: string, errored: boolean): void {
+  body = withoutCostComment(body, "\n\n");
   if (!body.endsWith("\n\n")) throw new Error("Anthropic stream does not end with a blank line");
   const events = body.slice(0, -2).split("\n\n").map((f, i) => {
     const m = /^event: ([a-z_]+)\ndata: (.*)$/s.exec(f);
@@ -188,6 +198,7 @@ export function checkAnthropicFraming(body: string, errored: boolean): void {
 
 /** Gemini alt=sse: `data: <GenerateContentResponse>\r\n\r\n` frames only. */
 export function checkGeminiSseFraming(body: string, errored: boolean): void {
+  body = withoutCostComment(body, "\r\n\r\n");
   if (!body.endsWith("\r\n\r\n")) throw new Error("Gemini SSE does not end with CRLF CRLF");
   const frames = body.slice(0, -4).split("\r\n\r\n");
   const chunks = frames.map((f, i) => {

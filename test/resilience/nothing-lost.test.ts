@@ -9,7 +9,7 @@
 import { describe, expect, it } from "vitest";
 import { expectBalancedBooks, rowOf } from "../helpers/books";
 import { fakePromptTokens, type WireFormat } from "../helpers/fake-answers";
-import { fakeSession, type FakeStep } from "../helpers/fake-upstream";
+import { fakeSession, NO_OPENROUTER, type FakeStep } from "../helpers/fake-upstream";
 import { gateway } from "../helpers/gateway";
 import { expectedCost } from "../helpers/prices";
 import { readReply, type Reply } from "../helpers/surface-reply";
@@ -71,7 +71,7 @@ async function runOne(p: Plan, key: string, timeouts: Record<string, string>): P
   const up = fakeSession(`lost-${p.i}`);
   await up.configure({ chunks: p.chunks, chunkDelayMs: p.kind === "client-abort" ? 15 : 0 });
   // The early abort must beat the upstream timeout, whatever the machine's load.
-  const gw = gateway({ ...up.env, ...(p.kind === "client-abort-early" ? {} : timeouts) });
+  const gw = gateway({ ...up.env, ...NO_OPENROUTER, ...(p.kind === "client-abort-early" ? {} : timeouts) });
   const steps: Record<Kind, FakeStep[]> = {
     ok: [],
     "http-error": [[{ status: 500 }, { status: 503 }, { status: 429, headers: { "retry-after": "30" } }][p.i % 3]],

@@ -19,7 +19,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { resetHealth } from "../../src/routing/health";
 import { expectBalancedBooks, rowOf } from "../helpers/books";
 import type { WireFormat } from "../helpers/fake-answers";
-import type { FakeStep } from "../helpers/fake-upstream";
+import { NO_OPENROUTER, type FakeStep } from "../helpers/fake-upstream";
 import type { Gateway } from "../helpers/gateway";
 import { rig } from "../helpers/rig";
 import { SDK_BASE, sdkFetch, type SdkCall } from "../helpers/sdk-fetch";
@@ -101,7 +101,7 @@ const cases = SURFACES.flatMap((surface) => FRAMINGS[surface].flatMap((mode) => 
 
 describe.concurrent("an overloaded upstream, no fallback left", () => {
   it.each(cases)("%s: the caller's overloaded error, Retry-After kept, one record", async (_n, surface, mode, upstream) => {
-    const { up, gw, hash, ask } = await rig(`ovl-${surface}-${mode}-${upstream}`, { key: { limit: LIMIT } });
+    const { up, gw, hash, ask } = await rig(`ovl-${surface}-${mode}-${upstream}`, { env: NO_OPENROUTER, key: { limit: LIMIT } });
     // 7 s is longer than RETRY_AFTER_MAX_MS: not waited out, the caller gets it.
     await up.script(overloaded(upstream, {}, "7"));
     const o = await ask(surface, plain(MODEL_FOR[upstream], mode));
@@ -121,7 +121,7 @@ const streamCases = cases.filter(([, , mode]) => mode !== "json");
 
 describe.concurrent("an overloaded error event before any content", () => {
   it.each(streamCases)("%s: an HTTP overloaded error (nothing was committed)", async (_n, surface, mode, upstream) => {
-    const { up, gw, hash, ask } = await rig(`ovl-ev-${surface}-${mode}-${upstream}`, { key: { limit: LIMIT } });
+    const { up, gw, hash, ask } = await rig(`ovl-ev-${surface}-${mode}-${upstream}`, { env: NO_OPENROUTER, key: { limit: LIMIT } });
     await up.script({ chunks: [overloadedEvent(upstream)] });
     const o = await ask(surface, plain(MODEL_FOR[upstream], mode));
 
@@ -139,7 +139,7 @@ const committedCases = cases.filter(([, , mode]) => mode === "sse");
 
 describe.concurrent("an overloaded upstream after keep-alives committed the stream", () => {
   it.each(committedCases)("%s: one in-band overloaded error in the caller's format", async (_n, surface, mode, upstream) => {
-    const { up, gw, hash, ask } = await rig(`ovl-ka-${surface}-${upstream}`, { env: { STREAM_KEEPALIVE_MS: "30" }, key: { limit: LIMIT } });
+    const { up, gw, hash, ask } = await rig(`ovl-ka-${surface}-${upstream}`, { env: { ...NO_OPENROUTER, STREAM_KEEPALIVE_MS: "30" }, key: { limit: LIMIT } });
     await up.script(overloaded(upstream, { firstByteDelayMs: 250 }));
     const o = await ask(surface, plain(MODEL_FOR[upstream], mode));
 
@@ -255,7 +255,7 @@ describe.concurrent("embeddings: the same error model", () => {
  */
 describe.concurrent("the official SDKs retry it", () => {
   async function sdkSetup(name: string, upstream: WireFormat) {
-    const { up, gw, key } = await rig(name, { key: { limit: LIMIT } });
+    const { up, gw, key } = await rig(name, { env: NO_OPENROUTER, key: { limit: LIMIT } });
     const log: SdkCall[] = [];
     // The first call is answered "overloaded", the SDK's retry gets the default answer.
     await up.script([overloaded(upstream), overloaded(upstream)]);

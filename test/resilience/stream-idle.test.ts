@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { expectBalancedBooks, rowOf } from "../helpers/books";
 import type { WireFormat } from "../helpers/fake-answers";
 import { expectedCost } from "../helpers/prices";
+import { NO_OPENROUTER } from "../helpers/fake-upstream";
 import { rig } from "../helpers/rig";
 import { readReply } from "../helpers/surface-reply";
 import type { Framing, Surface } from "../helpers/surface-request";
@@ -18,7 +19,7 @@ import { MODEL_FOR, plain, sleep } from "./helpers";
 const LIMIT = 10;
 const IDLE_MS = 300;
 /** Small idle timeout; the first-token timeout and keep-alives far away so only the idle timer can fire. */
-const ENV = { STREAM_IDLE_TIMEOUT_MS: String(IDLE_MS), UPSTREAM_TIMEOUT_MS: "20000", STREAM_KEEPALIVE_MS: "20000" };
+const ENV = { ...NO_OPENROUTER, STREAM_IDLE_TIMEOUT_MS: String(IDLE_MS), UPSTREAM_TIMEOUT_MS: "20000", STREAM_KEEPALIVE_MS: "20000" };
 
 /** Each surface × a translated upstream and a same-format one (passthrough for Anthropic and Gemini SSE). */
 const CASES: Array<[Surface, WireFormat, Framing]> = [
@@ -74,7 +75,7 @@ describe.concurrent("upstream stalls after content started", () => {
   );
 
   it("before the first content the first-token timeout governs, not the idle timeout", async () => {
-    const env = { STREAM_IDLE_TIMEOUT_MS: "100", UPSTREAM_TIMEOUT_MS: "700", STREAM_KEEPALIVE_MS: "20000" };
+    const env = { ...NO_OPENROUTER, STREAM_IDLE_TIMEOUT_MS: "100", UPSTREAM_TIMEOUT_MS: "700", STREAM_KEEPALIVE_MS: "20000" };
     const { up, gw, hash, ask } = await rig("idle-before-content", { env, key: { limit: LIMIT } });
     await up.script({ fault: "stall", stallAfterChunks: 0, chunks: contentChunks("openai") });
     const started = Date.now();

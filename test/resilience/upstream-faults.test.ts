@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { expectBalancedBooks, rowOf } from "../helpers/books";
 import type { WireFormat } from "../helpers/fake-answers";
-import type { FakeSession, FakeStep } from "../helpers/fake-upstream";
+import { NO_OPENROUTER, type FakeSession, type FakeStep } from "../helpers/fake-upstream";
 import { expectedCost } from "../helpers/prices";
 import { rig } from "../helpers/rig";
 import { readReply, type Reply } from "../helpers/surface-reply";
@@ -152,7 +152,7 @@ describe.each(SURFACES)("%s surface", (surface: Surface) => {
 async function runFault(surface: Surface, upstream: WireFormat, mode: Framing, fault: Fault) {
   const closed = (env: Record<string, string>) =>
     Object.fromEntries(Object.entries(env).map(([k, v]) => [k, k.endsWith("_BASE_URL") ? v.replace(/^http:\/\/[^/]+/, "http://127.0.0.1:9") : v]));
-  const env = (up: FakeSession) => ({ ...(fault.refused ? closed(up.env) : {}), ...fault.env });
+  const env = (up: FakeSession) => ({ ...(fault.refused ? closed(up.env) : {}), ...NO_OPENROUTER, ...fault.env });
   const { up, gw, hash, call, send } = await rig(`res-${surface}-${upstream}`, { env, key: { limit: LIMIT } });
   if (fault.steps) await up.script(fault.steps(upstream, mode));
   const model = MODEL_FOR[upstream];

@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { readSse } from "../helpers/sse";
 import { readReply } from "../helpers/surface-reply";
 import { openaiChunk } from "../helpers/upstream-scripts";
+import { NO_OPENROUTER } from "../helpers/fake-upstream";
 import { rig } from "../helpers/rig";
 import { CLOSED_PORT_URL, resetRouting, user } from "./helpers";
 
@@ -308,7 +309,7 @@ describe("cool-down", () => {
   });
 
   it("a cooling endpoint is still used when it is the only one", async () => {
-    const s = await rig("cooldown-only");
+    const s = await rig("cooldown-only", { env: NO_OPENROUTER });
     await s.up.script({ match: "/anthropic/", status: 503, times: 3 });
     for (let i = 0; i < 3; i++) expect((await s.chat({ model: "anthropic/claude-sonnet-4.6", messages: user() })).status).toBe(503);
     const r = await s.chat({ model: "anthropic/claude-sonnet-4.6", messages: user() });
@@ -345,7 +346,7 @@ describe("Retry-After", () => {
 
   for (const stream of [false, true]) {
     it(`the only endpoint: waits a short Retry-After and retries it once (${stream ? "stream" : "non-stream"})`, async () => {
-      const s = await rig("ra-wait", { env: { STREAM_KEEPALIVE_MS: "5000" } });
+      const s = await rig("ra-wait", { env: { ...NO_OPENROUTER, STREAM_KEEPALIVE_MS: "5000" } });
       await s.up.script({ match: "/anthropic/", status: 429, headers: { "retry-after": "1" } });
       const t0 = Date.now();
       const res = await s.chat({ model: "anthropic/claude-sonnet-4.6", messages: user(), stream });
@@ -357,7 +358,7 @@ describe("Retry-After", () => {
   }
 
   it("a Retry-After beyond the bound is not waited for: 429 passes it on", async () => {
-    const s = await rig("ra-long");
+    const s = await rig("ra-long", { env: NO_OPENROUTER });
     await s.up.script({ match: "/anthropic/", status: 429, headers: { "retry-after": "120" } });
     const t0 = Date.now();
     const res = await s.chat({ model: "anthropic/claude-sonnet-4.6", messages: user() });
@@ -369,7 +370,7 @@ describe("Retry-After", () => {
   });
 
   it("retries are bounded: a second 429 is returned", async () => {
-    const s = await rig("ra-bounded");
+    const s = await rig("ra-bounded", { env: NO_OPENROUTER });
     await s.up.script({ match: "/anthropic/", status: 429, headers: { "retry-after": "0" }, times: 5 });
     const res = await s.chat({ model: "anthropic/claude-sonnet-4.6", messages: user() });
     expect(res.status).toBe(429);

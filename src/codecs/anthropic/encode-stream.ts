@@ -12,7 +12,7 @@
  */
 import type { FinishReason, StreamEvent, Usage } from "../../canonical/types";
 import { emptyUsage } from "../../canonical/types";
-import { sseFrame } from "../../streams/sse";
+import { sseComment, sseFrame } from "../../streams/sse";
 import { type SyncTransformer, toTransformStream } from "../../streams/sync-transformer";
 import type { EncodeContext } from "../codec";
 import { toAnthropicUsage } from "./anthropic-usage";
@@ -101,6 +101,10 @@ class AnthropicStreamEncoder implements SyncTransformer<StreamEvent, Uint8Array>
         return;
       case "keep-alive":
         this.send(emit, "ping", {});
+        return;
+      case "comment":
+        // An SSE comment: Anthropic's SDKs skip lines starting with ':'.
+        emit(sseComment(ev.text));
         return;
       case "error": {
         // A tool_use block cut by the error stays open: content_block_stop would tell the client

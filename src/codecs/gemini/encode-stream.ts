@@ -60,10 +60,15 @@ class GeminiStreamEncoder implements SyncTransformer<StreamEvent, Uint8Array> {
     this.elements++;
   }
 
-  /** `{candidates:[{content:{role:"model",parts},finishReason?,index:0}],usageMetadata,modelVersion,responseId}` */
-  private writeChunk(emit: Emit, partsJson: string, finishReason?: string): void {
-    if (this.tail === "") {
-      this.tail = JSON.stringify({ usageMetadata: usageToGemini(this.usage), modelVersion: this.model, responseId: this.ctx.id }).slice(1);
+  /**
+   * `{candidates:[{content:{role:"model",parts},finishReason?,index:0}],usageMetadata,modelVersion,responseId}`.
+   * The last chunk's usageMetadata also carries the cost (USD) of the final usage.
+   */
+  private writeChunk(emit: Emit, partsJson: string, final?: { finishReason?: string }): void {
+    const finishReason = final?.finishReason;
+    if (this.tail === "" || final) {
+      const usageMetadata = usageToGemini(this.usage, final ? this.ctx.cost?.(this.usage) : undefined);
+      this.tail = JSON.stringify({ usageMetadata, modelVersion: this.model, responseId: this.ctx.id }).slice(1);
     }
     const finish = finishReason ? `,"finishReason":${JSON.stringify(finishReason)}` : "";
     this.writeElement(emit, `{"candidates":[{"content":{"role":"model","parts":${partsJson}}${finish},"index":0}],${this.tail}`);
@@ -119,6 +124,10 @@ class GeminiStreamEncoder implements SyncTransformer<StreamEvent, Uint8Array> {
         this.flushCall(emit);
         this.finish = { reason: event.finishReason, native: event.nativeFinishReason };
         break;
+      case "comment":
+        // The JSON-array framing has no comments (its cost is in the last usageMetadata anyway).
+        if (this.sse) emit(bytes.encode(`: ${event.text}\r\n\r\n`));
+        break;
       case "keep-alive":
         // SSE comment; in the array framing, whitespace is valid JSON between elements.
         if (this.sse) emit(bytes.encode(": keep-alive\r\n\r\n"));
@@ -140,7 +149,7 @@ class GeminiStreamEncoder implements SyncTransformer<StreamEvent, Uint8Array> {
   flush(emit: Emit): void {
     if (this.ended) return;
     this.flushCall(emit);
-    this.writeChunk(emit, '[{"text":""}]', this.finish ? toGeminiFinishReason(this.finish.reason, this.finish.native) : undefined);
+    this.writeChunk(emit, '[{"text":""}]', { finishReason: this.finish ? toGeminiFinishReason(this.finish.reason, this.finish.native) : undefined });
     this.closeArray(emit);
   }
 }

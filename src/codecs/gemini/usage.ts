@@ -26,9 +26,11 @@ export interface GeminiUsageOut {
   totalTokenCount: number;
   cachedContentTokenCount?: number;
   thoughtsTokenCount?: number;
+  /** USD: the gateway's addition (as the OpenAI surface's usage.cost); Google's SDKs keep unknown usage fields. */
+  cost?: number;
 }
 
-export function usageToGemini(u: Usage): GeminiUsageOut {
+export function usageToGemini(u: Usage, cost?: number): GeminiUsageOut {
   const reasoning = u.reasoningTokens ?? 0;
   const out: GeminiUsageOut = {
     promptTokenCount: u.inputTokens,
@@ -37,6 +39,7 @@ export function usageToGemini(u: Usage): GeminiUsageOut {
   };
   if (u.cachedInputTokens) out.cachedContentTokenCount = u.cachedInputTokens;
   if (reasoning > 0) out.thoughtsTokenCount = reasoning;
+  if (cost !== undefined) out.cost = cost;
   return out;
 }
 

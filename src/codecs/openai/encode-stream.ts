@@ -163,6 +163,9 @@ class OpenAIStreamEncoder implements SyncTransformer<StreamEvent, Uint8Array> {
       case "keep-alive":
         emit(sseComment("keep-alive"));
         return;
+      case "comment":
+        emit(sseComment(ev.text));
+        return;
       case "error": {
         this.errored = true;
         const error: Record<string, unknown> = { code: ev.status, message: ev.message };

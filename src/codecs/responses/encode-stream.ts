@@ -162,6 +162,7 @@ class ResponsesStreamEncoder implements SyncTransformer<StreamEvent, Uint8Array>
   transform(ev: StreamEvent, emit: Emit): void {
     if (this.failure || this.ended) return;
     if (ev.type === "keep-alive") return emit(sseComment("keep-alive"));
+    if (ev.type === "comment") return emit(sseComment(ev.text));
     if (ev.type === "usage") {
       this.usage = ev.usage;
       return;

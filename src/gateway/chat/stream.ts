@@ -32,7 +32,7 @@ export function streamChat(inv: ChatInvocation, ledger: RequestLedger): Promise<
   const stream = new StreamExchange(inv, ledger);
   inv.ctx.waitUntil(
     runAttempts(ledger, stream, { env: inv.env, ctx: inv.ctx, signal: stream.upstreamAbort.signal }).then(
-      () => stream.finish(),
+      (run) => stream.finish(run.endpoint.pricing ? run.costMicros : undefined),
       (err: unknown) => stream.end(err),
     ),
   );
@@ -290,15 +290,21 @@ class StreamExchange implements Exchange<ChatAttempt, undefined> {
     if (opts.trailer) enc.flush(emit);
   }
 
-  /** The run answered: the encoder's trailer, then the end of the body. */
-  async finish(): Promise<void> {
+  /**
+   * The run answered: the encoder's trailer (a translated stream reports the cost in its format's
+   * usage), then the end of the body. A same-format stream is the upstream's own bytes, whose usage
+   * has no cost field: its cost follows as a final SSE comment, which every SSE client ignores.
+   */
+  async finish(costMicros: number | undefined): Promise<void> {
     clearTimeout(this.keepAliveTimer);
-    if (this.encoder) {
-      const batch = new Batch();
-      this.encoder.flush(batch.push);
-      const bytes = batch.take();
-      if (bytes) await this.out.write(bytes);
+    const batch = new Batch();
+    if (this.encoder) this.encoder.flush(batch.push);
+    else if (this.passthroughMode && costMicros !== undefined) {
+      const text = `x-arouter-cost: ${(costMicros / 1e6).toFixed(6)}`;
+      this.inv.surface.streamEncoder(this.neutralContext()).transform({ type: "comment", text }, batch.push);
     }
+    const bytes = batch.take();
+    if (bytes) await this.out.write(bytes);
     this.out.close();
   }
 
