@@ -77,7 +77,8 @@ export function readGeminiStream(elements: unknown[], sse: ParsedSse | undefined
   for (let i = 1; i < totals.length; i++) expect(totals[i], "the running total never goes down").toBeGreaterThanOrEqual(totals[i - 1]);
   const last = chunks.at(-1);
   expect(last.candidates[0].finishReason, `Gemini stream ended without a finishReason or an error: ${raw.slice(-300)}`).toBeDefined();
-  return { id: last.responseId, model: last.modelVersion, ...acc, finish: last.candidates[0].finishReason, usage: geminiUsage(last.usageMetadata), chunks, keepAlives };
+  const { usageMetadata } = last;
+  return { id: last.responseId, model: last.modelVersion, ...acc, finish: last.candidates[0].finishReason, usage: geminiUsage(usageMetadata), cost: usageMetadata.cost, chunks, keepAlives };
 }
 
 /** An HTTP error body: Google's envelope, `{error: {code, message, status}}` and nothing else. */

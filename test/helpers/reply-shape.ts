@@ -49,7 +49,9 @@ export interface Reply {
   usage?: Usage;
   /**
    * The cost (USD) the caller was told: OpenAI `usage.cost` (body or final usage chunk); elsewhere
-   * the x-arouter-cost header, or the cost in a stream's final usage where the format carries one.
+   * the x-arouter-cost header, or for a stream the cost in its final usage (translated Anthropic
+   * message_delta, Gemini's last usageMetadata) or in a final `: x-arouter-cost: …` SSE comment
+   * (same-format Anthropic and Gemini streams).
    */
   cost?: number;
   error?: ReplyError;

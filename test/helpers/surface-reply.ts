@@ -15,6 +15,9 @@ import type { Surface, SurfaceCall } from "./surface-request";
 
 export type { Reply, ReplyError, Usage } from "./reply-shape";
 
+/** The SSE comment a same-format stream ends with (its cost: no header can follow a stream). */
+export const COST_COMMENT = ": x-arouter-cost: ";
+
 /** Which reader: the caller's surface and the framing it asked for. */
 export type ReplyKind = Pick<SurfaceCall, "surface" | "framing">;
 
@@ -38,6 +41,7 @@ export async function readReply({ surface, framing }: ReplyKind, res: Response):
   }
   const raw = await res.text();
   let answer: Answer;
+  let commentCost: number | undefined;
   if (framing === "json") {
     expectContentType(res, "application/json");
     const body = jsonOf(raw, `${surface} response`);
@@ -49,11 +53,13 @@ export async function readReply({ surface, framing }: ReplyKind, res: Response):
   } else {
     expectContentType(res, "text/event-stream");
     const sse = parseSse(raw);
+    const comment = sse.comments.find((c) => c.startsWith(COST_COMMENT));
+    if (comment !== undefined) commentCost = Number(comment.slice(COST_COMMENT.length));
     answer = surface === "openai" ? readOpenAIStream(sse) : surface === "anthropic" ? readAnthropicStream(sse) : readGeminiStream(geminiSseElements(sse), sse);
   }
-  // OpenAI callers are told the cost in usage.cost; the others in a header (streams: in-band, if at all).
+  // OpenAI callers are told the cost in usage.cost; the others in a header, or (streams) in-band.
   const header = res.headers.get("x-arouter-cost");
-  const cost = surface === "openai" ? answer.cost : (answer.cost ?? (header === null ? undefined : Number(header)));
+  const cost = surface === "openai" ? answer.cost : (answer.cost ?? commentCost ?? (header === null ? undefined : Number(header)));
   return { ...base, keepAlives: 0, ...answer, cost, ok: !answer.error, raw };
 }
 
