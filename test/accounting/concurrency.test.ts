@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { MICROS_PER_USD } from "../../src/money";
 import { keyObject, patchKey, usageRows } from "../helpers/books";
+import { sleep } from "../helpers/fake-upstream";
 import { catalogPrices } from "../helpers/prices";
 import { rig } from "../helpers/rig";
 import { ask } from "../helpers/surface-reply";
@@ -42,7 +43,6 @@ async function run(name: string, sc: Scenario) {
   expect(patched.limit_remaining * MICROS_PER_USD).toBeCloseTo(limitMicros, 3);
   await up.configure({ chunks: sc.chunks });
 
-  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   const answers = await Promise.all(
     calls.map(async (c, i) => {
       if (sc.staggerMs) await sleep(i * sc.staggerMs);

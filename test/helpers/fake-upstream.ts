@@ -137,7 +137,8 @@ async function control(method: string, path: string, body?: unknown): Promise<an
   return text ? JSON.parse(text) : null;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Waits `ms` (pacing requests against the fake's scripted delays; never a timing assertion). */
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** A fresh, isolated session on the fake upstream. */
 export function fakeSession(name = "t"): FakeSession {

@@ -49,4 +49,4 @@ export function prng(seed: number) {
   };
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export { sleep } from "../helpers/fake-upstream";
