@@ -15,7 +15,10 @@ import type { Endpoint } from "../../src/routing/types";
 import { chatCostBound, SERVER_TOOL_RESULT_TOKENS } from "../../src/spend/unseen-costs";
 import { insertUsageJson } from "../../src/usage/store";
 import { jsonPost } from "../helpers/gateway";
-import { generation, keyObject, setup, usageRows } from "../accounting/helpers";
+import { generation, keyObject, usageRows } from "../helpers/books";
+import { rig } from "../helpers/rig";
+
+const setup = (name: string, key: Record<string, unknown> = {}, env: Record<string, unknown> = {}) => rig(name, { key, env });
 
 const CLAUDE = "anthropic/claude-sonnet-4.6";
 const hi = [{ role: "user", content: "hi" }];

@@ -6,7 +6,10 @@
 import { describe, expect, it } from "vitest";
 import { setSpendClockForTesting } from "../../src/spend/client";
 import { jsonPost } from "../helpers/gateway";
-import { patchKey, setup, usageRows } from "../accounting/helpers";
+import { patchKey, usageRows } from "../helpers/books";
+import { rig } from "../helpers/rig";
+
+const setup = (name: string) => rig(name);
 
 const SURFACES = {
   anthropic: {

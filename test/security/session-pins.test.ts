@@ -5,11 +5,15 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { autoSessionsInMemory, setAutoSessionMemoryMax } from "../../src/routing/auto-router";
 import { jsonPost } from "../helpers/gateway";
-import { onlyProviders, resetRouting, setup, user } from "../routing-e2e/helpers";
+import { onlyProviders, type FakeSession } from "../helpers/fake-upstream";
+import { rig } from "../helpers/rig";
+import { resetRouting, user } from "../routing-e2e/helpers";
+
+const setup = (name: string, env: (up: FakeSession) => Record<string, unknown>, key: Record<string, unknown> = {}) => rig(name, { env, key });
 
 beforeEach(resetRouting);
 
-const groqOnly = (up: Parameters<typeof onlyProviders>[0]) => onlyProviders(up, "GROQ");
+const groqOnly = (up: FakeSession) => onlyProviders(up, "GROQ");
 const TINY_PNG =
   "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
 const imageMessage = [{ role: "user", content: [{ type: "text", text: "What is this?" }, { type: "image_url", image_url: { url: TINY_PNG } }] }];
