@@ -40,11 +40,13 @@ describe("auth", () => {
     expect(sent.headers.authorization).toMatch(/SignedHeaders=[^,]*x-amz-security-token/);
   });
 
-  it("relays AWS's refusal of a wrong secret (the fake recomputes the signature)", async () => {
+  it("a wrong secret (the fake recomputes the signature) is a configuration error naming the variables, without AWS's text (issue #11)", async () => {
     const { chat } = await setup("bedrock-badsig", (u) => ({ ...bedrockEnv(u, "sigv4"), AWS_SECRET_ACCESS_KEY: "not-the-secret" }));
     const res = await chat(hello);
     expect(res.status).toBe(502);
-    expect(((await res.json()) as any).error.message).toMatch(/signature we calculated does not match/);
+    const message = ((await res.json()) as any).error.message;
+    expect(message).toMatch(/'amazon-bedrock' refused the gateway's credentials \(HTTP 403\).*AWS_SECRET_ACCESS_KEY/);
+    expect(message).not.toMatch(/signature we calculated/);
   });
 
   it("is not enabled without credentials, and says what to set", async () => {
