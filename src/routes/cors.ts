@@ -9,7 +9,10 @@ import { PermissionError } from "../errors/gateway-error";
  * management API (keys, management keys, activity, key info, generations) refuses a request from
  * another origin with 403, and every other preflight is a 403 without CORS headers.
  */
-const MODEL_ROUTES = /^\/(v1beta\/|v1\/(chat\/completions|messages|embeddings|models|responses)(\/|$)|v1\/.+:[A-Za-z]+$|api\/v1\/(chat\/completions|embeddings|models|responses)(\/|$))/;
+// Everything under /v1 and /v1beta is called with an API key (chat, messages, embeddings, models,
+// Gemini methods, and the Responses and media routes as they arrive); under /api/v1 only the
+// OpenRouter-style aliases are.
+const MODEL_ROUTES = /^\/(v1|v1beta)\/|^\/api\/v1\/(chat\/completions|embeddings|models|responses|images|audio)(\/|$)/;
 const MANAGEMENT_ROUTES = /^\/api\/v1\//;
 
 /** Headers a browser may send to the model routes: the SDKs' (OpenAI's x-stainless-*, Anthropic's, Google's) and ours. */

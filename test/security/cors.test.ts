@@ -33,7 +33,7 @@ describe("CORS", () => {
     const gw = gateway({ ...up.env, CORS_ORIGINS: `https://other.example, ${APP}` });
     const { key } = await gw.createKey();
     const sdkHeaders = "authorization, content-type, x-stainless-os, x-stainless-retry-count, x-api-key, anthropic-version, anthropic-beta, anthropic-dangerous-direct-browser-access, x-goog-api-key, x-goog-api-client, x-evil";
-    for (const [path, method] of [["/v1/chat/completions", "POST"], ["/v1/messages", "POST"], ["/v1/messages/count_tokens", "POST"], ["/v1/embeddings", "POST"], ["/v1beta/models/gemini-2.5-flash:streamGenerateContent", "POST"], ["/v1/models/gemini-2.5-flash:generateContent", "POST"], ["/v1/models", "GET"], ["/api/v1/chat/completions", "POST"], ["/v1/responses", "POST"], ["/api/v1/responses", "POST"]]) {
+    for (const [path, method] of [["/v1/chat/completions", "POST"], ["/v1/messages", "POST"], ["/v1/messages/count_tokens", "POST"], ["/v1/embeddings", "POST"], ["/v1beta/models/gemini-2.5-flash:streamGenerateContent", "POST"], ["/v1/models/gemini-2.5-flash:generateContent", "POST"], ["/v1/models", "GET"], ["/api/v1/chat/completions", "POST"], ["/v1/responses", "POST"], ["/api/v1/responses", "POST"], ["/v1/images/generations", "POST"], ["/v1/audio/speech", "POST"]]) {
       const pre = await gw.fetch(path, preflight(method, sdkHeaders));
       expect(pre.status, path).toBe(204);
       expect(pre.headers.get("access-control-allow-origin")).toBe(APP);
