@@ -14,8 +14,8 @@
  * - a `tool_reference` names it (tool_result content, tool_search_tool_result);
  * - a `<function>{…"name": "X"…}</function>` line of a tool result names it: Claude Code itself
  *   rewrites its tool_reference blocks into that text for models it does not know as Claude, and
- *   its ToolSearch tool documents the format;
- * - the model already called it (a tool_use of that name needs its definition to be answered).
+ *   its ToolSearch tool documents the format.
+ * A call alone does not load a tool: a model that called the placeholder must not get it back.
  *
  * A tool_reference is shown to the other model as the same `<functions>` text, with the tool's
  * definition from the request (Anthropic expands it in place; the model must see the schema).
@@ -36,7 +36,7 @@ export function isDeferred(tool: Record<string, unknown>): boolean {
 
 /** Which tools the conversation has loaded, added and removed by its end. */
 export interface ToolAvailability {
-  /** Tools loaded by a search, a tool_addition by name, or an earlier call. */
+  /** Tools loaded by a search or a tool_addition by name. */
   loaded: Set<string>;
   /** Tools defined by value in tool_addition blocks and still in effect, by name. */
   added: Map<string, RawBlock>;
@@ -74,9 +74,6 @@ function applyToolChange(block: RawBlock, out: ToolAvailability): void {
 
 function collectFromBlock(block: RawBlock, names: Set<string>): void {
   switch (block.type) {
-    case "tool_use":
-      if (typeof block.name === "string") names.add(block.name);
-      return;
     case "tool_reference":
       if (typeof block.tool_name === "string") names.add(block.tool_name);
       return;
