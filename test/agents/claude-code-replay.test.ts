@@ -69,7 +69,7 @@ describeWithSharedFixtures("Claude Code's recorded requests, replayed to every p
         const rig = await agentRig("cc-replay");
         const rec = await recorded(fixture);
         expect(rec.path).toBe("/v1/messages?beta=true");
-        const body = { ...rec.body, model: p.model };
+        const body: Record<string, any> = { ...rec.body, model: p.model };
 
         // The recorded turn, as recorded (streamed).
         const first = await turn(rig, rec, body);
@@ -92,7 +92,7 @@ describeWithSharedFixtures("Claude Code's recorded requests, replayed to every p
 
         // The next turn, built from that answer: a question the fake answers with a tool call (the
         // first tool offered), then the call's result.
-        const ask = { ...body, messages: [...body.messages, assistantTurn(first.reply), { role: "user", content: [{ type: "text", text: "What is the weather like? Use a tool." }] }] };
+        const ask: Record<string, any> = { ...body, messages: [...body.messages, assistantTurn(first.reply), { role: "user", content: [{ type: "text", text: "What is the weather like? Use a tool." }] }] };
         const call = await turn(rig, rec, ask);
         expect(call.reply.finish).toBe("tool_use");
         expect(call.reply.calls.map((c) => c.name)).toEqual(["Agent"]);

@@ -34,6 +34,7 @@ import {
 } from "./anthropic-api";
 import { fromWireCacheControl, utf8ToBase64 } from "./content-utils";
 import { toolReferencesText, type ToolTableEntry } from "./convert-deferred-tools";
+import { searchCallPart, searchResultPart } from "./convert-tool-search-history";
 import { systemReminder } from "./system-messages";
 import { parseOrThrow, type Path } from "./validation";
 
@@ -46,9 +47,16 @@ export interface DecodedMessages {
   lossy: boolean;
 }
 
-/** `tools`: the request's tools by name, for the definitions tool_reference blocks point at. */
-export function decodeAnthropicMessages(raw: MessageParam[], tools: ReadonlyMap<string, ToolTableEntry> = new Map()): DecodedMessages {
-  const state = new DecodeState(tools);
+/**
+ * `tools`: the request's tools by name, for the definitions tool_reference blocks point at;
+ * `searchTools`: the names of its server-side search tools (their calls stay in the history).
+ */
+export function decodeAnthropicMessages(
+  raw: MessageParam[],
+  tools: ReadonlyMap<string, ToolTableEntry> = new Map(),
+  searchTools: ReadonlySet<string> = new Set(),
+): DecodedMessages {
+  const state = new DecodeState(tools, searchTools);
   let conversationStarted = false;
   raw.forEach((msg, i) => {
     const path: Path = ["messages", i, "content"];
@@ -80,7 +88,10 @@ class DecodeState {
   /** tool_use id → name, so tool results carry the function name (Gemini needs it). */
   private toolNames = new Map<string, string>();
 
-  constructor(private readonly tools: ReadonlyMap<string, ToolTableEntry>) {}
+  constructor(
+    private readonly tools: ReadonlyMap<string, ToolTableEntry>,
+    private readonly searchTools: ReadonlySet<string>,
+  ) {}
 
   push(message: Message): void {
     if (message.content.length > 0) this.messages.push(message);
@@ -255,6 +266,11 @@ class DecodeState {
           });
           return;
         }
+        case "server_tool_use":
+        case "tool_search_tool_result":
+          this.lossy = true;
+          this.searchBlock(block, content);
+          return;
         default:
           // server_tool_use, web_search_tool_result, compaction, … (or an image in an
           // assistant turn): the canonical assistant message cannot hold them.
@@ -262,6 +278,21 @@ class DecodeState {
       }
     });
     this.push({ role: "assistant", content });
+  }
+
+  /** A tool search in the turn: its call joins the turn, its result ends it (a tool message follows). */
+  private searchBlock(block: RawBlock, content: AssistantContentPart[]): void {
+    if (block.type === "server_tool_use") {
+      const call = searchCallPart(block, this.searchTools);
+      if (call) this.toolNames.set(call.id, call.name);
+      if (call) content.push(call);
+      return;
+    }
+    const id = typeof block.tool_use_id === "string" ? unpackToolCallId(block.tool_use_id).id : "";
+    const result = searchResultPart(block, this.toolNames.get(id), this.tools);
+    if (!result || !this.toolNames.has(id)) return;
+    this.push({ role: "assistant", content: content.splice(0) });
+    this.push({ role: "tool", content: [result] });
   }
 }
 

@@ -7,7 +7,8 @@
  * - `thinking` when it is adaptive / between_tools or has `display`;
  * - `output_config` minus `format` (e.g. effort);
  * - `tools` (all of them) when any is a server tool or uses Anthropic-only tool fields; a deferred
- *   tool (`defer_loading`) reaches other upstreams only once loaded (convert-deferred-tools.ts);
+ *   tool (`defer_loading`) reaches other upstreams only once loaded (convert-deferred-tools.ts),
+ *   and a server-side tool search reaches them as a function the gateway answers;
  * - `messages` (+ `system`) when any block has no canonical equivalent (see
  *   convert-from-anthropic-messages.ts).
  */
@@ -19,6 +20,7 @@ import { PASSTHROUGH_FIELDS, customToolSchema, messagesRequestSchema, type Messa
 import { fromWireCacheControl } from "./content-utils";
 import { isDeferred, toolAvailability, toolTable } from "./convert-deferred-tools";
 import { decodeAnthropicMessages } from "./convert-from-anthropic-messages";
+import { findToolSearch, searchFunction } from "./gateway-tool-search";
 import { parseOrThrow } from "./validation";
 
 const CUSTOM_TOOL_KEYS = new Set(["type", "name", "description", "input_schema", "cache_control", "strict"]);
@@ -29,7 +31,8 @@ export function decodeAnthropicRequest(body: unknown): CanonicalRequest {
   const req = parseOrThrow(messagesRequestSchema, body);
   const ext: Record<string, unknown> = {};
 
-  const decoded = decodeAnthropicMessages(req.messages, toolTable(req.tools));
+  const search = findToolSearch(req.tools);
+  const decoded = decodeAnthropicMessages(req.messages, toolTable(req.tools), new Set(search ? [search.name] : []));
   const out: CanonicalRequest = {
     model: req.model,
     messages: decoded.messages,
@@ -51,6 +54,8 @@ export function decodeAnthropicRequest(body: unknown): CanonicalRequest {
   if (typeof req.metadata?.user_id === "string") out.user = req.metadata.user_id;
 
   decodeTools(req, body, out, ext);
+  // Other upstreams run Anthropic's server-side tool search through the gateway (gateway-tool-search.ts).
+  if (search) out.tools = [...(out.tools ?? []), searchFunction(search)];
   decodeThinking(req, body, out, ext);
   decodeOutputConfig(req, body, out, ext);
 

@@ -106,6 +106,7 @@ export function encodeContext(ledger: RequestLedger, endpoint: Endpoint, inv: Ch
     cost: pricing ? (u) => costMicros(pricing, u) / 1e6 : undefined,
     includeReasoning: inv.req.reasoning?.exclude !== true,
     framing: inv.framing,
+    request: inv.req,
   };
 }
 
