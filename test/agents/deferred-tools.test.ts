@@ -96,7 +96,8 @@ describeWithSharedFixtures("deferred tools and system messages in Claude Code's 
     expect(tools).not.toContain("Workflow");
     expect(tools).not.toContain("DeferredToolPlaceholder");
     const req = decode(added);
-    expect(req.messages.at(-1)).toEqual({ role: "user", content: [{ type: "text", text: "<system-reminder>\nTools changed.\n</system-reminder>" }] });
+    // The system message's text ends the user turn before it.
+    expect(req.messages.at(-1)).toEqual({ role: "user", content: [{ type: "text", text: "go on" }, { type: "text", text: "<system-reminder>\nTools changed.\n</system-reminder>" }] });
     // An Anthropic upstream gets the tools and the tool changes exactly as sent.
     const up = CODECS.anthropic.encodeRequest(req, "claude-opus-4-8");
     expect(up.tools).toEqual(added.tools);

@@ -61,12 +61,13 @@ describe("cost on every answer", () => {
     expect(Number(comment!.slice(": x-arouter-cost: ".length))).toBeCloseTo(await recordedCost(gw, key, hash, res.headers.get("x-generation-id")!), 6);
   });
 
-  it("Gemini → Gemini (same-format bytes, SSE): a final SSE comment carries the cost", async () => {
+  it("Gemini → Gemini (same-format bytes, SSE): no trailing comment (Gemini CLI's SDK would fail on it); the cost is in the record", async () => {
     const { gw, key, hash } = await setup("cost-gemini-passthrough");
     const res = await gw.fetch("/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse", jsonPost(geminiBody, { "x-goog-api-key": key }));
-    const { comments } = await readSse(res);
-    const comment = comments.find((c) => c.startsWith(": x-arouter-cost: "));
-    expect(comment).toBeDefined();
-    expect(Number(comment!.slice(": x-arouter-cost: ".length))).toBeCloseTo(await recordedCost(gw, key, hash, res.headers.get("x-generation-id")!), 6);
+    const { comments, raw } = await readSse(res);
+    // @google/genai 1.x throws "Incomplete JSON segment at the end" on anything after the last data: event.
+    expect(comments).toEqual([]);
+    expect(raw.endsWith("}\r\n\r\n")).toBe(true);
+    expect(await recordedCost(gw, key, hash, res.headers.get("x-generation-id")!)).toBeGreaterThan(0);
   });
 });

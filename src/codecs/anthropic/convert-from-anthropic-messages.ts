@@ -70,7 +70,7 @@ export function decodeAnthropicMessages(
       if (msg.clear_at === "next_user_message" && raw.slice(i + 1).some((m) => m.role === "user")) return;
       const texts = blocks.flatMap((b, j) => (b.type === "text" ? [state.text(b, [...path, j])] : []));
       if (texts.length === 0) return;
-      if (conversationStarted) state.push({ role: "user", content: [systemReminder(texts)] });
+      if (conversationStarted) state.appendUserText(systemReminder(texts));
       else state.leadingSystem.push(...texts);
       return;
     }
@@ -95,6 +95,13 @@ class DecodeState {
 
   push(message: Message): void {
     if (message.content.length > 0) this.messages.push(message);
+  }
+
+  /** Text that ends the user turn before it (one turn, as Anthropic merges them), or starts one. */
+  appendUserText(part: TextPart): void {
+    const last = this.messages[this.messages.length - 1];
+    if (last?.role === "user") last.content.push(part);
+    else this.messages.push({ role: "user", content: [part] });
   }
 
   text(block: RawBlock, path: Path): TextPart {

@@ -181,8 +181,7 @@ describe("anthropic decodeRequest", () => {
     const req = decode({ ...base, messages });
     expect(req.system).toEqual([{ type: "text", text: "Be brief." }]);
     expect(req.messages).toEqual([
-      { role: "user", content: [{ type: "text", text: "Hi" }] },
-      { role: "user", content: [{ type: "text", text: "<system-reminder>\nNow be verbose.\n</system-reminder>" }] },
+      { role: "user", content: [{ type: "text", text: "Hi" }, { type: "text", text: "<system-reminder>\nNow be verbose.\n</system-reminder>" }] },
       { role: "assistant", content: [{ type: "text", text: "Hello" }] },
     ]);
     expect(req.extensions?.anthropic).toEqual({ messages });
