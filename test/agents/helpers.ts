@@ -31,7 +31,9 @@ export interface Provider {
 }
 
 const BEDROCK_MODEL = "anthropic.claude-3-5-haiku-20241022-v1:0";
-const VERTEX_CLAUDE = "claude-sonnet-4-5@20250929";
+// A Vertex Claude whose catalog entry lists reasoning and tools: the catalog's newer Vertex Claude
+// entries (4.5 onwards) list neither, so the gateway rightly drops a thinking budget sent to them.
+const VERTEX_CLAUDE = "claude-sonnet-4@20250514";
 
 export const PROVIDERS: Provider[] = [
   { name: "openai", model: "openai/gpt-4o", format: "openai", text: "Hello from fake openai (gpt-4o)" },
