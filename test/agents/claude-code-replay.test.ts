@@ -37,7 +37,8 @@ async function turn(rig: Awaited<ReturnType<typeof agentRig>>, rec: AgentRequest
 }
 
 /** What reached the upstream, checked against what Claude Code sent. */
-function checkUpstream(p: Provider, rec: AgentRequest, sent: any): void {
+function checkUpstream(p: Provider, rec: AgentRequest, upstream: { body: any; headers: Record<string, string> }): void {
+  const sent = upstream.body;
   const recordedTools: string[] = rec.body.tools.map((t: { name: string }) => t.name);
   const text = upstreamText(sent);
   expect(text).toContain("You are a Claude agent"); // the system prompt
@@ -46,11 +47,14 @@ function checkUpstream(p: Provider, rec: AgentRequest, sent: any): void {
     expect(sent.tools).toEqual(rec.body.tools);
     expect(sent.context_management).toEqual(rec.body.context_management);
     expect(sent.thinking).toEqual(rec.body.thinking);
+    // Every beta Claude Code asks for (tool search, context management, effort…) reaches Anthropic.
+    expect(upstream.headers["anthropic-beta"]).toBe(rec.headers["anthropic-beta"]);
   } else {
     // The never-loaded placeholder is not offered; every other tool is, in order.
     expect(offeredTools(p.format, sent)).toEqual(recordedTools.filter((n) => n !== PLACEHOLDER));
     expect(text).not.toContain("context_management");
     expect(text).not.toContain("clear_thinking");
+    expect(upstream.headers["anthropic-beta"]).toBeUndefined();
   }
   const systemMessage = rec.body.messages.find((m: { role: string }) => m.role === "system");
   if (systemMessage) {
@@ -76,8 +80,9 @@ describeWithSharedFixtures("Claude Code's recorded requests, replayed to every p
         expect(first.reply.text).toBe(p.text);
         expect(first.reply.finish).toBe("end_turn");
         expect(first.res.headers.get("x-arouter-provider")).toBe(p.model.split("/")[0] === "google" ? "google" : p.model.split("/")[0]);
-        const sent = (await rig.sent()).body;
-        checkUpstream(p, rec, sent);
+        const upstream = await rig.sent();
+        const sent = upstream.body;
+        checkUpstream(p, rec, upstream);
         if (p.name === "openai") {
           // Claude Code asks unknown models for 32000 tokens; gpt-4o's ceiling is 16384.
           expect(sent.max_completion_tokens ?? sent.max_tokens).toBe(16384);
