@@ -14,6 +14,16 @@ import { agentRig, recorded } from "./helpers";
 const ADAPTIVE = "claude-code-2.1.332.messages.openai-gpt-4o.first-turn";
 const BUDGET = "claude-code-2.1.332.messages.claude-sonnet-4.first-turn";
 
+/** The recorded request sent to `model` (streamed, as recorded): what the upstream received. */
+async function sentFor(fixture: string, model: string, answer: string): Promise<Record<string, any>> {
+  const rig = await agentRig("cc-reasoning");
+  const rec = await recorded(fixture);
+  const res = await rig.send(rec, { ...rec.body, model });
+  expect(res.status).toBe(200);
+  expect((await readAnthropicStream(res)).text).toBe(answer);
+  return (await rig.sent()).body;
+}
+
 describeWithSharedFixtures("Claude Code's thinking settings to other providers' reasoning models", () => {
   it("the recorded settings are what this test is about", async () => {
     const adaptive = (await recorded(ADAPTIVE)).body;
@@ -28,35 +38,20 @@ describeWithSharedFixtures("Claude Code's thinking settings to other providers' 
     const name = fixture.split(".").slice(3).join(".");
 
     it(`${name} → OpenAI gpt-5.4: reasoning_effort high`, async () => {
-      const rig = await agentRig("cc-reasoning-openai");
-      const rec = await recorded(fixture);
-      const res = await rig.send(rec, { ...rec.body, model: "openai/gpt-5.4" });
-      expect(res.status).toBe(200);
-      expect((await readAnthropicStream(res)).text).toBe("Hello from fake openai (gpt-5.4)");
-      const sent = (await rig.sent()).body;
+      const sent = await sentFor(fixture, "openai/gpt-5.4", "Hello from fake openai (gpt-5.4)");
       // Effort high, or a budget of nearly all of max_tokens: both are OpenAI's "high".
       expect(sent.reasoning_effort).toBe("high");
       expect(sent.thinking).toBeUndefined();
     });
 
     it(`${name} → Gemini 2.5 Flash: the largest budget it accepts, thoughts shown`, async () => {
-      const rig = await agentRig("cc-reasoning-gemini25");
-      const rec = await recorded(fixture);
-      const res = await rig.send(rec, { ...rec.body, model: "google/gemini-2.5-flash" });
-      expect(res.status).toBe(200);
-      expect((await readAnthropicStream(res)).text).toBe("Hello from fake gemini (gemini-2.5-flash)");
-      const { thinkingConfig } = (await rig.sent()).body.generationConfig;
+      const { thinkingConfig } = (await sentFor(fixture, "google/gemini-2.5-flash", "Hello from fake gemini (gemini-2.5-flash)")).generationConfig;
       expect(thinkingConfig).toEqual({ thinkingBudget: 24576, includeThoughts: true });
     });
   }
 
   it("adaptive + effort high → Gemini 3: thinkingLevel high, no budget", async () => {
-    const rig = await agentRig("cc-reasoning-gemini3");
-    const rec = await recorded(ADAPTIVE);
-    const res = await rig.send(rec, { ...rec.body, model: "google/gemini-3.1-pro-preview" });
-    expect(res.status).toBe(200);
-    expect((await readAnthropicStream(res)).text).toBe("Hello from fake gemini (gemini-3.1-pro-preview)");
-    const { thinkingConfig } = (await rig.sent()).body.generationConfig;
+    const { thinkingConfig } = (await sentFor(ADAPTIVE, "google/gemini-3.1-pro-preview", "Hello from fake gemini (gemini-3.1-pro-preview)")).generationConfig;
     expect(thinkingConfig.thinkingLevel).toBe("high");
     expect(thinkingConfig.thinkingBudget).toBeUndefined();
   });
