@@ -14,6 +14,7 @@ const FAKE_TEXT: Record<string, string> = {
   "anthropic/claude-sonnet-4.6": "Hello from fake anthropic (claude-sonnet-4-6)",
   "google/gemini-2.5-flash": "Hello from fake gemini (gemini-2.5-flash)",
   "gemini-2.5-flash": "Hello from fake gemini (gemini-2.5-flash)",
+  "deepseek/deepseek-v4-flash": "Hello from fake deepseek (deepseek-v4-flash)",
 };
 
 type Block = { type: string; name?: string; text?: string; content?: unknown; is_error?: boolean };
@@ -42,7 +43,7 @@ describe.skipIf(!clis)("the real agents through npm start", () => {
     dirs.forEach(removeCheckout);
   });
 
-  for (const model of ["openai/gpt-4o", "anthropic/claude-sonnet-4.6", "google/gemini-2.5-flash"]) {
+  for (const model of ["openai/gpt-4o", "anthropic/claude-sonnet-4.6", "google/gemini-2.5-flash", "deepseek/deepseek-v4-flash"]) {
     it(`Claude Code ${CLAUDE_CODE_VERSION} --model ${model}: calls Read, gets the file, answers`, async () => {
       const { home, project } = agentWorkspace();
       const env = {
@@ -66,8 +67,8 @@ describe.skipIf(!clis)("the real agents through npm start", () => {
     });
   }
 
-  // Gemini → Gemini is the same-format stream; Gemini → Claude a translated one (OpenAI: test/agents).
-  for (const model of ["gemini-2.5-flash", "anthropic/claude-sonnet-4.6"]) {
+  // Gemini → Gemini is the same-format stream; Gemini → Claude and → GPT translated ones.
+  for (const model of ["gemini-2.5-flash", "anthropic/claude-sonnet-4.6", "openai/gpt-4o"]) {
     it(`Gemini CLI ${GEMINI_CLI_VERSION} -m ${model}: calls a tool, sends its result, answers`, async () => {
       const { home, project } = agentWorkspace();
       const env = { HOME: home, GOOGLE_GEMINI_BASE_URL: base, GEMINI_API_KEY: key, GEMINI_CLI_TRUST_WORKSPACE: "true" };
