@@ -36,6 +36,8 @@ async function turn(rig: Awaited<ReturnType<typeof agentRig>>, rec: AgentRequest
   return { reply: await readAnthropicStream(res), res };
 }
 
+const occurrences = (text: string, needle: string) => text.split(needle).length - 1;
+
 /** What reached the upstream, checked against what Claude Code sent. */
 function checkUpstream(p: Provider, rec: AgentRequest, upstream: { body: any; headers: Record<string, string> }): void {
   const sent = upstream.body;
@@ -55,6 +57,10 @@ function checkUpstream(p: Provider, rec: AgentRequest, upstream: { body: any; he
     expect(text).not.toContain("context_management");
     expect(text).not.toContain("clear_thinking");
     expect(upstream.headers["anthropic-beta"]).toBeUndefined();
+  }
+  if (p.format === "bedrock") {
+    // Claude Code's cache breakpoints (system, last message) become Bedrock cache points, one each.
+    expect(occurrences(text, '"cachePoint"')).toBe(occurrences(JSON.stringify(rec.body), '"cache_control"'));
   }
   const systemMessage = rec.body.messages.find((m: { role: string }) => m.role === "system");
   if (systemMessage) {
