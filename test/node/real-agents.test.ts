@@ -43,18 +43,26 @@ describe.skipIf(!clis)("the real agents through npm start", () => {
     dirs.forEach(removeCheckout);
   });
 
-  for (const model of ["openai/gpt-4o", "anthropic/claude-sonnet-4.6", "google/gemini-2.5-flash", "deepseek/deepseek-v4-flash"]) {
-    it(`Claude Code ${CLAUDE_CODE_VERSION} --model ${model}: calls Read, gets the file, answers`, async () => {
+  // Either way the README gives: the key as x-api-key (ANTHROPIC_API_KEY) and --model, or as a
+  // Bearer token (ANTHROPIC_AUTH_TOKEN) with the model in ANTHROPIC_MODEL.
+  const claudeRuns: Array<{ model: string; byEnv?: true }> = [
+    { model: "openai/gpt-4o" },
+    { model: "anthropic/claude-sonnet-4.6" },
+    { model: "google/gemini-2.5-flash" },
+    { model: "deepseek/deepseek-v4-flash", byEnv: true },
+  ];
+  for (const { model, byEnv } of claudeRuns) {
+    it(`Claude Code ${CLAUDE_CODE_VERSION}, ${byEnv ? "ANTHROPIC_AUTH_TOKEN, ANTHROPIC_MODEL=" : "ANTHROPIC_API_KEY, --model "}${model}: calls Read, gets the file, answers`, async () => {
       const { home, project } = agentWorkspace();
       const env = {
         HOME: home,
         ANTHROPIC_BASE_URL: base,
-        ANTHROPIC_API_KEY: key,
+        ...(byEnv ? { ANTHROPIC_AUTH_TOKEN: key, ANTHROPIC_MODEL: model } : { ANTHROPIC_API_KEY: key }),
         DISABLE_TELEMETRY: "1",
         DISABLE_AUTOUPDATER: "1",
         CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
       };
-      const args = ["-p", "What is the weather like?", "--model", model, "--tools", "Read", "--output-format", "stream-json", "--verbose"];
+      const args = ["-p", "What is the weather like?", ...(byEnv ? [] : ["--model", model]), "--tools", "Read", "--output-format", "stream-json", "--verbose"];
       const { events, stdout } = await runCli(clis!.claude, args, { cwd: project, env });
       const calls = blocks(events, "assistant").filter((b) => b.type === "tool_use");
       expect(calls.map((c) => c.name), stdout.slice(-2000)).toEqual(["Read"]);
