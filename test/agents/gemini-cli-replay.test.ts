@@ -46,6 +46,12 @@ function checkUpstream(p: Provider, recordedBody: Record<string, any>, sent: any
     const budget = recordedBody.generationConfig.thinkingConfig.thinkingBudget;
     const unsignedToolTurn = recordedBody.contents.some((c: { parts: Array<{ functionCall?: unknown }> }) => c.parts.some((part) => part.functionCall));
     expect(sent.thinking?.budget_tokens).toBe(budget !== undefined && !unsignedToolTurn ? budget : undefined);
+    // Gemini CLI's sampling (temperature 1, topP 0.95, topK 64) as Claude accepts it: with thinking
+    // on, no temperature or top_k and top_p only from 0.95; without, no top_p beside temperature.
+    const { temperature, topP, topK } = recordedBody.generationConfig;
+    expect([temperature, topP, topK]).toEqual([1, 0.95, 64]);
+    if (sent.thinking) expect([sent.temperature, sent.top_p, sent.top_k]).toEqual([undefined, 0.95, undefined]);
+    else expect([sent.temperature, sent.top_p, sent.top_k]).toEqual([1, undefined, 64]);
   }
 }
 
