@@ -8,8 +8,8 @@
  */
 import { expect, it } from "vitest";
 import { describeWithSharedFixtures } from "../helpers/fake-upstream";
-import { readAnthropicStream } from "../matrix/harness";
-import { agentRig, recorded } from "./helpers";
+import { readReply } from "../helpers/surface-reply";
+import { ANTHROPIC_SSE, agentRig, recorded } from "./helpers";
 
 const ADAPTIVE = "claude-code-2.1.332.messages.openai-gpt-4o.first-turn";
 const BUDGET = "claude-code-2.1.332.messages.claude-sonnet-4.first-turn";
@@ -20,7 +20,7 @@ async function sentFor(fixture: string, model: string, answer: string): Promise<
   const rec = await recorded(fixture);
   const res = await rig.send(rec, { ...rec.body, model });
   expect(res.status).toBe(200);
-  expect((await readAnthropicStream(res)).text).toBe(answer);
+  expect((await readReply(ANTHROPIC_SSE, res)).text).toBe(answer);
   return (await rig.sent()).body;
 }
 

@@ -9,8 +9,8 @@
  */
 import { expect, it } from "vitest";
 import { describeWithSharedFixtures } from "../helpers/fake-upstream";
-import { readAnthropicStream, type Reply } from "../matrix/harness";
-import { agentRig, offeredTools, PROVIDERS, recorded, upstreamText, type AgentRequest, type Provider } from "./helpers";
+import { readReply, type Reply } from "../helpers/surface-reply";
+import { ANTHROPIC_SSE, agentRig, offeredTools, PROVIDERS, recorded, upstreamText, type AgentRequest, type Provider } from "./helpers";
 
 const FIXTURES = [
   "claude-code-2.1.332.messages.claude-sonnet-4.first-turn",
@@ -33,7 +33,7 @@ function assistantTurn(reply: Reply): Record<string, unknown> {
 async function turn(rig: Awaited<ReturnType<typeof agentRig>>, rec: AgentRequest, body: Record<string, any>): Promise<{ reply: Reply; res: Response }> {
   const res = await rig.send(rec, body);
   expect(res.status, await res.clone().text().then((t) => t.slice(0, 300))).toBe(200);
-  return { reply: await readAnthropicStream(res), res };
+  return { reply: await readReply(ANTHROPIC_SSE, res), res };
 }
 
 const occurrences = (text: string, needle: string) => text.split(needle).length - 1;
@@ -131,7 +131,7 @@ describeWithSharedFixtures("Claude Code's recorded requests, replayed to every p
     for (const p of PROVIDERS.filter((x) => x.format !== "anthropic")) {
       const res = await rig.send(rec, { ...rec.body, model: p.model, messages });
       expect(res.status, p.name).toBe(200);
-      expect((await readAnthropicStream(res)).text).toBe(p.text);
+      expect((await readReply(ANTHROPIC_SSE, res)).text).toBe(p.text);
       expect(offeredTools(p.format, (await rig.sent()).body), p.name).not.toContain(PLACEHOLDER);
     }
   });

@@ -8,8 +8,8 @@
  */
 import { expect, it } from "vitest";
 import { describeWithSharedFixtures } from "../helpers/fake-upstream";
-import { readReply, type Reply } from "../matrix/harness";
-import { agentRig, offeredTools, PROVIDERS, recorded, upstreamText, type Provider } from "./helpers";
+import { readReply, type Reply } from "../helpers/surface-reply";
+import { GEMINI_JSON, GEMINI_SSE, agentRig, offeredTools, PROVIDERS, recorded, upstreamText, type Provider } from "./helpers";
 
 const GEMINI_CLI = [
   "gemini-cli-0.61.0.streamGenerateContent.gemini-2.5-flash.first-turn",
@@ -66,7 +66,7 @@ describeWithSharedFixtures("Gemini CLI's recorded requests, replayed to every pr
 
         const res = await rig.send(rec, rec.body, path);
         expect(res.status, await res.clone().text().then((t) => t.slice(0, 300))).toBe(200);
-        const first = await readReply("gemini", true, res);
+        const first = await readReply(GEMINI_SSE, res);
         expect(first.text).toBe(p.text);
         expect(first.finish).toBe("STOP");
         checkUpstream(p, rec.body, (await rig.sent()).body);
@@ -75,13 +75,13 @@ describeWithSharedFixtures("Gemini CLI's recorded requests, replayed to every pr
         const ask = { ...rec.body, contents: [...rec.body.contents, modelTurn(first), { role: "user", parts: [{ text: "What is the weather like? Use a tool." }] }] };
         const callRes = await rig.send(rec, ask, path);
         expect(callRes.status).toBe(200);
-        const call = await readReply("gemini", true, callRes);
+        const call = await readReply(GEMINI_SSE, callRes);
         expect(call.calls.map((c) => c.name)).toEqual(["update_topic"]);
         const c = call.calls[0];
         const response = { role: "user", parts: [{ functionResponse: { ...(c.id ? { id: c.id } : {}), name: c.name, response: { output: "Topic updated." } } }] };
         const answeredRes = await rig.send(rec, { ...ask, contents: [...ask.contents, modelTurn(call), response] }, path);
         expect(answeredRes.status).toBe(200);
-        expect((await readReply("gemini", true, answeredRes)).text).toBe(p.text);
+        expect((await readReply(GEMINI_SSE, answeredRes)).text).toBe(p.text);
         expect(upstreamText((await rig.sent()).body)).toContain("Topic updated.");
       });
     }
@@ -94,11 +94,11 @@ describeWithSharedFixtures("Gemini CLI's recorded requests, replayed to every pr
       expect(rec.path).toBe("/v1beta/anthropic/claude-sonnet-4.6:generateContent");
       const res = await rig.send(rec, rec.body, `/v1beta/${p.model}:generateContent`);
       expect(res.status).toBe(200);
-      const reply = await readReply("gemini", false, res);
+      const reply = await readReply(GEMINI_JSON, res);
       expect(reply.text).toBe(p.text);
       const next = { ...rec.body, contents: [...rec.body.contents, modelTurn(reply), { role: "user", parts: [{ text: "And again?" }] }] };
       const again = await rig.send(rec, next, `/v1beta/${p.model}:generateContent`);
-      expect((await readReply("gemini", false, again)).text).toBe(p.text);
+      expect((await readReply(GEMINI_JSON, again)).text).toBe(p.text);
     });
   }
 

@@ -7,6 +7,7 @@
 import { bedrockEnv, vertexEnv } from "../helpers/cloud-env";
 import { fakeSession, readSharedFixtureJson, type FakeSession, type RecordedRequest } from "../helpers/fake-upstream";
 import { gateway, jsonPost, type Gateway } from "../helpers/gateway";
+import type { ReplyKind } from "../helpers/surface-reply";
 
 /** One recorded request, as ../shared/fixtures/agents stores it. */
 export interface AgentRequest {
@@ -83,6 +84,11 @@ export async function agentRig(name: string): Promise<AgentRig> {
     },
   };
 }
+
+/** How the agents read their answers: Claude Code streams Anthropic SSE; Gemini CLI streams alt=sse. */
+export const ANTHROPIC_SSE: ReplyKind = { surface: "anthropic", framing: "sse" };
+export const GEMINI_SSE: ReplyKind = { surface: "gemini", framing: "sse" };
+export const GEMINI_JSON: ReplyKind = { surface: "gemini", framing: "json" };
 
 /** Names of the tools an upstream request offers the model, in the upstream's own format. */
 export function offeredTools(format: WireFormat, body: any): string[] {
