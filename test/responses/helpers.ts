@@ -19,9 +19,10 @@ export interface Setup {
   get(path: string, key?: string): Promise<Response>;
 }
 
-export async function setup(name: string, env: Record<string, unknown> = {}): Promise<Setup> {
+/** `env`: extra gateway variables, or a function of the session (for base URLs of cloud providers). */
+export async function setup(name: string, env: Record<string, unknown> | ((up: FakeSession) => Record<string, unknown>) = {}): Promise<Setup> {
   const up = fakeSession(name);
-  const gw = gateway({ ...up.env, OPENROUTER_API_KEY: "", ...env });
+  const gw = gateway({ ...up.env, OPENROUTER_API_KEY: "", ...(typeof env === "function" ? env(up) : env) });
   const { key, hash } = await gw.createKey();
   return {
     up,
