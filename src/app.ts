@@ -14,6 +14,7 @@ import { messagesRoutes } from "./routes/messages";
 import { modelsRoutes } from "./routes/models";
 import { optionalKeyForModels } from "./routes/models-auth";
 import { responsesRoutes } from "./routes/responses";
+import { webRoutes } from "./web";
 
 /**
  * The gateway. Each surface is a sub-app that renders its own errors (its `onError`); what no
@@ -23,7 +24,8 @@ export const app = new Hono<AppBindings>();
 
 app.use("*", demoLabels); // DEMO=1 (npm start with no provider key): label every answer as a demo
 
-app.get("/", (c) => c.json({ name: "arouter", docs: "https://github.com/arouter/arouter#readme" }));
+// Website, API reference and console (src/web): /, /models/…, /console, /openapi.json, /docs.
+app.route("/", webRoutes);
 app.get("/health", (c) => c.json({ ok: true }));
 
 app.route("/v1/chat/completions", chatCompletionsRoutes);

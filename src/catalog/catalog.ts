@@ -11,6 +11,23 @@ export const CATALOG_MEMORY_TTL_MS = 60_000;
 
 const SHIPPED = shippedJson as unknown as CatalogData;
 
+/**
+ * The shipped data lists endpoints of providers this build may not register yet (a newer catalog
+ * than registry): those endpoints are skipped, and a model left without endpoints is not listed.
+ */
+function registeredOnly(models: readonly CatalogModel[]): CatalogModel[] {
+  const out: CatalogModel[] = [];
+  for (const m of models) {
+    if (m.endpoints.every((e) => getProvider(e.provider))) {
+      out.push(m);
+      continue;
+    }
+    const endpoints = m.endpoints.filter((e) => getProvider(e.provider));
+    if (endpoints.length) out.push({ ...m, endpoints });
+  }
+  return out;
+}
+
 /** Parameters assumed for a model a provider listed but the shipped data does not describe. */
 const DEFAULT_DISCOVERED_PARAMS = ["max_tokens", "temperature", "top_p", "stop"];
 
@@ -26,7 +43,8 @@ export class Catalog {
   readonly refreshedAt?: string;
   private readonly byId = new Map<string, CatalogModel>();
   private readonly byLowerId = new Map<string, CatalogModel>();
-  private readonly byEndpoint = new Map<string, CatalogModel>();
+  /** provider → upstream id → model (nested: no key string built per lookup). */
+  private readonly byEndpoint = new Map<string, Map<string, CatalogModel>>();
   private readonly bySlug = new Map<string, CatalogModel[]>();
 
   constructor(models: CatalogModel[], refreshedAt?: string) {
@@ -47,8 +65,9 @@ export class Catalog {
         }
       }
       for (const e of m.endpoints) {
-        const k = endpointIndexKey(e.provider, e.upstream_model);
-        if (!this.byEndpoint.has(k)) this.byEndpoint.set(k, m);
+        let byUpstream = this.byEndpoint.get(e.provider);
+        if (!byUpstream) this.byEndpoint.set(e.provider, (byUpstream = new Map()));
+        if (!byUpstream.has(e.upstream_model)) byUpstream.set(e.upstream_model, m);
       }
     }
   }
@@ -60,7 +79,7 @@ export class Catalog {
 
   /** The model a provider serves under an upstream id (e.g. anthropic + claude-sonnet-4-6). */
   findByEndpoint(provider: string, upstreamModel: string): CatalogModel | undefined {
-    return this.byEndpoint.get(endpointIndexKey(provider, upstreamModel));
+    return this.byEndpoint.get(provider)?.get(upstreamModel);
   }
 
   /** Models whose id, slug or alias ends in `author/<slug>` (bare ids such as `gpt-4o`). */
@@ -69,7 +88,6 @@ export class Catalog {
   }
 }
 
-const endpointIndexKey = (provider: string, upstream: string) => `${provider}\u0000${upstream}`;
 
 let shippedCatalog: Catalog | undefined;
 let memo: { at: number; catalog: Catalog } | undefined;
@@ -103,10 +121,10 @@ export function invalidateCatalogCache(): void {
 /** Merges stored provider listings into catalog data. Shipped objects are never mutated. */
 export function buildCatalog(data: CatalogData, listings?: StoredListings | null): Catalog {
   if (!listings || !listings.providers || Object.keys(listings.providers).length === 0) {
-    if (data === SHIPPED) return (shippedCatalog ??= new Catalog(SHIPPED.models.slice()));
-    return new Catalog(data.models.slice());
+    if (data === SHIPPED) return (shippedCatalog ??= new Catalog(registeredOnly(SHIPPED.models)));
+    return new Catalog(registeredOnly(data.models));
   }
-  const base = data === SHIPPED ? (shippedCatalog ??= new Catalog(SHIPPED.models.slice())) : new Catalog(data.models.slice());
+  const base = data === SHIPPED ? (shippedCatalog ??= new Catalog(registeredOnly(SHIPPED.models))) : new Catalog(registeredOnly(data.models));
   const models = base.models.slice();
   const position = new Map(models.map((m, i) => [m.id, i]));
   const copied = new Set<string>();
@@ -119,12 +137,25 @@ export function buildCatalog(data: CatalogData, listings?: StoredListings | null
     return models[i];
   };
 
+  const seen = (modelId: string, providerId: string, d: DiscoveredModel) => {
+    if (!position.has(modelId)) return;
+    const m = mutable(modelId);
+    m.endpoints = m.endpoints.map((e) =>
+      e.provider === providerId && e.upstream_model === d.id ? { ...e, first_seen: d.first_seen, last_seen: d.last_seen } : e,
+    );
+  };
+
   for (const [pid, listing] of Object.entries(listings.providers)) {
     const provider = getProvider(pid);
     if (!provider || !Array.isArray(listing?.models)) continue;
     for (const d of listing.models) {
       if (!d || typeof d.id !== "string" || !d.id) continue;
-      if (base.findByEndpoint(provider.id, d.id)) continue;
+      const known = base.findByEndpoint(provider.id, d.id);
+      if (known) {
+        // A shipped endpoint: keep the shipped figures, note when the listing last showed it.
+        if (d.last_seen) seen(known.id, provider.id, d);
+        continue;
+      }
       const free = provider.id === "openrouter" && d.id.endsWith(":free");
       const pricing = d.pricing ?? (provider.keyless ? ZERO_PRICING : free ? ZERO_PRICING : null);
       const endpoint: CatalogEndpoint = {
@@ -135,8 +166,11 @@ export function buildCatalog(data: CatalogData, listings?: StoredListings | null
         pricing,
         supported_parameters: d.supported_parameters ?? DEFAULT_DISCOVERED_PARAMS,
         ...(free ? { variant: "free" as const } : {}),
+        ...(moderates(provider.id, d.id) ? { is_moderated: true } : {}),
         source: `${provider.id} model list`,
         discovered: true,
+        ...(d.first_seen ? { first_seen: d.first_seen } : {}),
+        ...(d.last_seen ? { last_seen: d.last_seen } : {}),
       };
       const id = provider.id === "openrouter" && d.id.includes("/") ? d.id.replace(/:free$/, "") : `${provider.id}/${d.id}`;
       const existing = position.has(id) ? id : base.get(id)?.id;
@@ -147,7 +181,7 @@ export function buildCatalog(data: CatalogData, listings?: StoredListings | null
         }
         continue;
       }
-      const model = discoveredModel(id, provider.name, d, endpoint);
+      const model = discoveredModel(id, provider.name, d, endpoint, listing.listed_at);
       position.set(id, models.length);
       copied.add(id);
       models.push(model);
@@ -156,14 +190,15 @@ export function buildCatalog(data: CatalogData, listings?: StoredListings | null
   return new Catalog(models, listings.refreshed_at);
 }
 
-function discoveredModel(id: string, providerName: string, d: DiscoveredModel, endpoint: CatalogEndpoint): CatalogModel {
+function discoveredModel(id: string, providerName: string, d: DiscoveredModel, endpoint: CatalogEndpoint, listedAt: string): CatalogModel {
   const input = d.input_modalities ?? ["text"];
   const output = d.output_modalities ?? ["text"];
   return {
     id,
     canonical_slug: id,
     name: d.name ?? `${providerName}: ${d.id}`,
-    created: d.created ?? 0,
+    // No release date in the listing: the day a listing first showed the model.
+    created: d.created ?? toUnix(d.first_seen ?? listedAt),
     description: d.description ?? `Listed by ${providerName}; not in the shipped catalog${endpoint.pricing ? "" : ", price unknown"}.`,
     context_length: endpoint.context_length,
     architecture: {
@@ -174,15 +209,36 @@ function discoveredModel(id: string, providerName: string, d: DiscoveredModel, e
       instruct_type: null,
     },
     pricing: endpoint.pricing,
-    top_provider: { context_length: endpoint.context_length, max_completion_tokens: endpoint.max_completion_tokens, is_moderated: false },
+    top_provider: { context_length: endpoint.context_length, max_completion_tokens: endpoint.max_completion_tokens, is_moderated: endpoint.is_moderated === true },
     per_request_limits: null,
     supported_parameters: endpoint.supported_parameters,
-    default_parameters: {},
+    default_parameters: null,
     expiration_date: null,
     endpoints: [endpoint],
     source: endpoint.source,
     discovered: true,
   };
+}
+
+const toUnix = (iso: string) => Math.floor((Date.parse(iso) || Date.now()) / 1000);
+
+/**
+ * Providers that moderate every request (OpenRouter's `is_moderated`): OpenAI, Anthropic, Azure,
+ * and Anthropic's models on Bedrock. The build applies the same rule (scripts/catalog/derive.mjs).
+ */
+export function moderates(provider: string, upstream: string): boolean {
+  if (provider === "openai" || provider === "anthropic" || provider === "azure") return true;
+  return provider === "amazon-bedrock" && /(^|\.)anthropic\./.test(upstream);
+}
+
+/** Whether chat can call an endpoint: its wire is the provider's chat API or its Responses API. */
+export function servesChat(e: Pick<CatalogEndpoint, "wire">): boolean {
+  return e.wire === undefined || e.wire === "responses";
+}
+
+/** A model chat can use: some endpoint serves chat (not only the image, speech or transcription APIs). */
+export function isChatModel(m: Pick<CatalogModel, "endpoints">): boolean {
+  return m.endpoints.some(servesChat);
 }
 
 /** Embedding model: outputs embeddings rather than text. */

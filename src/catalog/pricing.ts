@@ -1,6 +1,6 @@
 import type { Usage } from "../canonical/types";
-import type { PricingMicros } from "../routing/types";
-import type { PricingStrings } from "./types";
+import { mediaCostMicros, mediaTokenCost, type MediaUsage } from "./media-pricing";
+import type { PricingMicros, PricingStrings } from "./types";
 
 /** Drops float noise below a billionth of a micro-USD so exact prices stay exact. */
 const clean = (x: number) => Math.round(x * 1e9) / 1e9;
@@ -28,6 +28,27 @@ export function perMillionToUsdPerToken(usdPerMillion: number): string {
   return microsToUsdPerToken(usdPerMillion);
 }
 
+/** String field → PricingMicros field, for the optional per-unit prices (all but per_image). */
+const OPTIONAL: [keyof PricingStrings, keyof PricingMicros][] = [
+  ["request", "request"],
+  ["image", "image"],
+  ["web_search", "webSearch"],
+  ["internal_reasoning", "internalReasoning"],
+  ["input_cache_read", "inputCacheRead"],
+  ["input_cache_write", "inputCacheWrite"],
+  ["audio", "audioInput"],
+  ["audio_output", "audioOutput"],
+  ["input_audio_cache", "audioCacheRead"],
+  ["image_token", "imageInputToken"],
+  ["image_output", "imageOutputToken"],
+  ["image_megapixel", "imageMegapixel"],
+  ["image_step", "imageStep"],
+  ["audio_second", "audioSecond"],
+  ["character", "character"],
+];
+/** Fields kept when zero: a zero cache price is a real price, not "absent". */
+const KEEP_ZERO = new Set<keyof PricingMicros>(["inputCacheRead", "inputCacheWrite"]);
+
 /** Catalog pricing (strings) → PricingMicros; undefined when the price is unknown. */
 export function toPricingMicros(p: PricingStrings | null | undefined): PricingMicros | undefined {
   if (!p) return undefined;
@@ -35,28 +56,25 @@ export function toPricingMicros(p: PricingStrings | null | undefined): PricingMi
   const completion = usdPerTokenToMicros(p.completion);
   if (prompt === undefined || completion === undefined) return undefined;
   const out: PricingMicros = { prompt, completion };
-  const opt = (v: string | undefined) => {
-    const n = usdPerTokenToMicros(v);
-    return n === undefined ? undefined : n;
-  };
-  const request = opt(p.request);
-  const image = opt(p.image);
-  const webSearch = opt(p.web_search);
-  const internalReasoning = opt(p.internal_reasoning);
-  const inputCacheRead = opt(p.input_cache_read);
-  const inputCacheWrite = opt(p.input_cache_write);
-  if (request) out.request = request;
-  if (image) out.image = image;
-  if (webSearch) out.webSearch = webSearch;
-  if (internalReasoning) out.internalReasoning = internalReasoning;
-  if (inputCacheRead !== undefined) out.inputCacheRead = inputCacheRead;
-  if (inputCacheWrite !== undefined) out.inputCacheWrite = inputCacheWrite;
+  for (const [from, to] of OPTIONAL) {
+    const n = usdPerTokenToMicros(p[from] as string | undefined);
+    if (n === undefined || (n === 0 && !KEEP_ZERO.has(to))) continue;
+    (out as unknown as Record<string, number>)[to] = n;
+  }
+  if (p.per_image) {
+    const table: Record<string, number> = {};
+    for (const [k, v] of Object.entries(p.per_image)) {
+      const n = usdPerTokenToMicros(v);
+      if (n !== undefined) table[k] = n;
+    }
+    if (Object.keys(table).length) out.perImage = table;
+  }
   return out;
 }
 
-/** PricingMicros → catalog pricing strings (all eight fields). */
+/** PricingMicros → catalog pricing strings (the eight token fields always; media fields when set). */
 export function toPricingStrings(p: PricingMicros): PricingStrings {
-  return {
+  const out: PricingStrings = {
     prompt: microsToUsdPerToken(p.prompt),
     completion: microsToUsdPerToken(p.completion),
     request: microsToUsdPerToken(p.request ?? 0),
@@ -66,10 +84,16 @@ export function toPricingStrings(p: PricingMicros): PricingStrings {
     input_cache_read: microsToUsdPerToken(p.inputCacheRead ?? p.prompt),
     input_cache_write: microsToUsdPerToken(p.inputCacheWrite ?? p.prompt),
   };
+  for (const [to, from] of OPTIONAL.slice(6)) {
+    const v = p[from] as number | undefined;
+    if (v !== undefined) (out as unknown as Record<string, string>)[to] = microsToUsdPerToken(v);
+  }
+  if (p.perImage) out.per_image = Object.fromEntries(Object.entries(p.perImage).map(([k, v]) => [k, microsToUsdPerToken(v)]));
+  return out;
 }
 
 /** Rounds a micro-USD amount up to an integer, ignoring float noise (3.0000000001 → 3). */
-function ceilMicros(x: number): number {
+export function ceilMicros(x: number): number {
   return Math.max(0, Math.ceil(Math.round(x * 1e6) / 1e6));
 }
 
@@ -78,16 +102,23 @@ function ceilMicros(x: number): number {
  * Usage.inputTokens includes cached reads and cache writes (see src/canonical/types.ts), so:
  * (input − cached − cacheWrite) × prompt + cached × cacheRead + cacheWrite × cacheWrite
  * + output × completion + request. Missing cache prices fall back to the prompt price.
+ * `media` adds what image, audio and speech calls consume (MediaUsage): its audio and image
+ * token counts are parts of usage.inputTokens / outputTokens billed at their own rates, and its
+ * units (images, megapixels, steps, audio seconds, characters) at theirs.
  */
-export function costMicros(pricing: PricingMicros, usage: Usage): number {
+export function costMicros(pricing: PricingMicros, usage: Usage, media?: MediaUsage): number {
   const cached = Math.max(0, usage.cachedInputTokens ?? 0);
   const written = Math.max(0, usage.cacheWriteTokens ?? 0);
-  const uncached = Math.max(0, usage.inputTokens - cached - written);
+  const tokens = media ? mediaTokenCost(pricing, usage, media) : undefined;
+  const uncached = Math.max(0, usage.inputTokens - cached - written - (tokens?.inputTokens ?? 0));
+  const output = Math.max(0, usage.outputTokens - (tokens?.outputTokens ?? 0));
   const total =
     uncached * pricing.prompt +
     cached * (pricing.inputCacheRead ?? pricing.prompt) +
     written * (pricing.inputCacheWrite ?? pricing.prompt) +
-    Math.max(0, usage.outputTokens) * pricing.completion +
+    output * pricing.completion +
+    (tokens?.micros ?? 0) +
+    (media ? mediaCostMicros(pricing, media) : 0) +
     (pricing.request ?? 0);
   return ceilMicros(total);
 }
@@ -97,6 +128,8 @@ export function costMicros(pricing: PricingMicros, usage: Usage): number {
  * (a cache write can cost more than a plain prompt token), the whole output budget, the request fee.
  */
 export function worstCaseMicros(pricing: PricingMicros, estInputTokens: number, maxOutputTokens: number): number {
-  const inputRate = Math.max(pricing.prompt, pricing.inputCacheWrite ?? 0);
-  return ceilMicros(Math.max(0, estInputTokens) * inputRate + Math.max(0, maxOutputTokens) * pricing.completion + (pricing.request ?? 0));
+  // Audio and image tokens can be dearer than text ones: the worst case takes the dearest rate.
+  const inputRate = Math.max(pricing.prompt, pricing.inputCacheWrite ?? 0, pricing.audioInput ?? 0, pricing.imageInputToken ?? 0);
+  const outputRate = Math.max(pricing.completion, pricing.audioOutput ?? 0, pricing.imageOutputToken ?? 0);
+  return ceilMicros(Math.max(0, estInputTokens) * inputRate + Math.max(0, maxOutputTokens) * outputRate + (pricing.request ?? 0));
 }

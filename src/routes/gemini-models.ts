@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { authenticateApiKey } from "../auth/authenticate";
-import { getCatalog, isEmbeddingModel } from "../catalog/catalog";
+import { getCatalog, isChatModel, isEmbeddingModel } from "../catalog/catalog";
 import type { CatalogModel } from "../catalog/types";
 import { extractToken } from "../auth/token";
 import type { AppBindings, Env } from "../env";
@@ -34,13 +34,16 @@ export async function getGeminiModel(c: Context<AppBindings>): Promise<Response>
   return c.json(toGoogleModel(model));
 }
 
+/** Models this key can reach through Google's methods: chat and embeddings models (not image, speech or transcription-only ones). */
 async function visibleModels(env: Env, key: KeyContext): Promise<CatalogModel[]> {
   const catalog = await getCatalog(env);
-  return catalog.models.filter((m) =>
-  m.endpoints.some((e) => {
-      const p = getProvider(e.provider);
-      return p && providerConfig(env, p) && (!key.allowedProviders || key.allowedProviders.includes(p.id));
-  }),
+  return catalog.models.filter(
+    (m) =>
+      (isChatModel(m) || isEmbeddingModel(m)) &&
+      m.endpoints.some((e) => {
+        const p = getProvider(e.provider);
+        return p && providerConfig(env, p) && (!key.allowedProviders || key.allowedProviders.includes(p.id));
+      }),
   );
 }
 

@@ -1,6 +1,6 @@
 // `auto`: picks the cheapest capable model (or the AUTO_ROUTER_MODELS list in order), keeps a
 // session on one model, and offers a few fallback models.
-import { isEmbeddingModel, type Catalog } from "../catalog/catalog";
+import { isChatModel, isEmbeddingModel, type Catalog } from "../catalog/catalog";
 import type { CatalogModel } from "../catalog/types";
 import type { Env } from "../env";
 import { BadRequestError, GatewayError, ProviderUnavailableError } from "../errors/gateway-error";
@@ -74,7 +74,10 @@ export async function autoEndpoints(ctx: Ctx, catalog: Catalog, target: Extract<
       (m) => m.id,
     );
   } else {
-    pool = catalog.models.filter((m) => !m.discovered && !isEmbeddingModel(m) && !AUTO_EXCLUDE.test(m.id));
+    // Text-answering chat models only: not embeddings, image/speech/transcription-only or audio-only ones.
+    pool = catalog.models.filter(
+      (m) => !m.discovered && !isEmbeddingModel(m) && isChatModel(m) && m.architecture.output_modalities.includes("text") && !AUTO_EXCLUDE.test(m.id),
+    );
   }
   const variant = target.variant;
   const viable: { model: CatalogModel; cands: Cand[]; cost: number }[] = [];

@@ -33,6 +33,7 @@ export function toEndpoint(model: CatalogModel, ce: CatalogEndpoint): Endpoint |
   if (!ce.discovered && !ce.supported_parameters.includes("reasoning")) ep.acceptsReasoning = false;
   if (isEmbeddingModel(model)) ep.embedding = true;
   if (ce.variant === "free") ep.freeTier = true;
+  if (ce.wire) ep.wire = ce.wire;
   return ep;
 }
 

@@ -1,5 +1,5 @@
 // One target → its candidate endpoints: kind, variant and modality filters, then provider filters.
-import { isEmbeddingModel } from "../catalog/catalog";
+import { isChatModel, isEmbeddingModel, servesChat } from "../catalog/catalog";
 import { BadRequestError, ProviderUnavailableError } from "../errors/gateway-error";
 import { fail, isZeroPrice, toEndpoint, type Cand, type Ctx, type Selection } from "./candidates";
 import type { Target } from "./model-lookup";
@@ -27,8 +27,13 @@ export function select(ctx: Ctx, target: Exclude<Target, { kind: "auto" }>, vari
     const isEmb = isEmbeddingModel(model);
     if (embeddings && !isEmb) return fail(() => new BadRequestError(`'${target.requested}' is not an embedding model.`));
     if (!embeddings && isEmb) return fail(() => new BadRequestError(`'${target.requested}' is an embedding model; use the embeddings endpoint.`));
+    if (!isChatModel(model)) {
+      return fail(() => new BadRequestError(`'${target.requested}' is served only through an image, speech or transcription API, not chat.`));
+    }
     cands = [];
     for (const ce of model.endpoints) {
+      // Image, speech and transcription endpoints answer on their own APIs, never on chat's.
+      if (!servesChat(ce)) continue;
       if (target.restrict && ce.provider !== target.restrict) continue;
       const ep = toEndpoint(model, ce);
       if (ep) cands.push({ ep, free: ce.variant === "free", model });

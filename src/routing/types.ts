@@ -1,20 +1,6 @@
 import type { CanonicalRequest } from "../canonical/types";
+import type { EndpointWire, PricingMicros } from "../catalog/types";
 import type { ProviderEntry } from "../providers/types";
-
-/**
- * Prices in micro-USD per unit (per token unless named otherwise): $3 per million tokens = 3.
- * Cost of a request = Σ units × price, rounded up to an integer number of micro-USD.
- */
-export interface PricingMicros {
-  prompt: number;
-  completion: number;
-  request?: number;
-  image?: number;
-  webSearch?: number;
-  internalReasoning?: number;
-  inputCacheRead?: number;
-  inputCacheWrite?: number;
-}
 
 /** One way to serve a model: a provider, its upstream id and that endpoint's own limits and price. */
 export interface Endpoint {
@@ -34,6 +20,11 @@ export interface Endpoint {
   embedding?: boolean;
   /** A shared free-tier endpoint (`:free`): rate limited per key like the providers' free tiers. */
   freeTier?: boolean;
+  /**
+   * The upstream API to call (catalog EndpointWire): "responses" = the provider's Responses API
+   * (OpenAI's `-pro` / `codex` models answer nowhere else); absent = its chat API.
+   */
+  wire?: EndpointWire;
 }
 
 export interface RouteResolution {

@@ -23,7 +23,7 @@ export interface Prices {
 }
 
 export function catalogPrices(modelId: string, provider?: string): Prices {
-  const m = (catalog as { models: Array<{ id: string; pricing: Record<string, string> | null; endpoints: Array<{ provider: string; pricing: Record<string, string> | null }> }> }).models.find(
+  const m = (catalog as unknown as { models: Array<{ id: string; pricing: Record<string, string> | null; endpoints: Array<{ provider: string; pricing: Record<string, string> | null }> }> }).models.find(
     (x) => x.id === modelId,
   );
   if (!m) throw new Error(`model ${modelId} not in data/models.json`);

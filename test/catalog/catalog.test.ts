@@ -21,6 +21,13 @@ const REQUIRED = [
   "openai/text-embedding-3-large",
   "google/gemini-embedding-001",
 ];
+/** The provider slugs the registry uses (docs/dev: the fixed list). */
+const PROVIDER_SLUGS = [
+  "openai", "anthropic", "google", "deepseek", "groq", "mistral", "x-ai", "together", "fireworks", "deepinfra", "cerebras",
+  "perplexity", "openrouter", "ollama", "amazon-bedrock", "google-vertex", "azure", "cloudflare", "alibaba", "moonshotai",
+  "z-ai", "minimax", "sambanova", "nebius", "novita", "hyperbolic", "nvidia", "huggingface", "baseten", "chutes", "github",
+  "cohere", "inception", "upstage", "venice",
+];
 const PRICE_FIELDS = ["prompt", "completion", "request", "image", "web_search", "internal_reasoning", "input_cache_read", "input_cache_write"];
 
 describe("shipped catalog data", () => {
@@ -41,6 +48,7 @@ describe("shipped catalog data", () => {
   });
 
   it("gives every model the full GET /v1/models schema with price strings", () => {
+    const slugs = new Set(PROVIDER_SLUGS);
     for (const m of data.models) {
       for (const k of ["id", "canonical_slug", "name", "created", "description", "context_length", "architecture", "pricing", "top_provider", "per_request_limits", "supported_parameters", "default_parameters", "expiration_date"]) {
         expect(m, `${m.id}.${k}`).toHaveProperty(k);
@@ -53,12 +61,32 @@ describe("shipped catalog data", () => {
         expect(usdPerTokenToMicros((m.pricing as unknown as Record<string, string>)[f]), `${m.id} pricing.${f}`).toBeGreaterThanOrEqual(0);
       }
       expect(m.endpoints.length).toBeGreaterThan(0);
+      expect(m.created, `${m.id} created`).toBeGreaterThan(1_500_000_000);
+      expect(m.default_parameters, `${m.id} default_parameters`).toBeNull();
       for (const e of m.endpoints) {
-        expect(getProvider(e.provider), `${m.id} provider ${e.provider}`).toBeDefined();
+        expect(slugs.has(e.provider), `${m.id} provider ${e.provider}`).toBe(true);
         expect(e.upstream_model.length).toBeGreaterThan(0);
         expect(e.source, `${m.id} ${e.provider} source`).toBeTruthy();
       }
     }
+  });
+
+  it("runs only endpoints of registered providers: a shipped endpoint of an unregistered one is ignored, not fatal", () => {
+    const base = data.models.find((m) => m.id === "openai/gpt-4o")!;
+    const openaiEndpoint = base.endpoints.find((e) => e.provider === "openai")!;
+    const withStranger = {
+      ...data,
+      models: [
+        { ...base, endpoints: [openaiEndpoint, { ...openaiEndpoint, provider: "no-such-provider", upstream_model: "gpt-4o-elsewhere" }] },
+        { ...base, id: "acme/only-elsewhere", canonical_slug: "acme/only-elsewhere", endpoints: [{ ...openaiEndpoint, provider: "no-such-provider" }] },
+      ],
+    };
+    const c = buildCatalog(withStranger);
+    expect(c.get("openai/gpt-4o")!.endpoints.map((e) => e.provider)).toEqual(["openai"]);
+    expect(c.findByEndpoint("no-such-provider", "gpt-4o-elsewhere")).toBeUndefined();
+    expect(c.get("acme/only-elsewhere")).toBeUndefined();
+    // The shipped data itself: every endpoint the runtime catalog keeps has a registry entry.
+    for (const m of catalog.models) for (const e of m.endpoints) expect(getProvider(e.provider), `${m.id} ${e.provider}`).toBeDefined();
   });
 
   it("maps catalog ids to the providers' real API ids, with their own prices", () => {
@@ -76,7 +104,7 @@ describe("shipped catalog data", () => {
     const byProvider = Object.fromEntries(oss.endpoints.map((e) => [e.provider, e]));
     expect(byProvider.groq.upstream_model).toBe("openai/gpt-oss-120b");
     expect(byProvider.together).toBeDefined();
-    expect(byProvider.groq.pricing!.completion).not.toBe(byProvider.together.pricing!.completion);
+    expect(new Set(oss.endpoints.filter((e) => e.variant !== "free").map((e) => e.pricing!.completion)).size).toBeGreaterThan(1);
     const llama = catalog.get("meta-llama/llama-3.3-70b-instruct")!;
     expect(llama.endpoints.map((e) => e.provider)).toEqual(expect.arrayContaining(["groq", "together", "openrouter"]));
     expect(llama.endpoints.find((e) => e.provider === "groq")!.upstream_model).toBe("llama-3.3-70b-versatile");
@@ -84,7 +112,7 @@ describe("shipped catalog data", () => {
 
   it("has real :free endpoints", () => {
     const r1 = catalog.get("deepseek/deepseek-r1")!;
-    const free = r1.endpoints.find((e) => e.variant === "free")!;
+    const free = r1.endpoints.find((e) => e.variant === "free" && e.provider === "openrouter")!;
     expect(free).toMatchObject({ provider: "openrouter", upstream_model: "deepseek/deepseek-r1:free" });
     expect(free.pricing).toMatchObject({ prompt: "0", completion: "0" });
   });
@@ -128,10 +156,14 @@ describe("runtime catalog", () => {
     expect(c.models.filter((m) => m.id === "openai/gpt-4o")).toHaveLength(1);
     expect(c.get("openai/gpt-4o")!.endpoints.filter((e) => e.provider === "openai")).toHaveLength(1);
     // OpenRouter entries attach to existing models as another endpoint, or add models with their listed price.
-    expect(c.get("anthropic/claude-sonnet-4.6")!.endpoints.map((e) => e.provider)).toEqual(["anthropic", "openrouter"]);
+    const sonnet = c.get("anthropic/claude-sonnet-4.6")!.endpoints;
+    expect(sonnet[0].provider).toBe("anthropic");
+    expect(sonnet.filter((e) => e.provider === "openrouter")).toHaveLength(1);
+    expect(sonnet.some((e) => e.discovered)).toBe(false);
     expect(c.get("acme/brand-new")).toMatchObject({ context_length: 32000, pricing: { prompt: "0.000001" } });
     // The shipped objects are untouched.
-    expect(buildCatalog(shippedCatalogData()).get("anthropic/claude-sonnet-4.6")!.endpoints).toHaveLength(1);
+    expect(buildCatalog(shippedCatalogData()).get("anthropic/claude-sonnet-4.6")!.endpoints.some((e) => e.discovered || e.last_seen)).toBe(false);
+    expect(shippedCatalogData().models.some((m) => m.discovered || m.endpoints.some((e) => e.discovered))).toBe(false);
   });
 
   it("keeps the merged catalog in memory for a while", async () => {

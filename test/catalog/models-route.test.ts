@@ -46,8 +46,9 @@ describe("GET /v1/models", () => {
       expect(list, id).toContain(id);
     }
     // Providers without keys are hidden; embeddings are not text models.
-    expect(list).not.toContain("x-ai/grok-4.7"); // x-ai not enabled (grok-3-mini-beta is, via OpenRouter)
-    expect(list).toContain("x-ai/grok-3-mini-beta");
+    expect(list).not.toContain("x-ai/grok-4.7"); // x-ai not enabled (grok-3-mini is, via OpenRouter)
+    expect(list).not.toContain("x-ai/grok-3-mini-beta");
+    expect(list).toContain("x-ai/grok-3-mini");
     expect(list).not.toContain("openai/text-embedding-3-small");
     const sonnet = body.data.find((m: { id: string }) => m.id === "anthropic/claude-sonnet-4.6");
     expect(sonnet).toMatchObject({
@@ -65,9 +66,9 @@ describe("GET /v1/models", () => {
         input_cache_read: "0.0000003",
         input_cache_write: "0.00000375",
       },
-      top_provider: { context_length: 1000000, max_completion_tokens: 64000, is_moderated: false },
+      top_provider: { context_length: 1000000, max_completion_tokens: 64000, is_moderated: true },
       per_request_limits: null,
-      default_parameters: {},
+      default_parameters: null,
       expiration_date: null,
       object: "model",
       owned_by: "anthropic",
@@ -96,9 +97,45 @@ describe("GET /v1/models", () => {
     const all = ids((await get("/v1/models?output_modalities=all")).body);
     expect(all).toContain("openai/text-embedding-3-small");
     expect(all).toContain("openai/gpt-4o");
+    const text = ids((await get("/v1/models")).body);
     const both = ids((await get("/v1/models?output_modalities=text,embeddings")).body);
-    expect(both.length).toBe(all.length);
-    expect(ids((await get("/v1/models?output_modalities=image")).body)).toEqual([]);
+    expect(new Set(both)).toEqual(new Set([...text, ...emb]));
+    expect(all.length).toBeGreaterThan(both.length); // image, speech and transcription models too
+  });
+
+  it("lists image, audio and speech-to-text models under their output modalities (comma = any of)", async () => {
+    const list = async (q: string) => (await get(`/v1/models?output_modalities=${q}`)).body.data as { id: string; architecture: { input_modalities: string[]; output_modalities: string[] }; pricing: Record<string, unknown> }[];
+    const image = await list("image");
+    const imageIds = image.map((m) => m.id);
+    expect(imageIds).toEqual(expect.arrayContaining(["openai/gpt-image-1", "openai/gpt-image-1-mini", "google/imagen-4.0-generate-001", "google/gemini-2.5-flash-image", "openai/gpt-5-image"]));
+    expect(image.every((m) => m.architecture.output_modalities.includes("image"))).toBe(true);
+    expect(image.find((m) => m.id === "openai/gpt-image-1")!.pricing).toMatchObject({ image_output: "0.00004", per_image: { "high|1024x1536": "0.25" } });
+    // Image-only models are not text models; Gemini's image model outputs both.
+    const text = (await list("text")).map((m) => m.id);
+    expect(text).not.toContain("openai/gpt-image-1");
+    expect(text).toContain("google/gemini-2.5-flash-image");
+    const textOrImage = (await list("text,image")).map((m) => m.id);
+    expect(new Set(textOrImage)).toEqual(new Set([...text, ...imageIds]));
+
+    const audio = await list("audio");
+    expect(audio.map((m) => m.id)).toEqual(expect.arrayContaining(["openai/tts-1", "openai/tts-1-hd", "openai/gpt-4o-mini-tts", "openai/gpt-audio", "google/gemini-2.5-flash-preview-tts"]));
+    expect(audio.every((m) => m.architecture.output_modalities.includes("audio"))).toBe(true);
+    expect(audio.find((m) => m.id === "openai/tts-1")!.pricing).toMatchObject({ character: "0.000015" });
+
+    const stt = await list("transcription");
+    expect(stt.map((m) => m.id)).toEqual(expect.arrayContaining(["openai/whisper-1", "openai/gpt-4o-transcribe", "openai/whisper-large-v3", "openai/whisper-large-v3-turbo"]));
+    expect(stt.every((m) => m.architecture.input_modalities.includes("audio"))).toBe(true);
+    expect(stt.find((m) => m.id === "openai/whisper-1")!.pricing).toMatchObject({ audio_second: "0.0001" });
+    expect(text).not.toContain("openai/whisper-1");
+  });
+
+  it("answers the same list again from its cache, and a different one when the providers differ", async () => {
+    const first = await app().request("/v1/models?output_modalities=image", {}, { ...baseEnv, ...KEYS } as Env);
+    const again = await app().request("/v1/models?output_modalities=image", {}, { ...baseEnv, ...KEYS } as Env);
+    expect(first.headers.get("content-type")).toContain("application/json");
+    expect(await again.text()).toBe(await first.text());
+    const groqOnly = ids((await get("/v1/models?output_modalities=image", { ...baseEnv, GROQ_API_KEY: "q" } as Env)).body);
+    expect(groqOnly).toEqual([]);
   });
 
   it("filters by supported_parameters (all required)", async () => {
@@ -106,8 +143,8 @@ describe("GET /v1/models", () => {
     expect(withTools.length).toBeGreaterThan(0);
     expect(withTools.every((m: { supported_parameters: string[] }) => m.supported_parameters.includes("tools"))).toBe(true);
     expect(ids({ data: withTools })).not.toContain("deepseek/deepseek-r1"); // R1 on Together has no tool calling
-    const both = (await get("/v1/models?supported_parameters=tools,structured_outputs")).body.data;
-    expect(both.every((m: { supported_parameters: string[] }) => m.supported_parameters.includes("structured_outputs") && m.supported_parameters.includes("tools"))).toBe(true);
+    const both = (await get("/v1/models?supported_parameters=tools,top_k")).body.data;
+    expect(both.every((m: { supported_parameters: string[] }) => m.supported_parameters.includes("top_k") && m.supported_parameters.includes("tools"))).toBe(true);
     expect(both.length).toBeLessThan(withTools.length);
     expect((await get("/v1/models?supported_parameters=no_such_param")).body.data).toEqual([]);
   });
@@ -118,7 +155,10 @@ describe("GET /v1/models", () => {
     expect(list.every((id) => id.startsWith("anthropic/"))).toBe(true);
     // An open-weights model appears through the allowed provider only, priced by it.
     const groq = (await get("/v1/models", undefined, ["groq"])).body.data;
-    expect(groq.find((m: { id: string }) => m.id === "openai/gpt-oss-120b").pricing.completion).toBe("0.00000075");
+    expect(groq.find((m: { id: string }) => m.id === "openai/gpt-oss-120b").pricing.completion).toBe("0.0000006");
+    // OpenRouter does not moderate: the same model listed through it is not.
+    const viaOr = (await get("/v1/models", undefined, ["openrouter"])).body.data.find((m: { id: string }) => m.id === "openai/gpt-4o");
+    expect(viaOr.top_provider.is_moderated).toBe(false);
     expect(ids((await get("/v1/models", undefined, [])).body)).toEqual([]);
     expect(ids((await get("/v1/models", undefined, null)).body).length).toBe(ids((await get("/v1/models")).body).length);
   });
@@ -171,13 +211,13 @@ describe("GET /v1/models/{author}/{slug}/endpoints", () => {
       provider_name: "Groq",
       upstream_model: "openai/gpt-oss-120b",
       context_length: 131072,
-      pricing: { prompt: "0.00000015", completion: "0.00000075" },
+      pricing: { prompt: "0.00000015", completion: "0.0000006" },
       status: 0,
       throughput: null,
     });
     expect(groq.supported_parameters).toContain("tools");
     const r1 = (await get("/v1/models/deepseek/deepseek-r1/endpoints")).body.data.endpoints;
-    expect(r1.map((e: { tag: string; variant: string }) => `${e.tag}:${e.variant}`)).toEqual(["together:standard", "openrouter:free"]);
+    expect(r1.map((e: { tag: string; variant: string }) => `${e.tag}:${e.variant}`)).toEqual(["together:standard", "openrouter:standard", "openrouter:free"]);
     expect((await get("/v1/models/acme/nothing/endpoints")).status).toBe(404);
   });
 });

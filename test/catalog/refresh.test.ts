@@ -1,7 +1,9 @@
 import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { CATALOG_KV_KEY, getCatalog, invalidateCatalogCache } from "../../src/catalog/catalog";
-import { refreshCatalog, type FetchFn } from "../../src/catalog/refresh";
+import { listProviderModels, type FetchFn } from "../../src/catalog/list-models";
+import { mergeListing, PRICED_RETENTION_MS, refreshCatalog } from "../../src/catalog/refresh";
+import type { ProviderEntry } from "../../src/providers/types";
 import type { StoredListings } from "../../src/catalog/types";
 import type { Env } from "../../src/env";
 
@@ -71,7 +73,11 @@ describe("refreshCatalog", () => {
 
     const c = await getCatalog(e);
     expect(c.get("openai/gpt-9")).toMatchObject({ discovered: true, pricing: null });
-    expect(c.get("openai/whisper-1")).toBeUndefined();
+    // whisper-1 is a shipped speech-to-text model: the listing neither duplicates nor re-prices it.
+    expect(c.get("openai/whisper-1")!.discovered).toBeUndefined();
+    expect(c.get("openai/whisper-1")!.endpoints.filter((x) => x.provider === "openai")).toHaveLength(1);
+    expect(r.unpriced).toEqual(expect.arrayContaining([{ provider: "openai", id: "gpt-9" }, { provider: "google", id: "gemini-4-flash" }]));
+    expect(r.unpriced.some((u) => u.id === "gpt-4o" || u.id === "claude-sonnet-4-6")).toBe(false);
     expect(c.get("openai/text-embedding-4")!.architecture.output_modalities).toEqual(["embeddings"]);
     expect(c.get("anthropic/claude-next-1")).toMatchObject({ name: "Anthropic: Claude Next", created: 1790812800 });
     expect(c.get("google/gemini-4-flash")).toMatchObject({ context_length: 2000000, pricing: null });
@@ -158,6 +164,99 @@ describe("refreshCatalog", () => {
     expect(thrown.failed[0].error).toBe("network down");
   });
 
+  it("records when a listing first and last showed each model", async () => {
+    const e = { ...baseEnv, OPENAI_API_KEY: "sk-o" } as Env;
+    const { fetchFn } = fakeProviders({ "https://api.openai.com/v1/models": openaiList });
+    const r1 = await refreshCatalog(e, { fetch: fetchFn });
+    const first = (await getCatalog(e)).get("openai/gpt-9")!.endpoints[0];
+    expect(first).toMatchObject({ first_seen: r1.refreshedAt, last_seen: r1.refreshedAt });
+    const r2 = await refreshCatalog(e, { fetch: fetchFn });
+    const c = await getCatalog(e);
+    expect(c.get("openai/gpt-9")!.endpoints[0]).toMatchObject({ first_seen: r1.refreshedAt, last_seen: r2.refreshedAt });
+    // Shipped endpoints a listing shows carry the same record; the second run flags nothing new.
+    expect(c.get("openai/gpt-4o")!.endpoints.find((x) => x.provider === "openai")).toMatchObject({ first_seen: r1.refreshedAt, last_seen: r2.refreshedAt });
+    expect(r2.unpriced).toEqual([]);
+  });
+
+  it("keeps a priced model that a short listing no longer shows; unpriced ones go", async () => {
+    const e = { ...baseEnv, OPENROUTER_API_KEY: "or" } as Env;
+    const priced = (id: string) => ({ id, context_length: 32000, pricing: { prompt: "0.000001", completion: "0.000002" } });
+    const full = fakeProviders({ "https://openrouter.ai/api/v1/models": () => json({ data: [priced("acme/one"), priced("acme/two")] }) });
+    await refreshCatalog(e, { fetch: full.fetchFn });
+    const short = fakeProviders({ "https://openrouter.ai/api/v1/models": () => json({ data: [priced("acme/one")] }) });
+    const r = await refreshCatalog(e, { fetch: short.fetchFn });
+    expect(r.kept).toEqual([{ provider: "openrouter", id: "acme/two" }]);
+    const c = await getCatalog(e);
+    expect(c.get("acme/two")).toMatchObject({ pricing: { prompt: "0.000001" } });
+    // A listing that drops its prices does not erase the price the previous one gave.
+    const unpricedNow = fakeProviders({ "https://openrouter.ai/api/v1/models": () => json({ data: [{ id: "acme/one" }] }) });
+    await refreshCatalog(e, { fetch: unpricedNow.fetchFn });
+    expect((await getCatalog(e)).get("acme/one")!.pricing).toMatchObject({ completion: "0.000002" });
+  });
+
+  it("drops a kept model once it has been missing longer than the retention, never a shipped one", () => {
+    const t0 = "2026-01-01T00:00:00.000Z";
+    const later = new Date(Date.parse(t0) + PRICED_RETENTION_MS + 1000).toISOString();
+    const old = [
+      { id: "a", pricing: { prompt: "0.000001", completion: "0.000001" }, first_seen: t0, last_seen: t0 },
+      { id: "b", first_seen: t0, last_seen: t0 },
+    ];
+    const soon = mergeListing(old, [{ id: "c" }], "2026-01-02T00:00:00.000Z");
+    expect(soon.models.map((m) => m.id)).toEqual(["c", "a"]);
+    expect(soon.kept).toEqual(["a"]);
+    expect(soon.added.map((m) => m.id)).toEqual(["c"]);
+    expect(mergeListing(old, [{ id: "c" }], later).models.map((m) => m.id)).toEqual(["c"]);
+  });
+
+  it("adds the OpenRouter models it discovers with their listed prices, as endpoints of known models where it can", async () => {
+    const e = { ...baseEnv, OPENROUTER_API_KEY: "or" } as Env;
+    const { fetchFn } = fakeProviders({
+      "https://openrouter.ai/api/v1/models": () =>
+        json({
+          data: [
+            { id: "newlab/wonder-2", name: "NewLab: Wonder 2", created: 1790000000, context_length: 100000, pricing: { prompt: "0.000002", completion: "0.000008", image: "0.001" } },
+            // The catalog's Mistral model under OpenRouter's author slug (an alias of it).
+            { id: "mistralai/mistral-large-2512", pricing: { prompt: "0.0000005", completion: "0.0000015" } },
+          ],
+        }),
+    });
+    const before = (await getCatalog(e)).models.length;
+    await refreshCatalog(e, { fetch: fetchFn });
+    const c = await getCatalog(e);
+    expect(c.models.length).toBe(before + 1);
+    expect(c.get("newlab/wonder-2")).toMatchObject({ name: "NewLab: Wonder 2", created: 1790000000, pricing: { prompt: "0.000002", image: "0.001" } });
+    expect(c.get("mistralai/mistral-large-2512")!.id).toBe("mistral/mistral-large-2512");
+  });
+
+  it("reads the clouds' listing shapes (Bedrock, Workers AI, Vertex) generically", async () => {
+    const provider = (format: "openai" | "gemini", url: string) =>
+      ({ id: "x", name: "X", format, envPrefix: "X", defaultBaseUrl: url, buildRequest: () => ({ url, headers: {} }) }) as unknown as ProviderEntry;
+    const { fetchFn } = fakeProviders({
+      "https://bedrock.example/foundation-models": () =>
+        json({
+          modelSummaries: [
+            { modelId: "anthropic.claude-sonnet-4-6", modelName: "Claude Sonnet 4.6", inputModalities: ["TEXT", "IMAGE"], outputModalities: ["TEXT"] },
+            { modelId: "amazon.titan-embed-text-v2:0", outputModalities: ["EMBEDDING"] },
+            { modelId: "stability.sd3-large-v1:0", outputModalities: ["IMAGE"] },
+          ],
+        }),
+      "https://cf.example/models": () =>
+        json({ result: [{ name: "@cf/meta/llama-9-instruct", task: { name: "Text Generation" } }, { name: "@cf/baai/bge-m9", task: { name: "Text Embeddings" } }, { name: "@cf/lykon/dreamshaper-8-lcm", task: { name: "Text-to-Image" } }] }),
+      "https://vertex.example/publishers": () => json({ publisherModels: [{ name: "publishers/google/models/gemini-9-pro" }] }),
+    });
+    const cfg = { baseUrl: "", apiKey: "k" };
+    const bedrock = await listProviderModels(provider("openai", "https://bedrock.example/foundation-models"), cfg, fetchFn);
+    expect(bedrock.map((m) => [m.id, m.output_modalities ?? ["text"]])).toEqual([
+      ["anthropic.claude-sonnet-4-6", ["text"]],
+      ["amazon.titan-embed-text-v2:0", ["embeddings"]],
+    ]);
+    expect(bedrock[0].name).toBe("Claude Sonnet 4.6");
+    const cf = await listProviderModels(provider("openai", "https://cf.example/models"), cfg, fetchFn);
+    expect(cf.map((m) => m.id)).toEqual(["@cf/meta/llama-9-instruct", "@cf/baai/bge-m9"]);
+    const vertex = await listProviderModels(provider("gemini", "https://vertex.example/publishers"), cfg, fetchFn);
+    expect(vertex.map((m) => m.id)).toEqual(["gemini-9-pro"]);
+  });
+
   it("does nothing without enabled providers", async () => {
     const r = await refreshCatalog(baseEnv, { fetch: async () => json({}) });
     expect(r).toMatchObject({ ok: [], failed: [], written: false });
@@ -166,7 +265,7 @@ describe("refreshCatalog", () => {
 
 describe("scheduled", () => {
   it("runs a refresh from the Cron Trigger", async () => {
-    const { scheduled } = await import("../../src/catalog/scheduled");
+    const { scheduled } = await import("../../src/catalog/refresh");
     const pending: Promise<unknown>[] = [];
     const ctx = { waitUntil: (p: Promise<unknown>) => void pending.push(p), passThroughOnException() {} } as unknown as ExecutionContext;
     await scheduled({ cron: "*/30 * * * *", scheduledTime: Date.now(), noRetry() {} } as ScheduledController, baseEnv, ctx);

@@ -11,11 +11,13 @@ import { gateway } from "../helpers/gateway";
 import {
   MODEL_FOR, buildCall, contentChunks, expectBalancedBooks, expectedCost, readOutcome, rowOf, sleep, type Format, type Mode, type Surface,
 } from "./helpers";
+// The catalog lists OpenRouter's endpoint of most models; tests whose premise is a single endpoint disable it.
+const NO_OPENROUTER = { OPENROUTER_API_KEY: "" };
 
 const LIMIT = 10;
 const IDLE_MS = 300;
 /** Small idle timeout; the first-token timeout and keep-alives far away so only the idle timer can fire. */
-const ENV = { STREAM_IDLE_TIMEOUT_MS: String(IDLE_MS), UPSTREAM_TIMEOUT_MS: "20000", STREAM_KEEPALIVE_MS: "20000" };
+const ENV = { ...NO_OPENROUTER, STREAM_IDLE_TIMEOUT_MS: String(IDLE_MS), UPSTREAM_TIMEOUT_MS: "20000", STREAM_KEEPALIVE_MS: "20000" };
 
 /** Each surface × a translated upstream and a same-format one (passthrough for Anthropic and Gemini SSE). */
 const CASES: Array<[Surface, Format, Mode]> = [
@@ -78,7 +80,7 @@ describe.concurrent("upstream stalls after content started", () => {
 
   it("before the first content the first-token timeout governs, not the idle timeout", async () => {
     const up = fakeSession("idle-before-content");
-    const gw = gateway({ ...up.env, STREAM_IDLE_TIMEOUT_MS: "100", UPSTREAM_TIMEOUT_MS: "700", STREAM_KEEPALIVE_MS: "20000" });
+    const gw = gateway({ ...up.env, ...NO_OPENROUTER, STREAM_IDLE_TIMEOUT_MS: "100", UPSTREAM_TIMEOUT_MS: "700", STREAM_KEEPALIVE_MS: "20000" });
     const { key, hash } = await gw.createKey({ limit: LIMIT });
     await up.script({ fault: "stall", stallAfterChunks: 0, chunks: contentChunks("openai") });
     const call = buildCall({ surface: "openai", model: MODEL_FOR.openai, mode: "sse" }, key);

@@ -79,6 +79,32 @@ describe("GET /v1/models filters", () => {
   });
 });
 
+describe("media models through the gateway", () => {
+  it("lists image, audio and speech-to-text models; chat refuses the ones only their own API serves; auto never picks them", async () => {
+    const s = await setup("models-media");
+    const image = await list(s, "?output_modalities=image");
+    expect(image.map((m) => m.id)).toEqual(expect.arrayContaining(["openai/gpt-image-1", "google/gemini-2.5-flash-image"]));
+    const textOrImage = await list(s, "?output_modalities=text,image");
+    expect(textOrImage.length).toBe(new Set([...(await list(s)).map((m) => m.id), ...image.map((m) => m.id)]).size);
+    const audio = await list(s, "?output_modalities=audio");
+    expect(audio.map((m) => m.id)).toEqual(expect.arrayContaining(["openai/tts-1", "openai/gpt-4o-mini-tts", "google/gemini-2.5-flash-preview-tts"]));
+
+    for (const model of ["openai/gpt-image-1", "openai/tts-1", "openai/whisper-1"]) {
+      const res = await s.chat({ model, messages: user() });
+      expect(res.status, model).toBe(400);
+      expect(((await res.json()) as any).error.message).toMatch(/image, speech or transcription API/);
+    }
+    expect(await s.hits()).toEqual([]);
+    // `auto` picks a text chat model, never a media-only or audio-only one.
+    const auto = await s.chat({ model: "auto", messages: user() });
+    expect(auto.status).toBe(200);
+    const chosen = ((await auto.json()) as any).model as string;
+    const info = await s.gw.fetch(`/v1/models/${chosen}`);
+    expect(info.status, chosen).toBe(200);
+    expect(((await info.json()) as any).architecture.output_modalities).toContain("text");
+  });
+});
+
 describe("GET /v1/models/{author}/{slug}/endpoints", () => {
   it("lists each provider with its own price; :floor picks the cheapest of them", async () => {
     const s = await setup("endpoints");
@@ -92,12 +118,16 @@ describe("GET /v1/models/{author}/{slug}/endpoints", () => {
       expect(typeof e.pricing.prompt).toBe("string");
       expect(e.context_length).toBeGreaterThan(0);
     }
-    // The cheapest endpoint on both prompt and completion price.
-    const cheapest = paid.reduce((a, b) => (Number(b.pricing.prompt) <= Number(a.pricing.prompt) && Number(b.pricing.completion) <= Number(a.pricing.completion) ? b : a));
-    expect(paid.every((e) => Number(e.pricing.prompt) >= Number(cheapest.pricing.prompt))).toBe(true);
+    // :floor takes the endpoint whose estimated cost is lowest; for a short prompt with the default
+    // output budget that is the lowest completion price (ties: the lowest prompt price).
+    const cost = (e: any) => Number(e.pricing.completion) * 1000 + Number(e.pricing.prompt);
+    const cheapest = Math.min(...paid.map(cost));
     const floor = await s.chat({ model: "qwen/qwen3-coder:floor", messages: user() });
-    expect(((await floor.json()) as any).provider).toBe(cheapest.tag);
-    expect((await s.up.lastRequest())!.body.model).toBe(cheapest.upstream_model);
+    const provider = ((await floor.json()) as any).provider;
+    const sent = (await s.up.lastRequest())!.body.model;
+    const picked = paid.find((e) => e.tag === provider && e.upstream_model === sent)!;
+    expect(picked).toBeDefined();
+    expect(cost(picked)).toBeCloseTo(cheapest, 12);
     // The free variant is listed as its own endpoint.
     expect(eps.some((e) => e.variant === "free" && e.pricing.prompt === "0")).toBe(true);
     // Unknown models are 404.

@@ -4,6 +4,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { readSse } from "../helpers/gateway";
 import { CLOSED_PORT_URL, resetRouting, setup, user } from "./helpers";
+// The catalog lists OpenRouter's endpoint of most models; tests whose premise is a single endpoint disable it.
+const NO_OPENROUTER = { OPENROUTER_API_KEY: "" };
 
 beforeEach(resetRouting);
 
@@ -308,7 +310,7 @@ describe("cool-down", () => {
   });
 
   it("a cooling endpoint is still used when it is the only one", async () => {
-    const s = await setup("cooldown-only");
+    const s = await setup("cooldown-only", NO_OPENROUTER);
     await s.up.script({ match: "/anthropic/", status: 503, times: 3 });
     for (let i = 0; i < 3; i++) expect((await s.chat({ model: "anthropic/claude-sonnet-4.6", messages: user() })).status).toBe(503);
     const r = await s.chat({ model: "anthropic/claude-sonnet-4.6", messages: user() });
@@ -345,7 +347,7 @@ describe("Retry-After", () => {
 
   for (const stream of [false, true]) {
     it(`the only endpoint: waits a short Retry-After and retries it once (${stream ? "stream" : "non-stream"})`, async () => {
-      const s = await setup("ra-wait", { STREAM_KEEPALIVE_MS: "5000" });
+      const s = await setup("ra-wait", { ...NO_OPENROUTER, STREAM_KEEPALIVE_MS: "5000" });
       await s.up.script({ match: "/anthropic/", status: 429, headers: { "retry-after": "1" } });
       const t0 = Date.now();
       const res = await s.chat({ model: "anthropic/claude-sonnet-4.6", messages: user(), stream });
@@ -357,7 +359,7 @@ describe("Retry-After", () => {
   }
 
   it("a Retry-After beyond the bound is not waited for: 429 passes it on", async () => {
-    const s = await setup("ra-long");
+    const s = await setup("ra-long", NO_OPENROUTER);
     await s.up.script({ match: "/anthropic/", status: 429, headers: { "retry-after": "120" } });
     const t0 = Date.now();
     const res = await s.chat({ model: "anthropic/claude-sonnet-4.6", messages: user() });
@@ -369,7 +371,7 @@ describe("Retry-After", () => {
   });
 
   it("retries are bounded: a second 429 is returned", async () => {
-    const s = await setup("ra-bounded");
+    const s = await setup("ra-bounded", NO_OPENROUTER);
     await s.up.script({ match: "/anthropic/", status: 429, headers: { "retry-after": "0" }, times: 5 });
     const res = await s.chat({ model: "anthropic/claude-sonnet-4.6", messages: user() });
     expect(res.status).toBe(429);

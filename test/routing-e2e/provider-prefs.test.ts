@@ -5,7 +5,7 @@ import { resetRouting, setup, user, type Setup } from "./helpers";
 
 beforeEach(resetRouting);
 
-// gpt-oss-120b: Fireworks, Together, Groq, Cerebras, OpenRouter (catalog order; OpenRouter cheapest).
+// gpt-oss-120b: Fireworks, Groq, Together, Cerebras, OpenRouter (catalog order; OpenRouter cheapest).
 const MODEL = "openai/gpt-oss-120b";
 
 const providerOf = async (res: Response) => {
@@ -75,7 +75,7 @@ describe("provider preferences", () => {
 
   it("max_price (USD per million tokens) keeps only endpoints within it", async () => {
     const s = await setup("prefs-max-price");
-    // Only OpenRouter ($0.072 / $0.28) is within $0.10 prompt and $0.50 completion.
+    // Only OpenRouter ($0.039 / $0.18) is within $0.10 prompt and $0.50 completion.
     expect(await providerOf(await ask(s, { max_price: { prompt: 0.1, completion: 0.5 } }))).toBe("openrouter");
     // Fireworks and Together ($0.15 / $0.60) also fit $0.15 / $0.60; catalog order then picks Fireworks.
     expect(await providerOf(await ask(s, { max_price: { prompt: 0.15, completion: 0.6 } }))).toBe("fireworks");
@@ -88,12 +88,13 @@ describe("provider preferences", () => {
   it("max_price also bounds the fallbacks", async () => {
     const s = await setup("prefs-max-price-fb");
     await s.up.script({ match: "/fireworks/", status: 503 });
-    expect(await providerOf(await ask(s, { max_price: { prompt: 0.15, completion: 0.6 } }))).toBe("together");
-    await s.up.script([{ match: "/fireworks/", status: 503 }, { match: "/together/", status: 503 }, { match: "/openrouter/", status: 503 }]);
+    // Groq is next in catalog order and within $0.15 / $0.60.
+    expect(await providerOf(await ask(s, { max_price: { prompt: 0.15, completion: 0.6 } }))).toBe("groq");
+    await s.up.script([{ match: "/fireworks/", status: 503 }, { match: "/groq/", status: 503 }, { match: "/together/", status: 503 }, { match: "/openrouter/", status: 503 }]);
     const res = await ask(s, { max_price: { prompt: 0.15, completion: 0.6 } });
     expect(res.status).toBe(503); // every endpoint tried overloaded
-    // Groq ($0.75 completion) and Cerebras ($0.25 prompt) were never tried.
-    expect((await s.hits()).some((h) => h.startsWith("groq") || h.startsWith("cerebras"))).toBe(false);
+    // Cerebras ($0.35 / $0.75) was never tried.
+    expect((await s.hits()).some((h) => h.startsWith("cerebras"))).toBe(false);
   });
 
   it("a max_tokens above an endpoint's output limit goes to an endpoint that allows it", async () => {

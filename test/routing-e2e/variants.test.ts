@@ -36,10 +36,10 @@ describe(":floor", () => {
     const { events } = await readSse(res);
     const chunks = events.filter((e) => e.data !== "[DONE]").map((e) => JSON.parse(e.data));
     expect(chunks.length).toBeGreaterThan(0);
-    // qwen3-coder: DeepInfra is listed first, OpenRouter ($0.30/$1.20) is the cheapest paid endpoint.
-    expect(await s.hits()).toEqual(["openrouter:qwen/qwen3-coder"]);
-    expect(res.headers.get("x-arouter-provider")).toBe("openrouter");
-    for (const c of chunks) expect(c.provider).toBe("openrouter");
+    // qwen3-coder: DeepInfra's FP4 "Turbo" endpoint ($0.30 / $1.20) is the cheapest paid endpoint.
+    expect(await s.hits()).toEqual(["deepinfra:Qwen/Qwen3-Coder-480B-A35B-Instruct-Turbo"]);
+    expect(res.headers.get("x-arouter-provider")).toBe("deepinfra");
+    for (const c of chunks) expect(c.provider).toBe("deepinfra");
   });
 });
 
@@ -128,7 +128,7 @@ describe(":free", () => {
 
   it("rejects a model without free endpoints", async () => {
     const s = await setup("free-none");
-    const res = await s.chat({ model: "openai/gpt-4o:free", messages: user() });
+    const res = await s.chat({ model: "anthropic/claude-sonnet-4.6:free", messages: user() });
     expect(res.status).toBe(400);
     expect(((await res.json()) as any).error.message).toMatch(/no free endpoints/);
     expect(await s.hits()).toEqual([]);
