@@ -47,10 +47,12 @@ const num = (s: string | undefined): number | null => {
   return Number.isFinite(n) ? n : null;
 };
 
+/** The lowest of one per-unit price field across endpoints (tiered fields such as per_image are not compared). */
 function cheapest(eps: EndpointView[], field: keyof PricingStrings): number | null {
   let best: number | null = null;
   for (const e of eps) {
-    const v = e.endpoint.pricing ? num(e.endpoint.pricing[field]) : null;
+    const raw = e.endpoint.pricing?.[field];
+    const v = typeof raw === "string" ? num(raw) : null;
     if (v !== null && (best === null || v < best)) best = v;
   }
   return best;

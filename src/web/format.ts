@@ -13,6 +13,11 @@ const PER_TOKEN: Record<string, string> = {
   output_audio: "Audio output",
   input_image: "Image input",
   output_image: "Image output",
+  // The catalog's media token fields (src/catalog/types.ts).
+  audio_output: "Audio output",
+  input_audio_cache: "Cached audio input",
+  image_token: "Image input",
+  image_output: "Image output",
 };
 
 /** Pricing fields billed per unit, with the unit. */
@@ -26,6 +31,11 @@ const PER_UNIT: Record<string, [string, string]> = {
   video_second: ["Video", "second"],
   characters: ["Characters", "million characters"],
   per_million_characters: ["Characters", "million characters"],
+  // The catalog's per-unit media fields (src/catalog/types.ts); per_image is tiered by quality|size.
+  per_image: ["Image", "image"],
+  image_megapixel: ["Image", "megapixel"],
+  image_step: ["Image", "diffusion step"],
+  character: ["Text", "character"],
 };
 
 export interface PriceRow {
