@@ -2,7 +2,9 @@
 // header auth. Two URL schemes: the v1 API (`/openai/v1/chat/completions`, deployment name in
 // the body's `model`; the default) and the classic per-deployment one
 // (`/openai/deployments/{d}/chat/completions?api-version=…`, chosen by AZURE_OPENAI_API_VERSION).
-// Deployments are named like the models unless AZURE_OPENAI_DEPLOYMENTS maps them.
+// Deployments are named like the models unless AZURE_OPENAI_DEPLOYMENTS maps them. The Responses
+// API (a Responses caller, or a model the catalog serves only there) is the v1 API's
+// `/openai/v1/responses`, whichever scheme is configured: Azure serves it nowhere else.
 import type { DiscoveredModel } from "../catalog/types";
 import type { Env } from "../env";
 import { isRecord, safeJsonParse } from "../streams/json";

@@ -43,11 +43,16 @@ export function toStoredItems(items: Item[], responseId: string, label: "in" | "
   });
 }
 
-/** A stored item for a new request's input: without its id. */
+/**
+ * A stored item for a new request's input: without its id, and an answer's message in the shape
+ * clients send it back (Codex: `{type, role, content: [{type: "output_text", text}]}`), without the
+ * output-only status, annotations and logprobs.
+ */
 export function forInput(item: Item): Item {
-  if (!("id" in item)) return item;
   const { id: _id, ...rest } = item;
-  return rest;
+  if (rest.type !== "message" || rest.role !== "assistant" || !Array.isArray(rest.content)) return rest;
+  const { status: _status, ...message } = rest;
+  return { ...message, content: rest.content.map((p) => (isRecord(p) && p.type === "output_text" ? { type: "output_text", text: p.text } : p)) };
 }
 
 /** The `id`s of item_reference items, in order. */

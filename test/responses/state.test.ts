@@ -35,6 +35,26 @@ describe("stored responses", () => {
     expect(third.previous_response_id).toBe(second.final.id);
   });
 
+  it("a store:false turn continuing a stored one reaches OpenAI as the same-format body, the history in its input", async () => {
+    const s = await setup("state-passthrough");
+    const first = await readResponse(await s.post({ model: "openai/gpt-5", input: "Think first", reasoning: { effort: "low", summary: "auto" } }));
+    const stored = (await (await s.get(`/v1/responses/${first.id}?include=reasoning.encrypted_content`)).json()) as Rec;
+    const payload = ((stored.output as Rec[]).find((i) => i.type === "reasoning")!).encrypted_content;
+    expect(payload).toMatch(/^gAAAA/); // kept although this caller never asked to see it
+    const second = await s.post({ model: "openai/gpt-5", input: "And now?", previous_response_id: first.id, store: false, reasoning: { effort: "low", summary: "auto" }, service_tier: "flex" });
+    expect(second.status).toBe(200);
+    const sent = (await s.up.lastRequest())!.body as Rec;
+    // The caller's own body (service_tier passes untouched), the stored turn expanded into input, no ids.
+    expect(sent).toMatchObject({ model: "gpt-5", store: false, service_tier: "flex" });
+    expect(sent.previous_response_id).toBeUndefined();
+    expect(sent.input).toEqual([
+      { type: "message", role: "user", content: [{ type: "input_text", text: "Think first" }] },
+      { type: "reasoning", encrypted_content: payload, summary: [{ type: "summary_text", text: "Thinking about the request step by step." }] },
+      { type: "message", role: "assistant", content: [{ type: "output_text", text: "Hello from fake openai (gpt-5)" }] },
+      { type: "message", role: "user", content: [{ type: "input_text", text: "And now?" }] },
+    ]);
+  });
+
   it("GET returns the stored response as it was sent; reasoning payloads only with include", async () => {
     const s = await setup("state-get");
     const sent = await readStream(await s.post({ model: CLAUDE, input: "Think first", reasoning: { effort: "high", summary: "auto" }, stream: true }));
