@@ -129,4 +129,23 @@ describe("POST /v1/responses", () => {
     expect(sent.path).toBe("/openai/v1/responses");
     expect(sent.body).toMatchObject({ tools, tool_choice: { type: "web_search" } });
   });
+
+  it("skips the endpoints that cannot run a required native feature and keeps the others in order", async () => {
+    const s = await setup("resp-skip", (up) => ({ OPENROUTER_API_KEY: up.env.OPENROUTER_API_KEY, GITHUB_TOKEN: "" }));
+    const body = { model: "openai/gpt-4o", input: "Search", tools: [{ type: "web_search" }], provider: { order: ["openrouter", "openai"] } };
+    // Offered only: the first endpoint in the order answers (OpenRouter, through chat completions, without the tool).
+    const offered = await s.post(body);
+    await readResponse(offered);
+    expect(offered.headers.get("x-arouter-provider")).toBe("openrouter");
+    expect(offered.headers.get("x-arouter-dropped")).toBe("tool web_search");
+    // Forced: OpenRouter's endpoint cannot run it and is skipped.
+    const forced = await s.post({ ...body, tool_choice: { type: "web_search" } });
+    await readResponse(forced);
+    expect(forced.headers.get("x-arouter-provider")).toBe("openai");
+    expect((await s.up.requests()).map((r) => r.path)).toEqual(["/openrouter/v1/chat/completions", "/openai/v1/responses"]);
+    // A stored prompt needs OpenAI too.
+    const prompt = await s.post({ model: "anthropic/claude-sonnet-4.6", prompt: { id: "pmpt_1" }, input: "x" });
+    expect(prompt.status).toBe(400);
+    expect(((await prompt.json()) as { error: Rec }).error.message).toContain("prompt (OpenAI's Responses API)");
+  });
 });
