@@ -11,7 +11,7 @@ import { BadRequestError } from "../errors/gateway-error";
 import { isRecord, safeJsonParse } from "../streams/json";
 import { forInput, inputItems, referencedIds, toStoredItems } from "./items";
 import type { ResponseStore } from "./response-store";
-import type { StoredItem } from "./types";
+import type { ItemPage, StoredItem } from "./types";
 
 type Item = Record<string, unknown>;
 
@@ -47,7 +47,7 @@ export async function expandConversation(env: Env, keyHash: string, body: Record
 
   const store = responseStore(env, keyHash);
   const [history, found] = await Promise.all([
-    previous !== undefined ? store.conversation(previous) : Promise.resolve({ items: [] as StoredItem[] }),
+    previous !== undefined ? storedItems(store, previous, "continuation") : Promise.resolve({ items: [] as StoredItem[] }),
     refs.length > 0 ? store.findItems(refs) : Promise.resolve({} as Record<string, string>),
   ]);
   if ("missing" in history) {
@@ -69,6 +69,22 @@ export async function expandConversation(env: Env, keyHash: string, body: Record
   });
   const past = history.items.map((it) => parse(it.json, "item"));
   return { body: { ...body, input: [...past, ...input] }, input, addedBytes, expanded: true };
+}
+
+/** Every item of a stored conversation (see ResponseStore.items), read page by page. */
+export async function storedItems(
+  store: DurableObjectStub<ResponseStore>,
+  id: string,
+  which: "continuation" | "input",
+): Promise<{ items: StoredItem[] } | { missing: string }> {
+  const items: StoredItem[] = [];
+  for (let start: number | undefined = 0; start !== undefined; ) {
+    const page: ItemPage = await store.items(id, which, start);
+    if ("missing" in page) return page;
+    items.push(...page.items);
+    start = page.next;
+  }
+  return { items };
 }
 
 /** The UTF-8 size of a string, without encoding it. */

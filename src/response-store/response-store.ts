@@ -1,12 +1,14 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
-import type { Conversation, StoredItem, StoredResponse, StoredTurn } from "./types";
+import type { ItemPage, StoredItem, StoredResponse, StoredTurn } from "./types";
 
 /**
  * Characters per stored row: a SQLite value in a Durable Object is at most 2 MB, and a character
  * is at most 3 UTF-8 bytes, so one item of any size (a 10 MB inline image) spans rows of ≤ 1.5 MB.
  */
 export const CHUNK_CHARS = 512 * 1024;
+/** Characters of items per RPC answer (a page; the platform's message limit is far above). */
+const PAGE_CHARS = 4 * 1024 * 1024;
 /** Longest chain followed (a guard; ids are fresh, so a chain cannot loop). */
 const MAX_CHAIN = 10_000;
 /** SQLite bound parameters per statement stay under the platform's 100. */
@@ -71,24 +73,28 @@ export class ResponseStore extends DurableObject<Env> {
     return true;
   }
 
-  /** The conversation a continuation of `id` starts from: every turn's input and output items, oldest first. */
-  async conversation(id: string, now = Date.now()): Promise<Conversation> {
+  /**
+   * The items of the conversation up to `id`, oldest first, one page at a time from item `start`
+   * (an answer stays far below the RPC message limit however long the conversation grew):
+   * - "continuation": every turn's input and output items, what continuing `id` starts from;
+   * - "input": what `id` was generated from (the same, without `id`'s own output).
+   */
+  async items(id: string, which: "continuation" | "input", start = 0, now = Date.now()): Promise<ItemPage> {
     const chain = this.chain(id, now);
     if ("missing" in chain) return chain;
     const items: StoredItem[] = [];
-    for (const rid of chain.ids) for (const r of this.readItems(rid)) if (r.part !== HEAD) items.push(item(r));
-    return { items };
-  }
-
-  /** The items a response was generated from: its conversation before it, then its own input. */
-  async inputItems(id: string, now = Date.now()): Promise<StoredItem[] | null> {
-    const chain = this.chain(id, now);
-    if ("missing" in chain) return null;
-    const items: StoredItem[] = [];
+    let index = 0;
+    let chars = 0;
     for (const rid of chain.ids) {
-      for (const r of this.readItems(rid)) if (r.part === INPUT || (r.part === OUTPUT && rid !== id)) items.push(item(r));
+      for (const r of this.readItems(rid)) {
+        if (r.part === HEAD || (which === "input" && r.part === OUTPUT && rid === id)) continue;
+        if (index++ < start) continue;
+        if (chars > 0 && chars + r.json.length > PAGE_CHARS) return { items, next: index - 1 };
+        chars += r.json.length;
+        items.push(item(r));
+      }
     }
-    return items;
+    return { items };
   }
 
   /** Live items by id (item_reference), JSON text by id; ids not found are absent. */

@@ -27,5 +27,8 @@ export interface StoredResponse {
   output: StoredItem[];
 }
 
-/** A conversation up to a response, or the first response of its chain that is gone. */
-export type Conversation = { items: StoredItem[] } | { missing: string };
+/**
+ * A page of a conversation's items (`next`: where the next page starts), or the first response of
+ * its chain that is gone.
+ */
+export type ItemPage = { items: StoredItem[]; next?: number } | { missing: string };

@@ -10,7 +10,7 @@ import { extractToken } from "../auth/token";
 import type { AppBindings } from "../env";
 import { BadRequestError, NotFoundError } from "../errors/gateway-error";
 import { decodePath } from "../gateway/request-body";
-import { responseStore } from "../response-store/conversation";
+import { responseStore, storedItems } from "../response-store/conversation";
 import { withoutPayloads } from "../response-store/items";
 import type { StoredItem } from "../response-store/types";
 import { isRecord, safeJsonParse } from "../streams/json";
@@ -61,9 +61,12 @@ export async function listInputItems(c: Context<AppBindings>): Promise<Response>
   const limitParam = c.req.query("limit");
   const limit = limitParam === undefined ? 20 : Number(limitParam);
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new BadRequestError("limit: expected an integer from 1 to 100.", { param: "limit" });
-  const items = await (await storeOf(c)).inputItems(id);
-  if (!items) throw notFound(id);
-  const ordered = order === "desc" ? items.reverse() : items;
+  const read = await storedItems(await storeOf(c), id, "input");
+  if ("missing" in read) {
+    if (read.missing === id) throw notFound(id);
+    throw new NotFoundError(`Response '${id}' continues response '${read.missing}', which was deleted or has expired: its input items are gone.`);
+  }
+  const ordered = order === "desc" ? read.items.reverse() : read.items;
   const after = c.req.query("after");
   let start = 0;
   if (after !== undefined) {

@@ -192,9 +192,14 @@ describe("stored responses", () => {
     );
     expect(chunks.n).toBeGreaterThan(4);
     expect(chunks.bytes).toBeLessThan(2_000_000);
-    await readResponse(await s.post({ model: CLAUDE, input: "How long was that?", previous_response_id: first.id, max_output_tokens: 50 }));
+    // A second big turn: the conversation (> 4 M characters) is read back in more than one page.
+    const big2 = "b" + "€".repeat(2_500_000);
+    const second = await readResponse(await s.post({ model: CLAUDE, input: big2, previous_response_id: first.id, max_output_tokens: 50 }));
+    await readResponse(await s.post({ model: CLAUDE, input: "How long was that?", previous_response_id: second.id, max_output_tokens: 50 }));
     const msgs = await anthropicMessages(s);
-    expect(textOf(msgs[0])).toBe(big);
+    expect(msgs.map(textOf)).toEqual([big, CLAUDE_TEXT, big2, CLAUDE_TEXT, "How long was that?"]);
     expect(outputText(first)).toBe(CLAUDE_TEXT);
+    const listed = (await (await s.get(`/v1/responses/${second.id}/input_items?order=asc`)).json()) as { data: Rec[] };
+    expect(listed.data.map((i) => i.role)).toEqual(["user", "assistant", "user"]);
   });
 });
