@@ -6,7 +6,13 @@ import { chromium, type Browser, type Locator, type Page } from "playwright-core
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const chromiumAvailable = () => existsSync(CHROMIUM);
-export const SCREENSHOTS = fileURLToPath(new URL("../../../docs/screenshots/", import.meta.url).href);
+/**
+ * The README's screenshots (docs/screenshots) are rewritten only when asked (UPDATE_SCREENSHOTS=1
+ * npm test); otherwise they go to a git-ignored folder, so a test run leaves the checkout clean.
+ */
+export const SCREENSHOTS = fileURLToPath(
+  new URL(process.env.UPDATE_SCREENSHOTS === "1" ? "../../../docs/screenshots/" : "../../../test-results/screenshots/", import.meta.url).href,
+);
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
