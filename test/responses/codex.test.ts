@@ -130,11 +130,28 @@ function expectPatchReplayed(t: Target, sent: RecordedRequest, patch: Rec): void
     expect(input.find((i) => i.type === "custom_tool_call")).toMatchObject({ call_id: callId, name: "apply_patch", input: patch.input });
     expect(input.find((i) => i.type === "custom_tool_call_output")).toMatchObject({ call_id: callId });
   } else {
-    // Elsewhere a custom tool is a function taking one string, {"input": "<the patch>"}.
-    expect(text).toMatch(/\\?"input\\?":\s*\\?"/);
-    expect(text).toContain(String(patch.input));
-    expect(text).toContain(callId);
+    // Elsewhere a custom tool is a function taking one string, {"input": "<the patch>"}, paired with its result.
+    expect(patchArgs(t, sent.body as Rec, callId)).toEqual({ input: patch.input });
   }
+}
+
+/** The arguments of the apply_patch call with id `callId` in a non-Responses upstream request, once it is paired with its result. */
+function patchArgs(t: Target, body: Rec, callId: string): unknown {
+  if (t.path.includes("/anthropic/")) {
+    const parts = (body.messages as Array<{ content: Rec[] | string }>).flatMap((m) => (Array.isArray(m.content) ? m.content : []));
+    expect(parts.find((p) => p.type === "tool_result" && p.tool_use_id === callId)).toBeDefined();
+    return parts.find((p) => p.type === "tool_use" && p.id === callId && p.name === "apply_patch")?.input;
+  }
+  if (t.path.includes("/gemini/")) {
+    const parts = (body.contents as Array<{ parts: Rec[] }>).flatMap((c) => c.parts);
+    const response = parts.map((p) => p.functionResponse as Rec | undefined).find((r) => r?.name === "apply_patch");
+    expect(response).toMatchObject({ id: callId });
+    return parts.map((p) => p.functionCall as Rec | undefined).find((c) => c?.id === callId && c.name === "apply_patch")?.args;
+  }
+  const msgs = body.messages as Array<{ role: string; tool_calls?: Array<{ id: string; function: { name: string; arguments: string } }>; tool_call_id?: string }>;
+  expect(msgs.find((m) => m.role === "tool" && m.tool_call_id === callId)).toBeDefined();
+  const call = msgs.flatMap((m) => m.tool_calls ?? []).find((c) => c.id === callId && c.function.name === "apply_patch");
+  return call ? JSON.parse(call.function.arguments) : undefined;
 }
 
 /** Turn 2's upstream request carries turn 1 as each provider needs it. */
