@@ -118,6 +118,43 @@ describe.skipIf(!sharedFixturesAvailable())("Codex on the Responses surface", ()
       expectPatchReplayed(t, (await s.up.lastRequest())!, patch);
     });
   }
+
+  for (const t of TARGETS) {
+    it(`the same tool loop with store: true, continued by previous_response_id, streamed (${t.model})`, async () => {
+      const rec = await readSharedFixtureJson<{ body: Rec }>(CODEX_CLAUDE);
+      const s = await setup("codex-stored", t.env ?? {});
+      const base: Rec = { ...rec.body, model: t.model, store: true, stream: true, reasoning: { effort: "medium", summary: "auto" }, tools: [...(rec.body.tools as Rec[]), APPLY_PATCH] };
+      const first = [...(rec.body.input as Rec[]).slice(0, -1), user("What's the weather like? Look around with ls first.")];
+
+      const turn1 = await readStream(await s.post({ ...base, input: first }));
+      expect(turn1.final.store).toBe(true);
+      const call1 = (turn1.final.output as Rec[]).find((i) => i.type === "function_call")!;
+      expect(call1).toMatchObject({ name: "exec_command" });
+      const reasoning1 = (turn1.final.output as Rec[]).find((i) => i.type === "reasoning" && "encrypted_content" in i);
+      if (t.reasons) expect(reasoning1).toBeDefined();
+
+      // Only the new item goes up; the gateway brings back turn 1 (reasoning payload included, asked for or not).
+      const turn2 = await readStream(await s.post({ ...base, previous_response_id: turn1.final.id, input: [{ type: "function_call_output", call_id: call1.call_id, output: "Chunk ID: 1\nOutput:\nREADME.md\n" }] }));
+      expect(turn2.final).toMatchObject({ status: "completed", previous_response_id: turn1.final.id });
+      expectReplayed(t, (await s.up.lastRequest())!, call1, t.reasons ? reasoning1 : undefined);
+      expect(JSON.stringify((await s.up.lastRequest())!.body)).toContain("Look around with ls first.");
+
+      // Turn 3 continues turn 2 (a chain of two stored responses): the apply_patch call, then its output.
+      const turn3 = await readStream(await s.post({ ...base, previous_response_id: turn2.final.id, input: [user("Now update the weather notes with apply_patch.")] }));
+      const patch = (turn3.final.output as Rec[]).find((i) => i.type === "custom_tool_call")!;
+      expect(patch).toMatchObject({ name: "apply_patch", input: expect.any(String) });
+      const turn4 = await readStream(await s.post({ ...base, previous_response_id: turn3.final.id, input: [{ type: "custom_tool_call_output", call_id: patch.call_id, output: "Success. Updated the following files:\nM notes.md\n" }] }));
+      expect(turn4.final.status).toBe("completed");
+      expectPatchReplayed(t, (await s.up.lastRequest())!, patch);
+
+      // What the client can read back: the stored answer, and every item turn 4 was generated from.
+      const got = (await (await s.get(`/v1/responses/${String(turn4.final.id)}`)).json()) as Rec;
+      expect(got).toMatchObject({ id: turn4.final.id, status: "completed", previous_response_id: turn3.final.id });
+      const listed = (await (await s.get(`/v1/responses/${String(turn4.final.id)}/input_items?order=asc&limit=100`)).json()) as { data: Rec[] };
+      const types = listed.data.map((i) => String(i.type));
+      expect(types.filter((x) => x !== "reasoning" && x !== "message")).toEqual(["function_call", "function_call_output", "custom_tool_call", "custom_tool_call_output"]);
+    });
+  }
 });
 
 /** The apply_patch call and its output reach the upstream paired, in its own format. */
