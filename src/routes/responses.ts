@@ -42,10 +42,7 @@ export const responsesRoutes = new Hono<AppBindings>()
         : undefined;
     return runChat({
       env: c.env, ctx: c.executionCtx, surface: responsesCodec, surfaceName: "responses", req, rawBody: body, rawBytes: bytes,
-      key, clientSignal: c.req.raw.signal, keep,
-      // Codex names its session in `session-id`: `auto` then stays on one model for the whole
-      // session (its replayed reasoning is only valid on the model that produced it).
-      sessionId: c.req.header("x-session-id") ?? c.req.header("session-id"),
+      key, clientSignal: c.req.raw.signal, sessionId: c.req.header("x-session-id"), keep,
     });
   })
   .post("/input_tokens", async (c) => {
