@@ -70,7 +70,7 @@ interface Run {
 }
 
 describe.skipIf(!CODEX)(`Codex ${CODEX_VERSION} CLI through the gateway`, () => {
-  it("completes multi-turn tasks with shell and apply_patch tool calls on OpenAI, Anthropic and Gemini models", async () => {
+  it("completes multi-turn tasks with shell and apply_patch tool calls on OpenAI, Anthropic, Gemini and OpenAI-compatible models", async () => {
     const checkout = cleanCheckout();
     dirs.push(checkout);
     const home = mkdtempSync(join(tmpdir(), "arouter-codex-home-"));
@@ -80,7 +80,8 @@ describe.skipIf(!CODEX)(`Codex ${CODEX_VERSION} CLI through the gateway`, () => 
       run = await npmStart(checkout, ["--port", String(await freePort())]);
       const { url, apiKey } = run.banner;
       expect(apiKey).toBeTruthy();
-      const models = ["anthropic/claude-sonnet-4.6", "google/gemini-2.5-flash", "openai/gpt-5"];
+      // OpenAI (the Responses API), Anthropic, Gemini and an OpenAI-compatible (chat completions) upstream.
+      const models = ["anthropic/claude-sonnet-4.6", "google/gemini-2.5-flash", "openai/gpt-5", "deepseek/deepseek-v4-flash"];
       writeFileSync(join(home, "catalog.json"), modelCatalog(models));
       // The README's config.toml block.
       writeFileSync(
@@ -119,6 +120,7 @@ describe.skipIf(!CODEX)(`Codex ${CODEX_VERSION} CLI through the gateway`, () => 
         "anthropic/claude-sonnet-4.6": "Hello from fake anthropic (claude-sonnet-4-6)",
         "google/gemini-2.5-flash": "Hello from fake gemini (gemini-2.5-flash)",
         "openai/gpt-5": "Hello from fake openai (gpt-5)",
+        "deepseek/deepseek-v4-flash": "Hello from fake deepseek (deepseek-v4-flash)",
       };
       for (const model of models) {
         // A shell command: the model calls the shell tool, Codex runs it and sends the output back, the model answers.
@@ -127,7 +129,7 @@ describe.skipIf(!CODEX)(`Codex ${CODEX_VERSION} CLI through the gateway`, () => 
         expect(shell.stderr).toContain("fake-cmd"); // the command Codex ran
         expect(shell.stdout.trim()).toBe(answers[model]); // the answer once the command's output went back
 
-        // apply_patch, a free-form custom tool (a one-string function for Claude and Gemini): Codex applies the patch.
+        // apply_patch, a free-form custom tool (a one-string function for Claude, Gemini and DeepSeek): Codex applies the patch.
         const patched = await codex(model, "What's the weather? Write it down with apply_patch.");
         expect(patched.code, patched.stderr).toBe(0);
         expect(readFileSync(join(patched.workdir, "fake.txt"), "utf8")).toBe("fake upstream\n");
