@@ -9,7 +9,7 @@
 // (another platform, no registry), the suite is skipped, saying so.
 import { execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
@@ -58,6 +58,20 @@ function modelCatalog(slugs: string[]): string {
   return JSON.stringify({ models });
 }
 
+/** Models whose reasoning reaches Codex with a payload: Claude's signature, OpenAI's encrypted reasoning. */
+const REASONS_WITH_PAYLOAD = new Set(["anthropic/claude-sonnet-4.6", "openai/gpt-5"]);
+
+/** The response items of the Codex session run in `cwd` (its rollout file under CODEX_HOME/sessions). */
+function sessionItems(home: string, cwd: string): Array<Record<string, unknown>> {
+  const files = readdirSync(join(home, "sessions"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".jsonl"));
+  for (const f of files) {
+    const lines = readFileSync(join(home, "sessions", f), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as { type: string; payload: Record<string, unknown> });
+    if (lines[0]?.type !== "session_meta" || lines[0].payload.cwd !== cwd) continue;
+    return lines.filter((l) => l.type === "response_item").map((l) => l.payload);
+  }
+  throw new Error(`no Codex session for ${cwd}`);
+}
+
 const dirs: string[] = [];
 afterEach(() => killLeftovers(dirs));
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -98,14 +112,19 @@ describe.skipIf(!CODEX)(`Codex ${CODEX_VERSION} CLI through the gateway`, () => 
           "",
         ].join("\n"),
       );
-      const codex = async (model: string, prompt: string): Promise<Run> => {
-        const workdir = mkdtempSync(join(tmpdir(), "arouter-codex-work-"));
-        dirs.push(workdir);
+      /** `codex exec` in a fresh directory, or (`resume`) `codex exec resume --last` in the directory of an earlier run. */
+      const codex = async (model: string, prompt: string, opts: { reasoning?: boolean; resume?: string } = {}): Promise<Run> => {
+        const workdir = opts.resume ?? mkdtempSync(join(tmpdir(), "arouter-codex-work-"));
+        if (!opts.resume) dirs.push(workdir);
         const env = { ...process.env, CODEX_HOME: home, AROUTER_API_KEY: apiKey!, NO_COLOR: "1" };
+        const common = ["-m", model, "--skip-git-repo-check", ...(opts.reasoning ? ["-c", 'model_reasoning_effort="medium"'] : [])];
         // The fake model only ever runs `fake-cmd` (not found) and writes fake.txt in this directory.
-        const args = ["exec", "-m", model, "--sandbox", "danger-full-access", "--skip-git-repo-check", "-C", workdir, prompt];
+        // A resumed session is the one most recently run in the working directory.
+        const args = opts.resume
+          ? ["exec", "resume", "--last", ...common, prompt]
+          : ["exec", ...common, "--sandbox", "danger-full-access", "-C", workdir, prompt];
         // No stdin (Codex would wait to read more of the prompt from it).
-        const child = spawn(CODEX!, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(CODEX!, args, { env, cwd: workdir, stdio: ["ignore", "pipe", "pipe"] });
         let stdout = "";
         let stderr = "";
         child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
@@ -123,11 +142,25 @@ describe.skipIf(!CODEX)(`Codex ${CODEX_VERSION} CLI through the gateway`, () => 
         "deepseek/deepseek-v4-flash": "Hello from fake deepseek (deepseek-v4-flash)",
       };
       for (const model of models) {
-        // A shell command: the model calls the shell tool, Codex runs it and sends the output back, the model answers.
-        const shell = await codex(model, "What's the weather like? Check with a shell command.");
+        // A shell command, reasoning on: the model calls the shell tool, Codex runs it and sends the
+        // output back (with the reasoning it got, encrypted_content included), the model answers.
+        const shell = await codex(model, "What's the weather like? Check with a shell command.", { reasoning: true });
         expect(shell.code, shell.stderr).toBe(0);
         expect(shell.stderr).toContain("fake-cmd"); // the command Codex ran
         expect(shell.stdout.trim()).toBe(answers[model]); // the answer once the command's output went back
+
+        // The session resumed: Codex replays all of it (the call, its output, the reasoning items) and the model answers.
+        const resumed = await codex(model, "And tomorrow?", { reasoning: true, resume: shell.workdir });
+        expect(resumed.code, resumed.stderr).toBe(0);
+        expect(resumed.stdout.trim()).toBe(answers[model]);
+        const items = sessionItems(home, shell.workdir);
+        expect(items.filter((i) => i.type === "function_call").map((i) => i.name)).toEqual(["exec_command"]);
+        if (REASONS_WITH_PAYLOAD.has(model)) {
+          // Claude's signed thinking and OpenAI's encrypted reasoning come back to Codex as encrypted_content, every turn.
+          const reasoning = items.filter((i) => i.type === "reasoning");
+          expect(reasoning.length).toBeGreaterThanOrEqual(3);
+          for (const r of reasoning) expect(r.encrypted_content).toEqual(expect.any(String));
+        }
 
         // apply_patch, a free-form custom tool (a one-string function for Claude, Gemini and DeepSeek): Codex applies the patch.
         const patched = await codex(model, "What's the weather? Write it down with apply_patch.");
@@ -136,9 +169,9 @@ describe.skipIf(!CODEX)(`Codex ${CODEX_VERSION} CLI through the gateway`, () => 
         expect(patched.stdout.trim()).toBe(answers[model]);
       }
 
-      // Every turn went through POST /v1/responses (two per task: the call, then the answer).
+      // Every turn went through POST /v1/responses (two per task: the call, then the answer; one for the resumed turn).
       const posts = run.output().match(/POST \/v1\/responses 200/g) ?? [];
-      expect(posts.length).toBeGreaterThanOrEqual(2 * 2 * models.length);
+      expect(posts.length).toBeGreaterThanOrEqual(5 * models.length);
     } finally {
       await run?.interrupt();
       removeCheckout(checkout);
