@@ -6,7 +6,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { MICROS_PER_USD } from "../../src/money";
-import { catalogPrices, expectedCostMicros, generation, setup, usageRows } from "../accounting/helpers";
+import { generation, usageRows } from "../helpers/books";
+import { NO_OPENROUTER } from "../helpers/fake-upstream";
+import { expectedCost } from "../helpers/prices";
+import { rig } from "../helpers/rig";
 import { jsonPost } from "../helpers/gateway";
 import { readResponse, readStream, type Rec } from "./helpers";
 
@@ -18,7 +21,7 @@ const UPSTREAMS = [
 
 describe("Responses surface accounting", () => {
   it("reports usage.cost from the catalog price and leaves one usage record per request, streamed or not", async () => {
-    const { gw, key, hash } = await setup("resp-acct", { limit: 5 }, { OPENROUTER_API_KEY: "" });
+    const { gw, key, hash } = await rig("resp-acct", { key: { limit: 5 }, env: NO_OPENROUTER });
     const post = (body: Rec) => gw.fetch("/v1/responses", jsonPost(body, { authorization: `Bearer ${key}` }));
     let n = 0;
     for (const u of UPSTREAMS) {
@@ -28,7 +31,7 @@ describe("Responses surface accounting", () => {
         const response = read ? read.final : await readResponse(res);
         n++;
         const usage = response.usage as { input_tokens: number; output_tokens: number; cost?: number };
-        const expected = expectedCostMicros(catalogPrices(u.model, u.provider), { prompt: usage.input_tokens, completion: usage.output_tokens });
+        const expected = expectedCost(u.model, u.provider, { input: usage.input_tokens, output: usage.output_tokens });
         expect(expected).toBeGreaterThan(0);
         const usd = (expected / MICROS_PER_USD).toFixed(6);
         if (u.provider === "openai") {
@@ -64,7 +67,7 @@ describe("Responses surface accounting", () => {
   });
 
   it("a key whose limit cannot cover the request is refused (402, insufficient_quota) before any upstream call", async () => {
-    const { gw, key, up } = await setup("resp-acct-limit", { limit: 0.000001 }, { OPENROUTER_API_KEY: "" });
+    const { gw, key, up } = await rig("resp-acct-limit", { key: { limit: 0.000001 }, env: NO_OPENROUTER });
     const res = await gw.fetch("/v1/responses", jsonPost({ model: "anthropic/claude-haiku-4.5", input: "Say hello." }, { authorization: `Bearer ${key}` }));
     expect(res.status).toBe(402);
     expect(await res.json()).toMatchObject({ error: { type: "insufficient_quota", code: "insufficient_quota" } });
@@ -72,7 +75,7 @@ describe("Responses surface accounting", () => {
   });
 
   it("falls back to the next model before the first token, in one request and one record", async () => {
-    const { gw, key, hash, up } = await setup("resp-acct-fallback", {}, { OPENROUTER_API_KEY: "" });
+    const { gw, key, hash, up } = await rig("resp-acct-fallback", { env: NO_OPENROUTER });
     await up.script({ match: "/anthropic/", status: 500, message: "boom" });
     const res = await gw.fetch(
       "/v1/responses",

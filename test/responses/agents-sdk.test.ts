@@ -12,7 +12,8 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { fakeSession } from "../helpers/fake-upstream";
 import { gateway } from "../helpers/gateway";
-import { ANTHROPIC_TOOL_PREAMBLE, FAKE_CALL_ARGS, SDK_BASE, UPSTREAMS, fakeText, sdkFetch, type SdkCall } from "../matrix/harness";
+import { ANTHROPIC_TOOL_PREAMBLE, FAKE_CALL_ARGS, UPSTREAMS, fakeText } from "../helpers/fake-answers";
+import { SDK_BASE, sdkFetch, type SdkCall } from "../helpers/sdk-fetch";
 
 // Traces would be exported to OpenAI's servers: nothing leaves the test.
 setTracingDisabled(true);
@@ -71,7 +72,7 @@ describe("OpenAI Agents SDK (Responses model) → gateway", () => {
       await result.completed;
       expect(cities).toEqual(FAKE_CALL_ARGS.map((a) => a.city));
       // Every turn's text streams: Claude's (fake) words before its tool calls, then the answer.
-      expect(text).toBe((u.fake === "anthropic" ? ANTHROPIC_TOOL_PREAMBLE : "") + fakeText(u));
+      expect(text).toBe((u.format === "anthropic" ? ANTHROPIC_TOOL_PREAMBLE : "") + fakeText(u));
       expect(result.finalOutput).toBe(fakeText(u));
     });
   }

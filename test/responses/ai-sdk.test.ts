@@ -9,7 +9,8 @@ import { generateText, jsonSchema, stepCountIs, streamText, tool } from "ai";
 import { describe, expect, it } from "vitest";
 import { fakeSession, readSharedFixtureJson, sharedFixturesAvailable } from "../helpers/fake-upstream";
 import { gateway } from "../helpers/gateway";
-import { FAKE_REASONING, SDK_BASE, UPSTREAMS, fakeText, sdkFetch, type SdkCall } from "../matrix/harness";
+import { FAKE_REASONING, UPSTREAMS, fakeText } from "../helpers/fake-answers";
+import { SDK_BASE, sdkFetch, type SdkCall } from "../helpers/sdk-fetch";
 import { readStream, setup, type Rec } from "./helpers";
 
 const MODELS = [UPSTREAMS.openai, UPSTREAMS.anthropic, UPSTREAMS.gemini, UPSTREAMS.deepseek];

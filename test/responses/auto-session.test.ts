@@ -5,7 +5,9 @@
  */
 import { beforeEach, describe, expect, it } from "vitest";
 import { jsonPost } from "../helpers/gateway";
-import { onlyProviders, resetRouting, setup } from "../routing-e2e/helpers";
+import { onlyProviders } from "../helpers/fake-upstream";
+import { rig } from "../helpers/rig";
+import { resetRouting } from "../routing-e2e/helpers";
 
 beforeEach(resetRouting);
 
@@ -15,7 +17,7 @@ const image = [{ role: "user", content: [{ type: "input_text", text: "What is th
 describe("auto on the Responses surface", () => {
   it("keeps a session on its model by prompt_cache_key (Codex) or the x-session-id header", async () => {
     // Groq alone: an image picks llama-4-scout, plain text the cheaper llama-3.1-8b.
-    const s = await setup("responses-auto-session", (up) => onlyProviders(up, "GROQ"));
+    const s = await rig("responses-auto-session", { env: (up) => onlyProviders(up, "GROQ") });
     const post = async (input: unknown, headers: Record<string, string> = {}, extra: Record<string, unknown> = {}) => {
       const res = await s.gw.fetch("/v1/responses", jsonPost({ model: "auto", input, store: false, ...extra }, { authorization: `Bearer ${s.key}`, ...headers }));
       expect(res.status, await res.clone().text()).toBe(200);

@@ -8,7 +8,8 @@ import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
 import { fakeSession } from "../helpers/fake-upstream";
 import { gateway } from "../helpers/gateway";
-import { FAKE_CALL_ARGS, FAKE_REASONING, SDK_BASE, UPSTREAMS, fakeText, sdkFetch, type SdkCall, type UpstreamName } from "../matrix/harness";
+import { FAKE_CALL_ARGS, FAKE_REASONING, UPSTREAMS, fakeText, type UpstreamName } from "../helpers/fake-answers";
+import { SDK_BASE, sdkFetch, type SdkCall } from "../helpers/sdk-fetch";
 
 async function setup() {
   const up = fakeSession("sdk-responses");

@@ -4,7 +4,8 @@
  * parameters, custom tools) and what the caller gets back.
  */
 import { describe, expect, it } from "vitest";
-import { FAKE_REASONING, JSON_SCHEMA, PNG_B64, UPSTREAMS, fakeText, type UpstreamInfo } from "../matrix/harness";
+import { FAKE_REASONING, UPSTREAMS, fakeText, type UpstreamInfo } from "../helpers/fake-answers";
+import { JSON_SCHEMA, PNG_B64 } from "../helpers/surface-request";
 import { items, outputText, readResponse, readStream, setup, type Rec } from "./helpers";
 
 const MODELS: UpstreamInfo[] = [UPSTREAMS.openai, UPSTREAMS.anthropic, UPSTREAMS.gemini, UPSTREAMS.deepseek];

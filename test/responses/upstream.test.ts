@@ -10,7 +10,8 @@ import type { Env } from "../../src/env";
 import { getProvider, providerConfig } from "../../src/providers/registry";
 import { azureEnv } from "../helpers/cloud-env";
 import { jsonPost } from "../helpers/gateway";
-import { readReply, rig } from "../matrix/harness";
+import { NO_OPENROUTER } from "../helpers/fake-upstream";
+import { rig } from "../helpers/rig";
 import { readResponse, readStream, setup, type Rec } from "./helpers";
 
 const PRO = "openai/gpt-5-pro";
@@ -19,10 +20,10 @@ const PRO_TEXT = "Hello from fake openai (gpt-5-pro)";
 describe("Responses-only models, from every surface", () => {
   for (const stream of [false, true]) {
     it(`chat completions, Anthropic and Gemini callers reach ${PRO} through /responses (${stream ? "streamed" : "not streamed"})`, async () => {
-      const r = await rig("resp-upstream-pro", { OPENROUTER_API_KEY: "" });
+      const r = await rig("resp-upstream-pro", { env: NO_OPENROUTER });
       for (const surface of ["openai", "anthropic", "gemini"] as const) {
-        const res = await r.call(surface, PRO, { turns: [{ role: "user", text: "Think, then say hello" }], thinking: true, stream });
-        const reply = await readReply(surface, stream, res);
+        const reply = await r.ask(surface, { model: PRO, turns: [{ role: "user", text: "Think, then say hello" }], thinking: true, framing: stream ? "sse" : "json" });
+        const res = { headers: reply.headers };
         expect(reply.text, surface).toBe(PRO_TEXT);
         // OpenAI shows reasoning summaries (asked for on the caller's behalf) as reasoning text.
         expect(reply.reasoning, surface).toBe("Thinking about the request step by step.");
@@ -36,7 +37,7 @@ describe("Responses-only models, from every surface", () => {
   }
 
   it("a chat caller's tool loop on a Responses-only model carries OpenAI's encrypted reasoning between turns", async () => {
-    const r = await rig("resp-upstream-tools", { OPENROUTER_API_KEY: "" });
+    const r = await rig("resp-upstream-tools", { env: NO_OPENROUTER });
     const tools = [{ type: "function", function: { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } } } }];
     const ask = (messages: unknown[]) =>
       r.gw.fetch("/v1/chat/completions", jsonPost({ model: PRO, messages, tools, reasoning_effort: "high" }, { authorization: `Bearer ${r.key}` }));
@@ -51,7 +52,7 @@ describe("Responses-only models, from every surface", () => {
   });
 
   it("Anthropic count_tokens for a Responses-only model is OpenAI's exact count (/responses/input_tokens)", async () => {
-    const r = await rig("resp-upstream-count", { OPENROUTER_API_KEY: "" });
+    const r = await rig("resp-upstream-count", { env: NO_OPENROUTER });
     const res = await r.gw.fetch("/v1/messages/count_tokens", jsonPost({ model: PRO, messages: [{ role: "user", content: "Count me" }] }, { "x-api-key": r.key }));
     expect(res.status).toBe(200);
     expect(res.headers.get("x-arouter-token-count")).toBe("exact");
