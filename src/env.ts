@@ -1,3 +1,4 @@
+import type { ResponseStore } from "./response-store/response-store";
 import type { SpendCounter } from "./spend/spend-counter";
 
 /**
@@ -9,6 +10,8 @@ export interface Env {
   DB: D1Database;
   CATALOG: KVNamespace;
   SPEND: DurableObjectNamespace<SpendCounter>;
+  /** Stored Responses API responses, one object per API key (src/response-store). */
+  RESPONSES: DurableObjectNamespace<ResponseStore>;
   MANAGEMENT_KEY?: string;
   /** Upstream timeout in ms (default 60000): until the whole answer when not streamed, until the first token of a stream. */
   UPSTREAM_TIMEOUT_MS?: string;
@@ -34,6 +37,8 @@ export interface Env {
   CORS_ORIGINS?: string;
   /** Extra `anthropic-beta` values forwarded to Anthropic, comma list (added to the built-in allow-list). */
   ANTHROPIC_BETAS_ALLOWED?: string;
+  /** Days a stored response (`store: true` on /v1/responses) is kept (default 30). */
+  RESPONSES_RETENTION_DAYS?: string;
   /** "1" when `npm start` runs the built-in demo upstream: every answer is labelled as a demo (src/demo). */
   DEMO?: string;
   [providerVar: string]: unknown;

@@ -31,9 +31,12 @@ export function checkModelId(id: string, field: string): void {
   }
 }
 
+/** Whether `id` can be a session id (what checkSessionId accepts). */
+export const isSessionId = (id: string): boolean => id.length <= MAX_SESSION_ID_LENGTH && PRINTABLE_TEXT.test(id);
+
 export function checkSessionId(id: string | undefined, field: string): void {
   if (id === undefined) return;
-  if (id.length > MAX_SESSION_ID_LENGTH || !PRINTABLE_TEXT.test(id)) {
+  if (!isSessionId(id)) {
     throw new BadRequestError(`${field}: a session id is 1 to ${MAX_SESSION_ID_LENGTH} printable characters.`, { fields: [field] });
   }
 }

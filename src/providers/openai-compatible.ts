@@ -9,6 +9,9 @@ const OPENAI_PATHS: Record<UpstreamOperation, string> = {
   count_tokens: "",
 };
 
+/** The Responses API's paths, for a provider that serves it (`responses` option). */
+const RESPONSES_PATHS: Record<UpstreamOperation, string> = { ...OPENAI_PATHS, chat: "/responses", count_tokens: "/responses/input_tokens" };
+
 export interface OpenAICompatibleOptions {
   id: string;
   name: string;
@@ -25,6 +28,8 @@ export interface OpenAICompatibleOptions {
   headers?: Record<string, string>;
   /** false: the provider has no model listing the catalog refresh could read. */
   listModels?: boolean;
+  /** The provider also serves OpenAI's Responses API (`/responses`, `/responses/input_tokens`). */
+  responses?: boolean;
 }
 
 /**
@@ -43,11 +48,13 @@ export function openAICompatibleProvider(o: OpenAICompatibleOptions): ProviderEn
     codec: o.codecOptions ? createOpenAICodec(o.codecOptions) : undefined,
     aiGateway: o.aiGateway,
     supports: { chat: true, embeddings: o.embeddings ?? false, list_models: o.listModels ?? true, count_tokens: false },
+    alsoServes: o.responses ? { responses: { countTokens: true } } : undefined,
     buildRequest(cfg, op, _model, opts) {
       const headers: Record<string, string> = { "content-type": "application/json", ...o.headers };
       if (cfg.apiKey) headers.authorization = `Bearer ${cfg.apiKey}`;
       if (opts.stream) headers.accept = "text/event-stream";
-      return { url: trimSlash(cfg.baseUrl) + OPENAI_PATHS[op], headers };
+      const paths = o.responses && opts.format === "responses" ? RESPONSES_PATHS : OPENAI_PATHS;
+      return { url: trimSlash(cfg.baseUrl) + paths[op], headers };
     },
   };
 }

@@ -13,4 +13,6 @@ export const openaiProvider = openAICompatibleProvider({
   aiGateway: { slug: "openai" },
   // api.openai.com rejects max_tokens for reasoning models (o-series, gpt-5).
   codecOptions: { maxTokensField: "max_completion_tokens" },
+  // Every OpenAI chat model also answers on /v1/responses (the -pro and codex families only there).
+  responses: true,
 });

@@ -12,6 +12,7 @@
  * account, shared by every key). `store` and `previous_response_id` are kept for the gateway,
  * which stores responses itself.
  */
+import { isSessionId } from "../../canonical/request-limits";
 import type { CanonicalRequest, NativeFeature, ReasoningConfig, ResponseFormat } from "../../canonical/types";
 import { BadRequestError } from "../../errors/gateway-error";
 import { isRecord } from "../../streams/json";
@@ -76,8 +77,10 @@ export function decodeResponsesRequest(body: unknown): CanonicalRequest {
   if (reasoning) req.reasoning = reasoning;
   if (r.reasoning) ext.reasoning = r.reasoning;
   // Codex sends its session id as prompt_cache_key: a natural key to keep `auto` on one model per
-  // conversation (an explicit session_id wins).
-  const routing = decodeRoutingOptions({ ...r, session_id: r.session_id ?? r.prompt_cache_key });
+  // conversation (an explicit session_id wins). Only a key that can be a session id pins one (a
+  // longer one still reaches the upstream as its cache key; session ids are capped, issue #11).
+  const cacheKeySession = r.prompt_cache_key != null && isSessionId(r.prompt_cache_key) ? r.prompt_cache_key : undefined;
+  const routing = decodeRoutingOptions({ ...r, session_id: r.session_id ?? cacheKeySession });
   if (routing) req.routing = routing;
 
   if (r.include) ext.include = r.include;
