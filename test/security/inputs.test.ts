@@ -11,13 +11,17 @@ import { runChat } from "../../src/gateway/chat/chat";
 import { fakeSession } from "../helpers/fake-upstream";
 import { gateway, jsonPost, type Gateway } from "../helpers/gateway";
 
-type Surface = "openai" | "anthropic" | "gemini";
+type Surface = "openai" | "anthropic" | "gemini" | "responses";
 
 /** The error message in each surface's envelope (asserting the envelope's shape). */
 async function errorOf(surface: Surface, res: Response): Promise<string> {
   const body = (await res.json()) as any;
   if (surface === "anthropic") {
     expect(body.type).toBe("error");
+    expect(typeof body.error.type).toBe("string");
+    return body.error.message;
+  }
+  if (surface === "responses") {
     expect(typeof body.error.type).toBe("string");
     return body.error.message;
   }
@@ -43,6 +47,19 @@ function call(surface: Surface, o: { model: string; maxTokens?: number; schema?:
           model: o.model, messages: [{ role: "user", content: "hi" }], stream: o.stream === true,
           ...(o.maxTokens !== undefined ? { max_tokens: o.maxTokens } : {}),
           ...(tools ? { tools: [{ type: "function", function: { name: "f", parameters: tools } }] } : {}),
+        },
+        { authorization: `Bearer ${o.key}` },
+      ),
+    };
+  }
+  if (surface === "responses") {
+    return {
+      path: "/v1/responses",
+      init: jsonPost(
+        {
+          model: o.model, input: "hi", stream: o.stream === true, store: false,
+          ...(o.maxTokens !== undefined ? { max_output_tokens: o.maxTokens } : {}),
+          ...(tools ? { tools: [{ type: "function", name: "f", parameters: tools }] } : {}),
         },
         { authorization: `Bearer ${o.key}` },
       ),
@@ -80,7 +97,7 @@ async function usageRows(gw: Gateway, hash: string): Promise<number> {
   return (await gw.env.DB.prepare("SELECT count(*) AS n FROM usage WHERE key_hash = ?").bind(hash).first<{ n: number }>())!.n;
 }
 
-const SURFACES: Surface[] = ["openai", "anthropic", "gemini"];
+const SURFACES: Surface[] = ["openai", "anthropic", "gemini", "responses"];
 
 describe("malformed paths", () => {
   it("a broken percent-escape is a 4xx on every path that decodes one", async () => {
@@ -217,7 +234,7 @@ describe("output budget below 1", () => {
           const { path, init } = call(surface, { model: "openai/gpt-4o-mini", maxTokens, stream, key });
           const res = await gw.fetch(path, init);
           expect(res.status, `${surface} ${maxTokens}`).toBe(400);
-          expect(await errorOf(surface, res)).toMatch(/max_tokens|maxOutputTokens/);
+          expect(await errorOf(surface, res)).toMatch(/max_tokens|maxOutputTokens|max_output_tokens/);
         }
       }
     }
