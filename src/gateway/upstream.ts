@@ -2,6 +2,7 @@ import type { UpstreamCodec } from "../codecs/codec";
 import type { Env } from "../env";
 import { UpstreamError, UpstreamTimeoutError } from "../errors/gateway-error";
 import { scrubText, scrubValue } from "../errors/scrub";
+import { aiGatewaySettings } from "../providers/ai-gateway";
 import { enablingVariable, providerConfig } from "../providers/registry";
 import type { UpstreamOperation } from "../providers/types";
 import type { Endpoint } from "../routing/types";
@@ -109,9 +110,10 @@ async function send(env: Env, codec: UpstreamCodec, call: UpstreamCall): Promise
   // The provider refused the operator's credentials: a gateway configuration error. Its own text
   // is not relayed (it can quote the key), the caller learns which variable to check.
   if (res.status === 401 || res.status === 403) {
+    const variable = credentialVariables(env, endpoint, cfg.baseUrl);
     throw new UpstreamError(
-      `Provider '${id}' refused the gateway's credentials (HTTP ${res.status}): the gateway's operator should check ${enablingVariable(endpoint.provider)}.`,
-      { provider_name: id, reason: "provider_credentials", variable: enablingVariable(endpoint.provider) },
+      `Provider '${id}' refused the gateway's credentials (HTTP ${res.status}): the gateway's operator should check ${variable}.`,
+      { provider_name: id, reason: "provider_credentials", variable },
       res.status,
     );
   }
@@ -131,4 +133,11 @@ export function parseRetryAfter(v: string | null): number | undefined {
   if (Number.isFinite(secs)) return Math.max(0, secs);
   const at = Date.parse(v);
   return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - Date.now()) / 1000));
+}
+
+/** What to check when an upstream refuses the gateway's credentials: the provider's variable, and the AI Gateway token when the call went through Cloudflare AI Gateway (its 401 looks the same). */
+function credentialVariables(env: Env, endpoint: Endpoint, baseUrl: string): string {
+  const variable = enablingVariable(endpoint.provider);
+  const gw = aiGatewaySettings(env);
+  return gw && baseUrl.startsWith(`${gw.root}/`) ? `${variable} (or AI_GATEWAY_TOKEN: the call went through Cloudflare AI Gateway)` : variable;
 }

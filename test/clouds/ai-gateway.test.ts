@@ -143,5 +143,7 @@ describe("end to end through the (fake) gateway", () => {
     const { key } = await gw.createKey();
     const res = await gw.fetch("/v1/chat/completions", jsonPost({ model: "openai/gpt-4o", messages: [{ role: "user", content: "hi" }] }, { authorization: `Bearer ${key}` }));
     expect(res.status).toBe(502);
+    // Its 401 looks like the provider's: the configuration error names both variables (issue #11).
+    expect(await res.text()).toMatch(/OPENAI_API_KEY \(or AI_GATEWAY_TOKEN: the call went through Cloudflare AI Gateway\)/);
   });
 });

@@ -132,7 +132,7 @@ describe("through the gateway", () => {
     expect(await res.text()).toMatch(/GOOGLE_VERTEX_CREDENTIALS/);
   });
 
-  it("relays Vertex's refusal of a token it did not issue", async () => {
+  it("a token Vertex did not issue is a configuration error naming the variables, without Vertex's text (issue #11)", async () => {
     clearTokenCache();
     const up = fakeSession("vertex-401");
     const gw = gateway({ ...up.env, ...(await vertexEnv(up)) });
@@ -140,7 +140,9 @@ describe("through the gateway", () => {
     await up.script({ match: "/vertex/", status: 401, message: "Request had invalid authentication credentials." });
     const res = await gw.fetch("/v1/chat/completions", jsonPost({ model: "google-vertex/gemini-2.5-flash", messages: [{ role: "user", content: "hi" }] }, { authorization: `Bearer ${key}` }));
     expect(res.status).toBe(502);
-    expect(await res.text()).toMatch(/invalid authentication credentials/);
+    const text = await res.text();
+    expect(text).toMatch(/'google-vertex' refused the gateway's credentials \(HTTP 401\).*GOOGLE_VERTEX_CREDENTIALS/);
+    expect(text).not.toMatch(/invalid authentication credentials/);
   });
 });
 
