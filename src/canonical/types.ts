@@ -226,6 +226,15 @@ export interface Usage {
   cachedInputTokens?: number;
   cacheWriteTokens?: number;
   reasoningTokens?: number;
+  /**
+   * Media token counts, parts of inputTokens / outputTokens that providers bill at their own rates
+   * (OpenAI `prompt_tokens_details.audio_tokens` / `completion_tokens_details.audio_tokens`,
+   * Gemini's per-modality token details). Priced by catalog/pricing.ts costMicros.
+   */
+  audioInputTokens?: number;
+  audioOutputTokens?: number;
+  imageInputTokens?: number;
+  imageOutputTokens?: number;
 }
 
 export interface CanonicalResponse {

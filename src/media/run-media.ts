@@ -1,0 +1,92 @@
+// What the media endpoints (images, speech, transcription) share around the attempt runner:
+// routing to the endpoints whose provider serves the API, one prepared attempt per endpoint, and
+// upstream calls read whole (several in parallel for hosts that make one image per call).
+import type { RoutingOptions } from "../canonical/types";
+import { codecFor } from "../codecs";
+import type { UpstreamCodec } from "../codecs/codec";
+import type { Env } from "../env";
+import { BadRequestError, GatewayError, UpstreamError } from "../errors/gateway-error";
+import type { Attempt, AttemptCall } from "../gateway/attempt-runner";
+import { costHeaders, type RequestLedger } from "../gateway/ledger";
+import { callUpstreamText } from "../gateway/upstream";
+import type { KeyContext } from "../keys/types";
+import type { MediaKind, MediaOperation } from "../providers/types";
+import { resolveRoute } from "../routing/resolve";
+import type { Endpoint, RouteResolution } from "../routing/types";
+import { safeJsonParse } from "../streams/json";
+
+/** A media attempt: the endpoint, its cost bound, and the codec that reads the provider's errors. */
+export interface MediaAttempt extends Attempt {
+  upstream: UpstreamCodec;
+}
+
+/**
+ * Routes a media request and prepares every candidate endpoint. Endpoints that cannot take the
+ * request (a size or option their API lacks) are skipped; when none is left, the first reason is the error.
+ */
+export async function routeMedia<A extends MediaAttempt>(
+  env: Env,
+  key: KeyContext,
+  kind: MediaKind,
+  req: { model: string; routing?: RoutingOptions },
+  prepare: (endpoint: Endpoint, upstream: UpstreamCodec) => A,
+): Promise<{ route: RouteResolution; attempts: Map<Endpoint, A> }> {
+  const resolved = await resolveRoute(env, { model: req.model, routing: req.routing }, { allowedProviders: key.allowedProviders, kind });
+  const attempts = new Map<Endpoint, A>();
+  let refusal: GatewayError | undefined;
+  for (const endpoint of resolved.endpoints) {
+    try {
+      attempts.set(endpoint, prepare(endpoint, codecFor(endpoint.provider, endpoint.upstreamModel)));
+    } catch (err) {
+      if (!(err instanceof BadRequestError)) throw err;
+      refusal ??= err;
+    }
+  }
+  if (attempts.size === 0) throw refusal ?? new UpstreamError("No endpoint could serve the request");
+  return { route: { ...resolved, endpoints: [...attempts.keys()] }, attempts };
+}
+
+/** Every body of an attempt in parallel, each read whole and parsed as JSON; the first failure aborts the rest. */
+export async function callAllJson(
+  env: Env,
+  attempt: MediaAttempt,
+  op: MediaOperation,
+  bodies: ReadonlyArray<Record<string, unknown> | FormData>,
+  call: AttemptCall,
+  clientSignal: AbortSignal | undefined,
+): Promise<unknown[]> {
+  const abort = new AbortController();
+  const onClientGone = () => abort.abort();
+  clientSignal?.addEventListener("abort", onClientGone);
+  try {
+    const texts = await Promise.all(
+      bodies.map((body) => callUpstreamText(env, attempt.upstream, { endpoint: attempt.endpoint, op, body, signal: abort.signal, timeoutMs: call.timeoutMs })),
+    );
+    return texts.map((t) => {
+      const parsed = safeJsonParse(t);
+      if (!parsed.ok) throw malformed(attempt.endpoint, parsed.error);
+      return parsed.value;
+    });
+  } catch (err) {
+    abort.abort();
+    throw err;
+  } finally {
+    clientSignal?.removeEventListener("abort", onClientGone);
+  }
+}
+
+/** A malformed answer is the upstream's failure (502: another endpoint may do better). */
+export function malformed(endpoint: Endpoint, detail?: string): UpstreamError {
+  const id = endpoint.provider.id;
+  return new UpstreamError(`Upstream '${id}' sent a malformed response${detail ? `: ${detail}` : ""}`, { provider_name: id }, 502);
+}
+
+/** The headers of every media answer: which request, which endpoint, what it cost. */
+export function mediaHeaders(ledger: RequestLedger, endpoint: Endpoint, costMicros: number): Record<string, string> {
+  return {
+    "x-generation-id": ledger.id,
+    "x-arouter-provider": endpoint.provider.id,
+    "x-arouter-model": endpoint.modelId,
+    ...costHeaders(endpoint, costMicros),
+  };
+}
