@@ -15,6 +15,7 @@ import { managementRoutes } from "./routes/management";
 import { messagesRoutes } from "./routes/messages";
 import { modelsRoutes } from "./routes/models";
 import { optionalKeyForModels } from "./routes/models-auth";
+import { webRoutes } from "./web";
 
 /**
  * The gateway. Each surface is a sub-app that renders its own errors (its `onError`); what no
@@ -24,7 +25,8 @@ export const app = new Hono<AppBindings>();
 
 app.use("*", demoLabels); // DEMO=1 (npm start with no provider key): label every answer as a demo
 
-app.get("/", (c) => c.json({ name: "arouter", docs: "https://github.com/arouter/arouter#readme" }));
+// Website, API reference and console (src/web): /, /models/…, /console, /openapi.json, /docs.
+app.route("/", webRoutes);
 app.get("/health", (c) => c.json({ ok: true }));
 
 app.route("/v1/chat/completions", chatCompletionsRoutes);

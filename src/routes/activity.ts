@@ -21,7 +21,7 @@ const dateOrDateTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })],
   error: "expected YYYY-MM-DD or an ISO 8601 date-time",
 });
 
-const query = z.object({
+export const activityQuerySchema = z.object({
   date_from: dateOrDateTime.optional(),
   date_to: dateOrDateTime.optional(),
   group_by: z.enum(["day", "model", "provider", "key"]).default("day"),
@@ -32,7 +32,7 @@ const isDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s);
 const GROUP_FIELD = { day: "date", model: "model", provider: "provider", key: "key_hash" } as const;
 
 activityRoutes.get("/", requireManagementKey, async (c) => {
-  const q = parseWith(query, c.req.query(), "query");
+  const q = parseWith(activityQuerySchema, c.req.query(), "query");
   const now = Date.now();
   const to = q.date_to ? (isDate(q.date_to) ? Date.parse(q.date_to) + DAY_MS : Date.parse(q.date_to)) : dayStart(now) + DAY_MS;
   const from = q.date_from ? Date.parse(q.date_from) : to - 30 * DAY_MS;

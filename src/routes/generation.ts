@@ -19,14 +19,14 @@ import { findUsageRecord } from "../usage/store";
  */
 export const generationRoutes = new Hono<AppBindings>();
 
-const query = z.object({
+export const generationQuerySchema = z.object({
   id: z.string().trim().min(1, "required").max(200),
   /** Management callers: the key that made the request, to find a record not yet flushed to D1. */
   key_hash: z.string().regex(/^[0-9a-f]{64}$/, "expected a 64-character hex key hash").optional(),
 });
 
 generationRoutes.get("/", async (c) => {
-  const q = parseWith(query, c.req.query(), "query");
+  const q = parseWith(generationQuerySchema, c.req.query(), "query");
   const token = extractToken(c.req.raw);
   const asManagement = !!token && (token.startsWith(MANAGEMENT_KEY_PREFIX) || (await isBootstrapManagementKey(c.env, token)));
   let record: StoredUsageRecord | null;

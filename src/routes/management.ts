@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { AppBindings } from "../env";
 import { activityRoutes } from "./activity";
 import { generationRoutes } from "./generation";
+import { generationsRoutes } from "./generations";
 import { keyInfoRoutes } from "./key-info";
 import { keysRoutes } from "./keys";
 import { managementKeysRoutes } from "./management-keys";
@@ -13,4 +14,5 @@ export const managementRoutes = new Hono<AppBindings>()
   .route("/key", keyInfoRoutes)
   .route("/auth/key", keyInfoRoutes)
   .route("/generation", generationRoutes)
+  .route("/generations", generationsRoutes)
   .route("/activity", activityRoutes);
