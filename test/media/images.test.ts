@@ -187,3 +187,26 @@ describe("POST /v1/images/edits (multipart)", () => {
     expect(res.status).toBe(413);
   });
 });
+
+describe("images on a key with a limit", () => {
+  it("reserves the per-image bound: refuses (402) what could pass the limit, serves and charges what fits", async () => {
+    const s = await setup("img-limit", { limit: 0.1 });
+    // Imagen 4 is $0.04 an image: 3 images ($0.12) could pass the $0.10 limit.
+    const over = await s.post("/v1/images/generations", { model: "google/imagen-4.0-generate-001", prompt: "x", n: 3, provider: { only: ["google"] } });
+    expect(over.status).toBe(402);
+    expect(((await over.json()) as any).error.message).toMatch(/spend limit/);
+    expect(await s.up.requests()).toHaveLength(0);
+    const ok = await s.post("/v1/images/generations", { model: "google/imagen-4.0-generate-001", prompt: "x", n: 2, provider: { only: ["google"] } });
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as any).data).toHaveLength(2);
+    expect(await s.usage()).toBeCloseTo(0.08, 9);
+  });
+
+  it("refuses a model without a catalog price (its cost cannot be bounded) before the call", async () => {
+    const s = await setup("img-limit-unpriced", { limit: 5 });
+    const res = await s.post("/v1/images/generations", { model: "openai/dall-e-3", prompt: "x" });
+    expect(res.status).toBe(402);
+    expect(((await res.json()) as any).error.message).toMatch(/no known price/);
+    expect(await s.up.requests()).toHaveLength(0);
+  });
+});
