@@ -3,25 +3,16 @@
 // for `wav`; formats that would need an encoder (mp3, opus, aac, flac) are refused before the call.
 import { worstCaseMicros } from "../../catalog/pricing";
 import { geminiMediaTokens } from "../../codecs/gemini/media-usage";
+import { geminiVoice } from "../../codecs/gemini/media-output";
 import { BadRequestError } from "../../errors/gateway-error";
 import { isRecord, safeJsonParse } from "../../streams/json";
 import { base64ToBytes } from "../bytes";
 import { AUDIO_TYPES, type SpeechWire } from "./types";
 import { pcmRate, wavHeader } from "./wav";
 
-/** Gemini's prebuilt voices; any other name (OpenAI's `alloy`…) gets the default voice. */
-export const GEMINI_VOICES = [
-  "Zephyr", "Puck", "Charon", "Kore", "Fenrir", "Leda", "Orus", "Aoede", "Callirrhoe", "Autonoe", "Enceladus", "Iapetus", "Umbriel", "Algieba", "Despina",
-  "Erinome", "Algenib", "Rasalgethi", "Laomedeia", "Achernar", "Alnilam", "Schedar", "Gacrux", "Pulcherrima", "Achird", "Zubenelgenubi", "Vindemiatrix",
-  "Sadachbia", "Sadaltager", "Sulafat",
-];
-const DEFAULT_VOICE = "Kore";
 /** Gemini TTS models' output token limit (16,384), the most a call may produce. */
 const MAX_OUTPUT_TOKENS = 16384;
 
-export function geminiVoice(voice: string): string {
-  return GEMINI_VOICES.find((v) => v.toLowerCase() === voice.toLowerCase()) ?? DEFAULT_VOICE;
-}
 
 export const geminiSpeechWire: SpeechWire = {
   prepare(req, endpoint) {
