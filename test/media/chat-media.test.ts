@@ -161,3 +161,25 @@ describe("Gemini surface: media output", () => {
     expect(parts).toContainEqual({ inlineData: { mimeType: "image/png", data: PNG_1X1 } });
   });
 });
+
+describe("Anthropic surface", () => {
+  it("refuses an image model (its answer would carry images Messages cannot hold) with a 400 in Anthropic's shape", async () => {
+    const s = await setup("anthropic-surface-img");
+    const res = await s.gw.fetch("/v1/messages", jsonPost(
+      { model: "google/gemini-2.5-flash-image", max_tokens: 100, messages: [{ role: "user", content: "Draw" }] },
+      { "x-api-key": s.key, "anthropic-version": "2023-06-01" },
+    ));
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as any;
+    expect(body.type).toBe("error");
+    expect(body.error.type).toBe("invalid_request_error");
+    expect(body.error.message).toMatch(/generated images or audio.*\/v1\/chat\/completions/);
+    expect(await s.up.requests()).toHaveLength(0);
+    // A text model on the same surface is unaffected.
+    const ok = await s.gw.fetch("/v1/messages", jsonPost(
+      { model: "openai/gpt-4o-mini", max_tokens: 100, messages: [{ role: "user", content: "Hi" }] },
+      { "x-api-key": s.key, "anthropic-version": "2023-06-01" },
+    ));
+    expect(ok.status).toBe(200);
+  });
+});

@@ -55,7 +55,8 @@ export function decodeOutputOptions(gc: Record<string, unknown>): Pick<Canonical
   const out: Pick<CanonicalRequest, "outputModalities" | "audioOutput"> = {};
   if (Array.isArray(gc.responseModalities)) {
     const m = gc.responseModalities.map((x) => String(x).toLowerCase()).filter((x): x is OutputModality => x === "text" || x === "image" || x === "audio");
-    if (m.length) out.outputModalities = m;
+    // Text alone is the default: it is not carried (other formats' upstreams need not see it).
+    if (m.some((x) => x !== "text")) out.outputModalities = m;
   }
   const sc = isRecord(gc.speechConfig) ? gc.speechConfig : undefined;
   const vc = sc && isRecord(sc.voiceConfig) && isRecord(sc.voiceConfig.prebuiltVoiceConfig) ? sc.voiceConfig.prebuiltVoiceConfig : undefined;

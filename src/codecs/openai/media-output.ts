@@ -18,7 +18,8 @@ export function decodeOutputOptions(body: Record<string, unknown>): Pick<Canonic
   const out: Pick<CanonicalRequest, "outputModalities" | "audioOutput"> = {};
   if (Array.isArray(body.modalities)) {
     const m = body.modalities.filter((x): x is OutputModality => typeof x === "string" && MODALITIES.has(x));
-    if (m.length) out.outputModalities = m;
+    // Text alone is the default: it is not carried (a Gemini upstream needs no responseModalities for it).
+    if (m.some((x) => x !== "text")) out.outputModalities = m;
   }
   if (isRecord(body.audio)) {
     const voice = isRecord(body.audio.voice) ? str(body.audio.voice.id) : str(body.audio.voice);
