@@ -1,0 +1,44 @@
+/**
+ * The Responses codec as a surface for generated images (the /v1/responses route is another
+ * engineer's work in progress, so the codec is driven directly): a canonical answer's images
+ * become image_generation_call items, streamed with the item's lifecycle events.
+ */
+import { describe, expect, it } from "vitest";
+import type { CanonicalResponse, StreamEvent } from "../../src/canonical/types";
+import { codec, ctx, encodeEvents, wireEvents } from "../codecs/responses/helpers";
+import { PNG_1X1 } from "./helpers";
+
+describe("Responses surface: image output", () => {
+  it("a generated image is an image_generation_call item after the message", () => {
+    const res: CanonicalResponse = {
+      id: "x", model: "google/gemini-2.5-flash-image", content: [{ type: "text", text: "Here it is." }],
+      media: [{ type: "generated-image", mediaType: "image/png", data: PNG_1X1 }], finishReason: "stop", usage: { inputTokens: 5, outputTokens: 1295, imageOutputTokens: 1290 },
+    };
+    const body = codec.encodeResponse(res, ctx()) as any;
+    expect(body.output.map((o: any) => o.type)).toEqual(["message", "image_generation_call"]);
+    expect(body.output[1]).toEqual({ id: expect.stringMatching(/^ig_/), type: "image_generation_call", status: "completed", result: PNG_1X1, output_format: "png" });
+  });
+
+  it("streamed: output_item.added, in_progress, generating, completed, output_item.done; the image in the final response", async () => {
+    const events: StreamEvent[] = [
+      { type: "start", id: "x", model: "google/gemini-2.5-flash-image" },
+      { type: "text-delta", text: "Here it is." },
+      { type: "image", mediaType: "image/png", data: PNG_1X1 },
+      { type: "finish", finishReason: "stop" },
+      { type: "usage", usage: { inputTokens: 5, outputTokens: 1295 } },
+    ];
+    const wire = wireEvents(await encodeEvents(events));
+    const ig = wire.filter((e) => e.item?.type === "image_generation_call" || e.type.startsWith("response.image_generation_call"));
+    expect(ig.map((e) => e.type)).toEqual([
+      "response.output_item.added", "response.image_generation_call.in_progress", "response.image_generation_call.generating",
+      "response.image_generation_call.completed", "response.output_item.done",
+    ]);
+    expect(ig[0].item).toMatchObject({ status: "in_progress", result: null });
+    expect(ig[4].item).toMatchObject({ status: "completed", result: PNG_1X1 });
+    expect(new Set(ig.map((e) => e.output_index))).toEqual(new Set([1]));
+    const completed = wire.find((e) => e.type === "response.completed")!;
+    expect(completed.response.output.map((o: any) => o.type)).toEqual(["message", "image_generation_call"]);
+    // Sequence numbers stay gapless across the new events.
+    expect(wire.map((e) => e.sequence_number)).toEqual(wire.map((_, i) => i));
+  });
+});
