@@ -183,3 +183,44 @@ describe("Anthropic surface", () => {
     expect(ok.status).toBe(200);
   });
 });
+
+describe("audio across formats", () => {
+  it("chat → Gemini TTS with format wav: the 24 kHz PCM behind a WAV header", async () => {
+    const s = await setup("chat-audio-gemini-wav");
+    const res = await s.post("/v1/chat/completions", {
+      model: "google/gemini-2.5-flash-preview-tts", modalities: ["audio"], audio: { voice: "Kore", format: "wav" }, messages: [{ role: "user", content: "Say hello" }], provider: { only: ["google"] },
+    });
+    expect(res.status).toBe(200);
+    const wav = Uint8Array.from(atob(((await res.json()) as any).choices[0].message.audio.data), (c) => c.charCodeAt(0));
+    const v = new DataView(wav.buffer);
+    expect(String.fromCharCode(...wav.subarray(0, 4))).toBe("RIFF");
+    expect(v.getUint32(24, true)).toBe(24000);
+    expect(v.getUint32(40, true)).toBe(wav.length - 44);
+  });
+
+  it("Gemini surface → gpt-audio: responseModalities AUDIO becomes modalities text+audio with an OpenAI voice; the audio is inlineData", async () => {
+    const s = await setup("gemini-surface-audio");
+    const ask = (action: string) =>
+      s.gw.fetch(`/v1beta/models/openai/gpt-audio:${action}`, jsonPost({
+        contents: [{ role: "user", parts: [{ text: "Say hi" }] }],
+        generationConfig: { responseModalities: ["AUDIO"], speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName: "Kore" } } } },
+      }, { "x-goog-api-key": s.key }));
+    const res = await ask("generateContent");
+    expect(res.status).toBe(200);
+    const sent = (await s.up.lastRequest())!;
+    expect(sent.path).toBe("/openai/v1/chat/completions");
+    expect(sent.body).toMatchObject({ modalities: ["text", "audio"], audio: { voice: "alloy", format: "wav" } });
+    const parts = ((await res.json()) as any).candidates[0].content.parts;
+    const audio = parts.find((p: any) => p.inlineData);
+    expect(audio.inlineData.mimeType).toBe("audio/wav");
+    expect(atob(audio.inlineData.data).length).toBe(TRANSCRIPT.length * 2400 * 2);
+
+    const stream = await ask("streamGenerateContent?alt=sse");
+    expect(stream.status).toBe(200);
+    expect((await s.up.lastRequest())!.body.audio).toEqual({ voice: "alloy", format: "pcm16" });
+    const streamed = (await stream.text()).split("\r\n\r\n").filter((f) => f.startsWith("data: "))
+      .flatMap((f) => JSON.parse(f.slice(6)).candidates[0].content.parts).filter((p: any) => p.inlineData);
+    expect(new Set(streamed.map((p: any) => p.inlineData.mimeType))).toEqual(new Set(["audio/L16;codec=pcm;rate=24000"]));
+    expect(atob(streamed.map((p: any) => p.inlineData.data).join("")).length).toBe(TRANSCRIPT.length * 2400 * 2);
+  });
+});

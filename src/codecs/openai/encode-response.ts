@@ -34,7 +34,7 @@ export function encodeOpenAIResponse(res: CanonicalResponse, ctx: EncodeContext)
     message.reasoning_details = reasoning.flatMap((p, i) => partToDetails(p, i));
   }
   if (toolCalls.length > 0) message.tool_calls = toolCalls;
-  writeMessageMedia(res.media, message);
+  writeMessageMedia(res.media, message, ctx.request?.audioOutput?.format);
 
   const finishReason = toOpenAIFinishReason(res.finishReason, res.nativeFinishReason);
   return {

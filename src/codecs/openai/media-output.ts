@@ -8,6 +8,8 @@
  */
 import type { CanonicalRequest, GeneratedMediaPart, OutputModality, StreamEvent } from "../../canonical/types";
 import { isRecord } from "../../streams/json";
+import { base64ToBytes, bytesToBase64 } from "../../media/bytes";
+import { wavHeader } from "../../media/audio/wav";
 import { parseDataUrl } from "./media";
 
 const str = (v: unknown) => (typeof v === "string" ? v : undefined);
@@ -28,11 +30,20 @@ export function decodeOutputOptions(body: Record<string, unknown>): Pick<Canonic
   return out;
 }
 
+/** OpenAI's voices for audio output; another format's voice name (Gemini's `Kore`) gets `alloy`. */
+const OPENAI_VOICES = new Set(["alloy", "ash", "ballad", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer", "verse", "marin", "cedar"]);
+
 /** The canonical output options as chat-completions fields (for an upstream of another surface's request). */
 export function encodeOutputOptions(req: CanonicalRequest): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  if (req.outputModalities?.length) out.modalities = req.outputModalities;
-  if (req.audioOutput) out.audio = { voice: req.audioOutput.voice ?? "alloy", format: req.audioOutput.format ?? (req.stream ? "pcm16" : "wav") };
+  const audio = req.outputModalities?.includes("audio") || req.audioOutput !== undefined;
+  // OpenAI's audio models answer text and audio together; ["audio"] alone is refused.
+  if (req.outputModalities?.length) out.modalities = audio ? ["text", "audio"] : req.outputModalities;
+  if (audio) {
+    const voice = req.audioOutput?.voice?.toLowerCase();
+    // Streamed audio output is pcm16 only.
+    out.audio = { voice: voice && OPENAI_VOICES.has(voice) ? voice : "alloy", format: req.stream ? "pcm16" : (req.audioOutput?.format ?? "wav") };
+  }
   return out;
 }
 
@@ -78,8 +89,21 @@ export function mediaDeltaEvents(delta: Record<string, unknown>, emit: (e: Strea
 
 const imageUrl = (mediaType: string, data: string, index: number) => ({ type: "image_url", image_url: { url: `data:${mediaType};base64,${data}` }, index });
 
-/** Canonical media → the `images` and `audio` fields of a caller's message. */
-export function writeMessageMedia(media: GeneratedMediaPart[] | undefined, message: Record<string, unknown>): void {
+/**
+ * Raw 24 kHz 16-bit PCM (Gemini TTS) for a caller that asked for `wav`: the same samples behind a
+ * WAV header. Other formats pass as they are (an mp3 would need an encoder).
+ */
+function asRequested(data: string, format: string, requested: string | undefined): string {
+  if (format !== "pcm16" || requested !== "wav") return data;
+  const pcm = base64ToBytes(data);
+  const wav = new Uint8Array(44 + pcm.length);
+  wav.set(wavHeader(pcm.length, 24000));
+  wav.set(pcm, 44);
+  return bytesToBase64(wav);
+}
+
+/** Canonical media → the `images` and `audio` fields of a caller's message (`audioFormat`: what the caller asked for). */
+export function writeMessageMedia(media: GeneratedMediaPart[] | undefined, message: Record<string, unknown>, audioFormat?: string): void {
   if (!media?.length) return;
   const images = media.flatMap((m, i) => (m.type === "generated-image" ? [imageUrl(m.mediaType, m.data, i)] : []));
   if (images.length) message.images = images;
@@ -87,7 +111,8 @@ export function writeMessageMedia(media: GeneratedMediaPart[] | undefined, messa
   if (audio.length) {
     const a = audio[0];
     message.audio = {
-      id: a.id ?? "", data: audio.map((x) => x.data).join(""), expires_at: a.expiresAt ?? 0, transcript: audio.map((x) => x.transcript ?? "").join(""),
+      id: a.id ?? "", data: asRequested(audio.map((x) => x.data).join(""), a.format, audioFormat), expires_at: a.expiresAt ?? 0,
+      transcript: audio.map((x) => x.transcript ?? "").join(""),
     };
   }
 }

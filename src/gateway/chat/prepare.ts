@@ -115,6 +115,8 @@ export function encodeContext(ledger: RequestLedger, endpoint: Endpoint, inv: Ch
     cost: pricing ? (u) => costMicros(pricing, u) / 1e6 : undefined,
     includeReasoning: inv.req.reasoning?.exclude !== true,
     framing: inv.framing,
+    // What the caller asked for (the audio format its answer must be in).
+    request: inv.req,
   };
 }
 
