@@ -1,11 +1,11 @@
 /**
- * The Responses codec as a surface for generated images (the /v1/responses route is another
+ * The Responses codec as an upstream (OpenAI's image_generation tool answers) and as a surface for generated images (the /v1/responses route is another
  * engineer's work in progress, so the codec is driven directly): a canonical answer's images
  * become image_generation_call items, streamed with the item's lifecycle events.
  */
 import { describe, expect, it } from "vitest";
 import type { CanonicalResponse, StreamEvent } from "../../src/canonical/types";
-import { codec, ctx, encodeEvents, wireEvents } from "../codecs/responses/helpers";
+import { codec, ctx, decodeSse, encodeEvents, wireEvents } from "../codecs/responses/helpers";
 import { PNG_1X1 } from "./helpers";
 
 describe("Responses surface: image output", () => {
@@ -40,5 +40,33 @@ describe("Responses surface: image output", () => {
     expect(completed.response.output.map((o: any) => o.type)).toEqual(["message", "image_generation_call"]);
     // Sequence numbers stay gapless across the new events.
     expect(wire.map((e) => e.sequence_number)).toEqual(wire.map((_, i) => i));
+  });
+});
+
+describe("Responses upstream: image_generation_call items", () => {
+  const item = { id: "ig_1", type: "image_generation_call", status: "completed", output_format: "webp", result: PNG_1X1 };
+
+  it("an answer's image_generation_call is a generated image of its output format", () => {
+    const res = codec.decodeResponse({
+      id: "resp_1", object: "response", status: "completed", model: "gpt-5",
+      output: [{ id: "msg_1", type: "message", role: "assistant", content: [{ type: "output_text", text: "Done." }] }, item],
+      usage: { input_tokens: 10, output_tokens: 20 },
+    });
+    expect(res.content).toEqual([{ type: "text", text: "Done." }]);
+    expect(res.media).toEqual([{ type: "generated-image", mediaType: "image/webp", data: PNG_1X1 }]);
+  });
+
+  it("streamed: the done item becomes one image event", async () => {
+    const frame = (type: string, body: Record<string, unknown>) => `event: ${type}\ndata: ${JSON.stringify({ type, ...body })}\n\n`;
+    const response = { id: "resp_1", object: "response", status: "in_progress", model: "gpt-5", output: [] };
+    const sse =
+      frame("response.created", { sequence_number: 0, response }) +
+      frame("response.output_item.added", { sequence_number: 1, output_index: 0, item: { ...item, status: "in_progress", result: null } }) +
+      frame("response.image_generation_call.completed", { sequence_number: 2, output_index: 0, item_id: "ig_1" }) +
+      frame("response.output_item.done", { sequence_number: 3, output_index: 0, item }) +
+      frame("response.completed", { sequence_number: 4, response: { ...response, status: "completed", output: [item], usage: { input_tokens: 10, output_tokens: 20 } } });
+    const events = await decodeSse(sse, 97);
+    expect(events.filter((e) => e.type === "image")).toEqual([{ type: "image", mediaType: "image/webp", data: PNG_1X1 }]);
+    expect(events.find((e) => e.type === "finish")).toMatchObject({ finishReason: "stop" });
   });
 });

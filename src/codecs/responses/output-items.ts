@@ -109,3 +109,10 @@ export function imageGenerationItem(id: string, image: { mediaType: string; data
   if (image) item.output_format = image.mediaType.replace(/^image\//, "").replace("jpg", "jpeg");
   return item;
 }
+
+/** An upstream's image_generation_call item → the image it made (undefined until it has one). */
+export function imageOfItem(item: Record<string, unknown>): { mediaType: string; data: string } | undefined {
+  if (item.type !== "image_generation_call" || typeof item.result !== "string" || !item.result) return undefined;
+  const format = typeof item.output_format === "string" ? item.output_format : "png";
+  return { mediaType: `image/${format}`, data: item.result };
+}
