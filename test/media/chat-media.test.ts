@@ -224,3 +224,25 @@ describe("audio across formats", () => {
     expect(atob(streamed.map((p: any) => p.inlineData.data).join("")).length).toBe(TRANSCRIPT.length * 2400 * 2);
   });
 });
+
+describe("Gemini surface: same-format media answers", () => {
+  it("a Gemini TTS stream (audio first, no text) passes through and is billed at the audio output rate", async () => {
+    const s = await setup("gemini-surface-tts");
+    const res = await s.gw.fetch("/v1beta/models/google/gemini-2.5-flash-preview-tts:streamGenerateContent?alt=sse", jsonPost({
+      contents: [{ role: "user", parts: [{ text: "Say hello" }] }],
+      generationConfig: { responseModalities: ["AUDIO"], speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName: "Puck" } } } },
+    }, { "x-goog-api-key": s.key }));
+    expect(res.status).toBe(200);
+    const frames = (await res.text()).split("\r\n\r\n").filter((f) => f.startsWith("data: ")).map((f) => JSON.parse(f.slice(6)));
+    const pcm = atob(frames.flatMap((f) => f.candidates[0].content.parts).map((p: any) => p.inlineData.data).join(""));
+    expect(pcm.length).toBeGreaterThan(0);
+    const last = frames.at(-1).usageMetadata;
+    const audioTokens = last.candidatesTokensDetails.find((d: any) => d.modality === "AUDIO").tokenCount;
+    const p = prices("google/gemini-2.5-flash-preview-tts", "google");
+    // The catalog's text completion price is 0: only the audio rate makes this call cost anything.
+    expect(p.completion).toBe(0);
+    const expected = Math.ceil(last.promptTokenCount * p.prompt + audioTokens * p.audioOutput!);
+    const g = await s.generation(res.headers.get("x-generation-id")!);
+    expect(g.cost_micros).toBe(expected);
+  });
+});
