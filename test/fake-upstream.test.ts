@@ -6,6 +6,7 @@ import {
   listSharedFixtures,
   readSharedFixture,
   describeWithSharedFixtures,
+  sleep,
   type FakeSession,
 } from "./helpers/fake-upstream";
 
@@ -76,7 +77,6 @@ async function gemini(s: FakeSession, action: string, body: Record<string, unkno
   });
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function rawChat(s: FakeSession, body: Record<string, unknown>, signal: AbortSignal) {
   return fetch(`${s.url("OPENAI")}/chat/completions`, {
     method: "POST",

@@ -6,10 +6,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { MICROS_PER_USD } from "../../src/money";
-import {
-  buildCall, catalogPrices, errorMessage, keyObject, patchKey, readAnswer, send, setup, SURFACES, usageRows, utf8Bytes,
-  type SurfaceCall,
-} from "./helpers";
+import { keyObject, patchKey, usageRows } from "../helpers/books";
+import { sleep } from "../helpers/fake-upstream";
+import { catalogPrices } from "../helpers/prices";
+import { rig } from "../helpers/rig";
+import { ask } from "../helpers/surface-reply";
+import { SURFACES, type SurfaceCall } from "../helpers/surface-request";
 
 const MODEL = "anthropic/claude-haiku-4.5";
 const MAX_TOKENS = 40;
@@ -28,12 +30,12 @@ async function run(name: string, sc: Scenario) {
   // The estimate is an upper bound of the prompt tokens; bytes/2 of the caller's body is what the
   // gateway documents (src/gateway/meter.ts). Used only to size the limit, not as an exact oracle.
   const worstCase = (c: SurfaceCall) =>
-    Math.ceil(Math.ceil(utf8Bytes(JSON.stringify(c.body)) / 2) * Math.max(price.prompt, price.cacheWrite) + MAX_TOKENS * price.completion);
+    Math.ceil(Math.ceil(new TextEncoder().encode(JSON.stringify(c.body)).byteLength / 2) * Math.max(price.prompt, price.cacheWrite) + MAX_TOKENS * price.completion);
 
   const calls: SurfaceCall[] = [];
-  const { up, gw, key, hash } = await setup(name);
+  const { up, gw, hash, call } = await rig(name);
   for (let i = 0; i < N; i++) {
-    calls.push(buildCall(SURFACES[i % 3], { model: MODEL, key, text: `Say hello, request number ${i}.`, maxTokens: MAX_TOKENS, stream: i % 2 === 1 }));
+    calls.push(call(SURFACES[i % 3], { model: MODEL, text: `Say hello, request number ${i}.`, maxTokens: MAX_TOKENS, framing: i % 2 === 1 ? "sse" : "json" }));
   }
   const maxReservation = Math.max(...calls.map(worstCase));
   const limitMicros = 10 * maxReservation + Math.floor(maxReservation / 2);
@@ -41,31 +43,30 @@ async function run(name: string, sc: Scenario) {
   expect(patched.limit_remaining * MICROS_PER_USD).toBeCloseTo(limitMicros, 3);
   await up.configure({ chunks: sc.chunks });
 
-  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   const answers = await Promise.all(
     calls.map(async (c, i) => {
       if (sc.staggerMs) await sleep(i * sc.staggerMs);
-      return readAnswer(c, await send(gw, c));
+      return ask(gw, c);
     }),
   );
   const admitted = answers.filter((a) => a.status === 200);
   const denied = answers.map((a, i) => ({ a, c: calls[i] })).filter(({ a }) => a.status !== 200);
 
   // Every request is either served or refused for the limit: nothing else went wrong.
-  for (const { a } of denied) expect(a.status, JSON.stringify(a.error)).toBe(402);
+  for (const { a } of denied) expect(a.status, a.raw).toBe(402);
   expect(admitted.length + denied.length).toBe(N);
   // No one is refused while 10 worst cases still fit; at least some are refused.
   expect(admitted.length).toBeGreaterThanOrEqual(10);
   expect(denied.length).toBeGreaterThan(0);
   // Mixed: several surface × streamed combinations among both the admitted and the refused.
-  const combos = (xs: SurfaceCall[]) => new Set(xs.map((c) => `${c.surface}:${c.stream}`)).size;
+  const combos = (xs: SurfaceCall[]) => new Set(xs.map((c) => `${c.surface}:${c.framing}`)).size;
   expect(combos(denied.map(({ c }) => c))).toBeGreaterThan(1);
   expect(combos(calls.filter((_, i) => answers[i].status === 200))).toBeGreaterThan(1);
 
-  // 402s in the caller's own format, saying how much is left and that a lower max_tokens may fit.
+  // 402s in the caller's own format (checked by the reader), saying how much is left and that a lower max_tokens may fit.
   const limitUsd = `$${(limitMicros / MICROS_PER_USD).toFixed(6).replace(/0+$/, "")}`;
-  for (const { a, c } of denied) {
-    const msg = errorMessage(c.surface, 402, a.error);
+  for (const { a } of denied) {
+    const msg = a.error!.message;
     const left = /(\$[\d.]+) of the (\$[\d.]+) limit is left/.exec(msg);
     if (left) {
       expect(Number(left[1].slice(1))).toBeLessThan(Number(left[2].slice(1)));
@@ -75,7 +76,7 @@ async function run(name: string, sc: Scenario) {
       expect(msg).toMatch(/nothing is left of the \$[\d.]+ limit/);
     }
   }
-  if (denied[0].c.surface === "openai") expect(denied[0].a.error.error.metadata.limit).toBeCloseTo(limitMicros / MICROS_PER_USD, 9);
+  if (denied[0].c.surface === "openai") expect(denied[0].a.error!.detail.metadata.limit).toBeCloseTo(limitMicros / MICROS_PER_USD, 9);
 
   // Only admitted requests reached the upstream.
   const upstream = await up.requests();
@@ -85,7 +86,7 @@ async function run(name: string, sc: Scenario) {
   // One usage record per request that reached the upstream, ids = the answers' generation ids.
   const rows = await usageRows(gw, hash);
   expect(rows.length).toBe(upstream.length);
-  expect(new Set(rows.map((r) => r.id))).toEqual(new Set(admitted.map((a) => a.id)));
+  expect(new Set(rows.map((r) => r.id))).toEqual(new Set(admitted.map((a) => a.generationId)));
   for (const r of rows) {
     expect(r.status).toBe(200);
     expect(r.completion_tokens).toBe(Math.min(MAX_TOKENS, sc.chunks));
@@ -101,10 +102,10 @@ async function run(name: string, sc: Scenario) {
   expect(k.limit_remaining).toBeGreaterThanOrEqual(0);
 
   // What each response told its caller adds up to the same total where the format carries a cost.
-  const told = admitted.filter((a) => a.reportedCost !== undefined);
+  const told = admitted.filter((a) => a.cost !== undefined);
   expect(told.length).toBeGreaterThan(admitted.length / 2);
   const byId = new Map(rows.map((r) => [r.id, r]));
-  for (const a of told) expect(Math.round(a.reportedCost! * MICROS_PER_USD)).toBe(byId.get(a.id!)!.cost_micros);
+  for (const a of told) expect(Math.round(a.cost! * MICROS_PER_USD)).toBe(byId.get(a.generationId!)!.cost_micros);
   return { admitted: admitted.length, settledMicros, limitMicros, minCost: Math.min(...rows.map((r) => r.cost_micros)), maxReservation };
 }
 

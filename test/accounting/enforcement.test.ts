@@ -6,8 +6,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { setSpendClockForTesting } from "../../src/spend/client";
-import { MANAGEMENT_KEY, type Gateway } from "../helpers/gateway";
-import { errorMessage, patchKey, setup } from "./helpers";
+import { patchKey } from "../helpers/books";
+import { jsonPost, MANAGEMENT_KEY, type Gateway } from "../helpers/gateway";
+import { rig } from "../helpers/rig";
+import { errorMessage } from "../helpers/surface-reply";
+import { authHeaders } from "../helpers/surface-request";
 
 type Format = "openai" | "anthropic" | "gemini";
 /** ok: a model of the allowed provider (google); forbidden: another provider's; unpriced: no known price. */
@@ -25,12 +28,6 @@ interface Route {
 const CHAT = { ok: "google/gemini-2.5-flash", forbidden: "anthropic/claude-haiku-4.5", unpriced: "openai/gpt-99-unreleased" };
 const EMBED = { ok: "google/gemini-embedding-001", forbidden: "openai/text-embedding-3-small", unpriced: "openai/text-embedding-99-unreleased" };
 
-const post = (body: unknown, headers: Record<string, string>): RequestInit => ({
-  method: "POST",
-  headers: { "content-type": "application/json", ...headers },
-  body: JSON.stringify(body),
-});
-
 const openaiChat = (prefix: string, stream: boolean): Route => ({
   name: `POST ${prefix}/chat/completions${stream ? " (stream)" : ""}`,
   format: "openai",
@@ -38,7 +35,7 @@ const openaiChat = (prefix: string, stream: boolean): Route => ({
   forbiddenProvider: "anthropic",
   request: (key, which) => ({
     path: `${prefix}/chat/completions`,
-    init: post({ model: CHAT[which], max_tokens: 20, stream, messages: [{ role: "user", content: "hi" }] }, { authorization: `Bearer ${key}` }),
+    init: jsonPost({ model: CHAT[which], max_tokens: 20, stream, messages: [{ role: "user", content: "hi" }] }, authHeaders("openai", key)),
   }),
 });
 
@@ -49,7 +46,7 @@ const anthropicMessages = (stream: boolean): Route => ({
   forbiddenProvider: "anthropic",
   request: (key, which) => ({
     path: "/v1/messages",
-    init: post({ model: CHAT[which], max_tokens: 20, stream, messages: [{ role: "user", content: "hi" }] }, { "x-api-key": key, "anthropic-version": "2023-06-01" }),
+    init: jsonPost({ model: CHAT[which], max_tokens: 20, stream, messages: [{ role: "user", content: "hi" }] }, authHeaders("anthropic", key)),
   }),
 });
 
@@ -60,7 +57,7 @@ const geminiGenerate = (prefix: string, action: string): Route => ({
   forbiddenProvider: "anthropic",
   request: (key, which) => ({
     path: `${prefix}/models/${CHAT[which]}:${action}`,
-    init: post({ contents: [{ role: "user", parts: [{ text: "hi" }] }], generationConfig: { maxOutputTokens: 20 } }, { "x-goog-api-key": key }),
+    init: jsonPost({ contents: [{ role: "user", parts: [{ text: "hi" }] }], generationConfig: { maxOutputTokens: 20 } }, authHeaders("gemini", key)),
   }),
 });
 
@@ -77,7 +74,7 @@ const ROUTES: Route[] = [
     forbiddenProvider: "anthropic",
     request: (key, which) => ({
       path: "/v1/messages/count_tokens",
-      init: post({ model: CHAT[which], messages: [{ role: "user", content: "hi" }] }, { "x-api-key": key, "anthropic-version": "2023-06-01" }),
+      init: jsonPost({ model: CHAT[which], messages: [{ role: "user", content: "hi" }] }, authHeaders("anthropic", key)),
     }),
   },
   geminiGenerate("/v1beta", "generateContent"),
@@ -90,7 +87,7 @@ const ROUTES: Route[] = [
     forbiddenProvider: "anthropic",
     request: (key, which) => ({
       path: `/v1beta/models/${CHAT[which]}:countTokens?key=${key}`,
-      init: post({ contents: [{ role: "user", parts: [{ text: "hi" }] }] }, {}),
+      init: jsonPost({ contents: [{ role: "user", parts: [{ text: "hi" }] }] }, {}),
     }),
   },
   {
@@ -100,7 +97,7 @@ const ROUTES: Route[] = [
     forbiddenProvider: "openai",
     request: (key, which) => ({
       path: `/v1beta/models/${EMBED[which]}:embedContent`,
-      init: post({ content: { parts: [{ text: "hi" }] } }, { "x-goog-api-key": key }),
+      init: jsonPost({ content: { parts: [{ text: "hi" }] } }, authHeaders("gemini", key)),
     }),
   },
   {
@@ -110,7 +107,7 @@ const ROUTES: Route[] = [
     forbiddenProvider: "openai",
     request: (key, which) => ({
       path: `/v1beta/models/${EMBED[which]}:batchEmbedContents`,
-      init: post({ requests: [{ model: `models/${EMBED[which]}`, content: { parts: [{ text: "hi" }] } }] }, { "x-goog-api-key": key }),
+      init: jsonPost({ requests: [{ model: `models/${EMBED[which]}`, content: { parts: [{ text: "hi" }] } }] }, authHeaders("gemini", key)),
     }),
   },
   ...["/v1", "/api/v1"].map(
@@ -119,7 +116,7 @@ const ROUTES: Route[] = [
       format: "openai",
       costs: true,
       forbiddenProvider: "openai",
-      request: (key, which) => ({ path: `${prefix}/embeddings`, init: post({ model: EMBED[which], input: "hi" }, { authorization: `Bearer ${key}` }) }),
+      request: (key, which) => ({ path: `${prefix}/embeddings`, init: jsonPost({ model: EMBED[which], input: "hi" }, authHeaders("openai", key)) }),
     }),
   ),
 ];
@@ -153,7 +150,7 @@ async function expectOk(gw: Gateway, route: Route, key: string) {
 describe("enforcement on every model route", () => {
   for (const route of ROUTES) {
     it(`${route.name}: disabled, expired, provider, unpriced, rate limit, each applied by the very next request`, async () => {
-      const { gw, key, hash } = await setup(`acct-enf-${route.name.replace(/\W+/g, "-")}`);
+      const { gw, key, hash } = await rig(`acct-enf-${route.name.replace(/\W+/g, "-")}`);
       await gw.settled();
       await expectOk(gw, route, key);
 
@@ -212,7 +209,7 @@ describe("enforcement on every model route", () => {
 
 describe("model lists show only the providers the key may use", () => {
   it("GET /v1/models and /api/v1/models (OpenAI shape), GET /v1beta/models (Google shape)", async () => {
-    const { gw, key, hash } = await setup("acct-enf-models", { allowed_providers: ["google"] });
+    const { gw, key, hash } = await rig("acct-enf-models", { key: { allowed_providers: ["google"] } });
     const auth = { authorization: `Bearer ${key}` };
     const list = async (path: string, headers: Record<string, string>) => {
       const res = await gw.fetch(path, { headers });
@@ -228,7 +225,7 @@ describe("model lists show only the providers the key may use", () => {
       // A model several providers serve stays listed when one of them is allowed (OpenRouter serves it too).
       expect(ids.length).toBeLessThan(publicIds.length);
     }
-    const g = await list("/v1beta/models", { "x-goog-api-key": key });
+    const g = await list("/v1beta/models", authHeaders("gemini", key));
     const names: string[] = g.models.map((m: any) => m.name);
     expect(names).toContain("models/google/gemini-2.5-flash");
     expect(names).not.toContain("models/anthropic/claude-haiku-4.5");

@@ -7,13 +7,13 @@
 import { describe, expect, it } from "vitest";
 import { setSpendClockForTesting } from "../../src/spend/client";
 import { MICROS_PER_USD } from "../../src/money";
+import { usageRows } from "../helpers/books";
+import { fakeSession, NO_OPENROUTER } from "../helpers/fake-upstream";
 import { gateway, MANAGEMENT_KEY } from "../helpers/gateway";
-import { fakeSession } from "../helpers/fake-upstream";
-import {
-  buildCall, catalogPrices, errorMessage, expectedCostMicros, readAnswer, send, usageRows, type Answer, type SurfaceCall,
-} from "./helpers";
-// The catalog lists OpenRouter's endpoint of most models; tests whose premise is a single endpoint disable it.
-const NO_OPENROUTER = { OPENROUTER_API_KEY: "" };
+import { catalogPrices, expectedCost } from "../helpers/prices";
+import { rig } from "../helpers/rig";
+import { ask, errorMessage, type Reply } from "../helpers/surface-reply";
+import { surfaceCall, type Intent, type Surface } from "../helpers/surface-request";
 
 const FLASH = "google/gemini-2.5-flash";
 const HAIKU = "anthropic/claude-haiku-4.5";
@@ -24,20 +24,20 @@ async function traffic() {
   const gw = gateway({ ...up.env, ...NO_OPENROUTER });
   const a = await gw.createKey({ name: "key A", limit: 1, limit_reset: "daily", rate_limit: { requests: 1000, interval: "minute" } });
   const b = await gw.createKey({ name: "key B" });
-  const runs: Array<{ key: string; model: string; provider: string; c: SurfaceCall; ans: Answer }> = [];
-  const go = async (key: string, model: string, provider: string, c: SurfaceCall) => runs.push({ key, model, provider, c, ans: await readAnswer(c, await send(gw, c)) });
-  await go(a.hash, FLASH, "google", buildCall("openai", { model: FLASH, key: a.key, text: "one", maxTokens: 30, stream: false }));
-  await go(a.hash, FLASH, "google", buildCall("gemini", { model: FLASH, key: a.key, text: "two", maxTokens: 30, stream: true }));
-  await go(a.hash, HAIKU, "anthropic", buildCall("anthropic", { model: HAIKU, key: a.key, text: "three", maxTokens: 30, stream: false }));
+  const runs: Array<{ key: string; model: string; provider: string; ans: Reply }> = [];
+  const go = async (k: { key: string; hash: string }, surface: Surface, intent: Intent & { provider: string }) =>
+    runs.push({ key: k.hash, model: intent.model, provider: intent.provider, ans: await ask(gw, surfaceCall(surface, k.key, { maxTokens: 30, ...intent })) });
+  await go(a, "openai", { model: FLASH, provider: "google", text: "one" });
+  await go(a, "gemini", { model: FLASH, provider: "google", text: "two", framing: "sse" });
+  await go(a, "anthropic", { model: HAIKU, provider: "anthropic", text: "three" });
   await up.script({ status: 500, message: "down" });
-  await go(a.hash, HAIKU, "anthropic", buildCall("openai", { model: HAIKU, key: a.key, text: "four", maxTokens: 30, stream: false }));
-  await go(b.hash, HAIKU, "anthropic", buildCall("anthropic", { model: HAIKU, key: b.key, text: "five", maxTokens: 30, stream: true }));
+  await go(a, "openai", { model: HAIKU, provider: "anthropic", text: "four" });
+  await go(b, "anthropic", { model: HAIKU, provider: "anthropic", text: "five", framing: "sse" });
   expect(runs.map((r) => r.ans.status)).toEqual([200, 200, 200, 502, 200]);
   // Flush both keys' buffered records to D1 (activity over all keys reads D1 only).
   await usageRows(gw, a.hash);
   await usageRows(gw, b.hash);
-  const cost = (r: (typeof runs)[number]) =>
-    r.ans.status === 200 ? expectedCostMicros(catalogPrices(r.model, r.provider), { prompt: r.ans.promptTokens!, completion: r.ans.completionTokens! }) : 0;
+  const cost = (r: (typeof runs)[number]) => (r.ans.status === 200 ? expectedCost(r.model, r.provider, r.ans.usage!) : 0);
   return { gw, a, b, runs, cost };
 }
 
@@ -92,8 +92,8 @@ describe("GET /api/v1/activity", () => {
     const sum = (rs: typeof runs) => ({
       requests: rs.length,
       errors: rs.filter((r) => r.ans.status !== 200).length,
-      prompt_tokens: rs.reduce((s, r) => s + (r.ans.status === 200 ? r.ans.promptTokens! : 0), 0),
-      completion_tokens: rs.reduce((s, r) => s + (r.ans.status === 200 ? r.ans.completionTokens! : 0), 0),
+      prompt_tokens: rs.reduce((s, r) => s + (r.ans.status === 200 ? r.ans.usage!.input : 0), 0),
+      completion_tokens: rs.reduce((s, r) => s + (r.ans.status === 200 ? r.ans.usage!.output : 0), 0),
       cost_micros: rs.reduce((s, r) => s + cost(r), 0),
     });
     const ofA = runs.filter((r) => r.key === a.hash);
@@ -127,31 +127,30 @@ describe("GET /api/v1/activity", () => {
 
 describe("limit windows through the gateway", () => {
   it("a daily limit spent before midnight UTC is available again after it; the all-time usage keeps counting", async () => {
-    const up = fakeSession("acct-window");
-    const gw = gateway({ ...up.env, ...NO_OPENROUTER });
     const price = catalogPrices(FLASH);
     const maxTokens = 100;
     // Room for one request's worst case, not two.
-    const k = await gw.createKey({ limit: (maxTokens * price.completion * 1.5) / MICROS_PER_USD, limit_reset: "daily" });
+    const k = await rig("acct-window", { env: NO_OPENROUTER, key: { limit: (maxTokens * price.completion * 1.5) / MICROS_PER_USD, limit_reset: "daily" } });
+    const { up, gw } = k;
     const t0 = Date.UTC(2031, 2, 3, 23, 59, 0);
     await setSpendClockForTesting(gw.env, k.hash, t0);
-    const c = buildCall("openai", { model: FLASH, key: k.key, text: "hi", maxTokens, stream: false });
+    const hi = () => k.ask("openai", { model: FLASH, text: "hi", maxTokens });
     await up.configure({ chunks: maxTokens });
-    const first = await readAnswer(c, await send(gw, c));
+    const first = await hi();
     expect(first.status).toBe(200);
     await gw.settled();
-    const refused = await readAnswer(c, await send(gw, c));
+    const refused = await hi();
     expect(refused.status).toBe(402);
-    expect(errorMessage("openai", 402, refused.error)).toMatch(/daily limit.*It resets at 2031-03-04T00:00:00\.000Z/);
+    expect(refused.error!.message).toMatch(/daily limit.*It resets at 2031-03-04T00:00:00\.000Z/);
 
     await setSpendClockForTesting(gw.env, k.hash, t0 + 2 * 60_000);
-    const second = await readAnswer(c, await send(gw, c));
+    const second = await hi();
     expect(second.status).toBe(200);
     await gw.settled();
     const res = await gw.fetch(`/api/v1/keys/${k.hash}`, { headers: mgmt });
     const d = ((await res.json()) as any).data;
-    const c1 = Math.round(first.reportedCost! * MICROS_PER_USD);
-    const c2 = Math.round(second.reportedCost! * MICROS_PER_USD);
+    const c1 = Math.round(first.cost! * MICROS_PER_USD);
+    const c2 = Math.round(second.cost! * MICROS_PER_USD);
     expect(Math.round(d.usage_daily * MICROS_PER_USD)).toBe(c2);
     expect(Math.round(d.usage * MICROS_PER_USD)).toBe(c1 + c2);
     expect(Math.round(d.limit_remaining * MICROS_PER_USD)).toBe(Math.round(d.limit * MICROS_PER_USD) - c2);

@@ -8,7 +8,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { MICROS_PER_USD } from "../../src/money";
-import { buildCall, errorMessage, generation, keyObject, patchKey, readAnswer, send, setup, SURFACES, type SurfaceName } from "./helpers";
+import { generation, keyObject, patchKey } from "../helpers/books";
+import { rig } from "../helpers/rig";
+import { readReply, type Reply } from "../helpers/surface-reply";
+import { SURFACES } from "../helpers/surface-request";
 
 const UPSTREAMS = [
   { model: "openai/gpt-4o-mini", provider: "openai" },
@@ -25,36 +28,35 @@ const TEXTS: Record<string, string> = {
 };
 
 /** The reservation the gateway makes for this request, in micro-USD, read from its 402 message. */
-function reservedMicros(surface: SurfaceName, body: any): number {
-  const msg = errorMessage(surface, 402, body);
+function reservedMicros(refused: Reply): number {
+  expect(refused.status).toBe(402);
+  const msg = refused.error!.message;
   const m = /could cost up to \$(\d+(?:\.\d+)?)/.exec(msg);
   expect(m, msg).not.toBeNull();
   const micros = Math.round(Number(m![1]) * MICROS_PER_USD);
-  if (surface === "openai") expect(Math.round(body.error.metadata.request_max_cost * MICROS_PER_USD)).toBe(micros);
+  if (refused.surface === "openai") expect(Math.round(refused.error!.detail.metadata.request_max_cost * MICROS_PER_USD)).toBe(micros);
   return micros;
 }
 
 describe("the worst-case reservation bounds the charged cost", () => {
   for (const { model, provider } of UPSTREAMS) {
     it(`${model}: every surface, streamed and not, tiny to multi-byte prompts`, async () => {
-      const { up, gw, key, hash } = await setup(`acct-bound-${provider}`, { limit: 0.000001 });
+      const { up, gw, key, hash, call, send } = await rig(`acct-bound-${provider}`, { key: { limit: 0.000001 } });
       const maxTokens = 8;
       await up.configure({ chunks: maxTokens + 4 });
       const failures: string[] = [];
       for (const surface of SURFACES) {
         for (const stream of [false, true]) {
           for (const [label, text] of Object.entries(TEXTS)) {
-            const c = buildCall(surface, { model, key, text, maxTokens, stream });
+            const c = call(surface, { model, text, maxTokens, framing: stream ? "sse" : "json" });
             // 1 µ$ left: the request is refused and the 402 states its reservation.
             const { usage } = await keyObject(gw, hash);
             await patchKey(gw, hash, { limit: usage + 0.000001 });
-            const refused = await send(gw, c);
-            expect(refused.status).toBe(402);
-            const reserved = reservedMicros(surface, await refused.json());
+            const reserved = reservedMicros(await readReply(c, await send(c)));
             await patchKey(gw, hash, { limit: 1000 });
-            const a = await readAnswer(c, await send(gw, c));
-            expect(a.status, JSON.stringify(a.error)).toBe(200);
-            const g = await generation(gw, key, a.id!);
+            const a = await readReply(c, await send(c));
+            expect(a.status, a.raw).toBe(200);
+            const g = await generation(gw, key, a.generationId!);
             expect(g.tokens_completion).toBe(maxTokens);
             if (g.cost_micros > reserved) failures.push(`${surface}${stream ? "/stream" : ""}/${label}: charged ${g.cost_micros} > reserved ${reserved} (prompt tokens ${g.tokens_prompt})`);
           }

@@ -9,18 +9,19 @@ import { describe, expect, it } from "vitest";
 import { reserve, setSpendClockForTesting } from "../../src/spend/client";
 import { RESERVATION_TTL_MS } from "../../src/spend/spend-counter";
 import { MICROS_PER_USD } from "../../src/money";
-import {
-  buildCall, catalogPrices, errorMessage, expectedCostMicros, generation, keyObject, readAnswer, send, setup, SURFACES, usageRows,
-  type SurfaceName,
-} from "./helpers";
-// The catalog lists OpenRouter's endpoint of most models; tests whose premise is a single endpoint disable it.
-const NO_OPENROUTER = { OPENROUTER_API_KEY: "" };
+import { generation, keyObject, usageRows } from "../helpers/books";
+import { NO_OPENROUTER } from "../helpers/fake-upstream";
+import type { Gateway } from "../helpers/gateway";
+import { expectedCost } from "../helpers/prices";
+import { rig } from "../helpers/rig";
+import { parseSse } from "../helpers/sse";
+import { SURFACES, type Surface } from "../helpers/surface-request";
 
 const LIMIT_USD = 1;
 const LIMIT = LIMIT_USD * MICROS_PER_USD;
 
 /** The key's books are clean: no reservation outstanding, limit_remaining = limit − usage exactly. */
-async function expectNoOutstanding(gw: Parameters<typeof keyObject>[0], hash: string) {
+async function expectNoOutstanding(gw: Gateway, hash: string) {
   await gw.settled();
   const k = await keyObject(gw, hash);
   expect(Math.round(k.limit_remaining * MICROS_PER_USD)).toBe(LIMIT - Math.round(k.usage * MICROS_PER_USD));
@@ -40,10 +41,10 @@ async function readUntilQuietThenAbort(res: Response, ac: AbortController, quiet
   }
   ac.abort();
   await reader.cancel().catch(() => {});
-  return text.split(/\r?\n\r?\n/).filter((b) => b.includes("data:")).length;
+  return parseSse(text, { partial: true }).events.length;
 }
 
-const CASES: Array<{ surface: SurfaceName; model: string; provider: string }> = [
+const CASES: Array<{ surface: Surface; model: string; provider: string }> = [
   { surface: "openai", model: "openai/gpt-4o-mini", provider: "openai" }, // same format: passthrough
   { surface: "openai", model: "anthropic/claude-haiku-4.5", provider: "anthropic" },
   { surface: "anthropic", model: "anthropic/claude-haiku-4.5", provider: "anthropic" },
@@ -55,15 +56,14 @@ const CASES: Array<{ surface: SurfaceName; model: string; provider: string }> = 
 describe("client abort of a streamed request", () => {
   for (const { surface, model, provider } of CASES) {
     it(`${surface} surface → ${provider}: recorded with the tokens seen, charged for them, reservation settled`, async () => {
-      const { up, gw, key, hash } = await setup(`acct-abort-${surface}-${provider}`, { limit: LIMIT_USD });
+      const { up, gw, key, hash, call, send } = await rig(`acct-abort-${surface}-${provider}`, { key: { limit: LIMIT_USD } });
       const maxTokens = 40;
       // The upstream sends most of a 40-token answer (each piece about six characters), then stalls
       // with the connection open; the client reads what came and leaves.
       await up.configure({ chunks: 80 });
       await up.script({ fault: "stall", stallAfterChunks: 36 });
-      const c = buildCall(surface, { model, key, text: "Tell me a long story.", maxTokens, stream: true });
       const ac = new AbortController();
-      const res = await send(gw, c, { signal: ac.signal });
+      const res = await send(call(surface, { model, text: "Tell me a long story.", maxTokens, framing: "sse", signal: ac.signal }));
       expect(res.status).toBe(200);
       const id = res.headers.get("x-generation-id")!;
       expect(await readUntilQuietThenAbort(res, ac)).toBeGreaterThan(25);
@@ -76,8 +76,9 @@ describe("client abort of a streamed request", () => {
       // Tokens seen so far: something, and never more than the upstream was allowed to produce.
       expect(g.tokens_completion).toBeGreaterThan(0);
       expect(g.tokens_completion).toBeLessThanOrEqual(maxTokens);
-      const price = catalogPrices(model, provider);
-      expect(g.cost_micros).toBe(expectedCostMicros(price, { prompt: g.tokens_prompt, completion: g.tokens_completion, cached: g.native_tokens_cached, cacheWrite: g.native_tokens_cache_write }));
+      expect(g.cost_micros).toBe(
+        expectedCost(model, provider, { input: g.tokens_prompt, output: g.tokens_completion, cached: g.native_tokens_cached, cacheWrite: g.native_tokens_cache_write }),
+      );
       expect(g.cost_micros).toBeGreaterThan(0);
 
       const k = await expectNoOutstanding(gw, hash);
@@ -89,11 +90,10 @@ describe("client abort of a streamed request", () => {
 
 describe("client abort before the first token", () => {
   it("during keep-alives: recorded as 499 with nothing charged, the reservation released", async () => {
-    const { up, gw, key, hash } = await setup("acct-abort-early", { limit: LIMIT_USD }, { STREAM_KEEPALIVE_MS: "30" });
+    const { up, gw, key, hash, call, send } = await rig("acct-abort-early", { key: { limit: LIMIT_USD }, env: { STREAM_KEEPALIVE_MS: "30" } });
     await up.script({ firstByteDelayMs: 2000 });
-    const c = buildCall("anthropic", { model: "anthropic/claude-haiku-4.5", key, text: "hi", maxTokens: 1000, stream: true });
     const ac = new AbortController();
-    const res = await send(gw, c, { signal: ac.signal });
+    const res = await send(call("anthropic", { model: "anthropic/claude-haiku-4.5", text: "hi", maxTokens: 1000, framing: "sse", signal: ac.signal }));
     expect(res.status).toBe(200);
     const reader = res.body!.getReader();
     const first = new TextDecoder().decode((await reader.read()).value);
@@ -115,51 +115,49 @@ describe("upstream failure releases the reservation", () => {
   for (const surface of SURFACES) {
     for (const stream of [false, true]) {
       it(`${surface}${stream ? " streamed" : ""}: a 500 before anything was sent → 502 in the caller's format, nothing charged`, async () => {
-        const { up, gw, key, hash } = await setup(`acct-fail-${surface}-${stream}`, { limit: LIMIT_USD }, NO_OPENROUTER);
+        const { up, gw, hash, ask } = await rig(`acct-fail-${surface}-${stream}`, { env: NO_OPENROUTER, key: { limit: LIMIT_USD } });
         await up.script({ status: 500, message: "boom" });
-        const c = buildCall(surface, { model: MODEL, key, text: "hi", maxTokens: 1000, stream });
-        const a = await readAnswer(c, await send(gw, c));
+        const a = await ask(surface, { model: MODEL, text: "hi", maxTokens: 1000, framing: stream ? "sse" : "json" });
         expect(a.status).toBe(502);
-        expect(errorMessage(surface, 502, a.error)).toMatch(/anthropic.*500.*boom/);
+        // (in the caller's own error envelope: checked by the reader)
+        expect(a.error!.message).toMatch(/anthropic.*500.*boom/);
         const k = await expectNoOutstanding(gw, hash);
         expect(k.usage).toBe(0);
         expect(k.limit_remaining).toBe(LIMIT_USD);
         // The failed request is still recorded (status, no cost).
         const rows = await usageRows(gw, hash);
         expect(rows).toHaveLength(1);
-        expect(rows[0]).toMatchObject({ id: a.id, status: 502, cost_micros: 0, completion_tokens: 0, provider: "anthropic", surface, streamed: stream ? 1 : 0 });
+        expect(rows[0]).toMatchObject({ id: a.generationId, status: 502, cost_micros: 0, completion_tokens: 0, provider: "anthropic", surface, streamed: stream ? 1 : 0 });
       });
     }
   }
 
   it("a stream cut mid-answer is billed for what was delivered; the rest of the reservation comes back", async () => {
-    const { up, gw, key, hash } = await setup("acct-fail-midstream", { limit: LIMIT_USD });
+    const { up, gw, key, hash, ask } = await rig("acct-fail-midstream", { key: { limit: LIMIT_USD } });
     await up.configure({ chunks: 30 });
     await up.script({ fault: "reset-after", resetAfterChunks: 12 });
-    const c = buildCall("openai", { model: MODEL, key, text: "Tell me a story.", maxTokens: 1000, stream: true });
-    const a = await readAnswer(c, await send(gw, c));
+    const a = await ask("openai", { model: MODEL, text: "Tell me a story.", maxTokens: 1000, framing: "sse" });
     expect(a.status).toBe(200);
-    expect(a.text!.length).toBeGreaterThan(0);
-    const g = await generation(gw, key, a.id!);
+    expect(a.text.length).toBeGreaterThan(0);
+    const g = await generation(gw, key, a.generationId!);
     expect(g.status).toBe(502);
     expect(g.tokens_completion).toBeGreaterThan(0);
     expect(g.tokens_completion).toBeLessThan(30);
-    expect(g.cost_micros).toBe(expectedCostMicros(catalogPrices(MODEL), { prompt: g.tokens_prompt, completion: g.tokens_completion }));
+    expect(g.cost_micros).toBe(expectedCost(MODEL, undefined, { input: g.tokens_prompt, output: g.tokens_completion }));
     const k = await expectNoOutstanding(gw, hash);
     expect(Math.round(k.usage * MICROS_PER_USD)).toBe(g.cost_micros);
   });
 
   it("a fallback attempt's failure releases its reservation before the next endpoint reserves", async () => {
     // openai/gpt-4o-mini is served by openai, then openrouter.
-    const { up, gw, key, hash } = await setup("acct-fail-fallback", { limit: LIMIT_USD });
+    const { up, gw, hash, ask } = await rig("acct-fail-fallback", { key: { limit: LIMIT_USD } });
     await up.script({ match: "/openai/", status: 503 });
-    const c = buildCall("openai", { model: "openai/gpt-4o-mini", key, text: "hi", maxTokens: 100, stream: false });
-    const a = await readAnswer(c, await send(gw, c));
-    expect(a.status, JSON.stringify(a.error)).toBe(200);
+    const a = await ask("openai", { model: "openai/gpt-4o-mini", text: "hi", maxTokens: 100 });
+    expect(a.status, a.raw).toBe(200);
     expect(a.headers.get("x-arouter-provider")).toBe("openrouter");
     const rows = await usageRows(gw, hash);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ id: a.id, provider: "openrouter", status: 200 });
+    expect(rows[0]).toMatchObject({ id: a.generationId, provider: "openrouter", status: 200 });
     const k = await expectNoOutstanding(gw, hash);
     expect(Math.round(k.usage * MICROS_PER_USD)).toBe(rows[0].cost_micros);
   });
@@ -167,17 +165,17 @@ describe("upstream failure releases the reservation", () => {
 
 describe("reservation expiry", () => {
   it("a reservation never settled (crashed isolate) blocks room until the alarm drops it after the TTL", async () => {
-    const { gw, key, hash } = await setup("acct-expiry", { limit: 0.01 });
+    const { gw, hash, ask } = await rig("acct-expiry", { key: { limit: 0.01 } });
     const t0 = Date.UTC(2031, 2, 3, 12, 0, 0);
     await setSpendClockForTesting(gw.env, hash, t0);
     // What the pipeline does before an upstream call; the isolate then "crashes" and never settles.
     await reserve(gw.env, { hash }, { requestId: "gen-crashed-isolate", micros: 9_000, provider: "anthropic", model: "anthropic/claude-haiku-4.5" });
     expect((await keyObject(gw, hash)).limit_remaining).toBeCloseTo(0.001, 9);
 
-    const c = buildCall("anthropic", { model: "anthropic/claude-haiku-4.5", key, text: "hi", maxTokens: 1000, stream: false });
-    const refused = await readAnswer(c, await send(gw, c));
+    const hi = () => ask("anthropic", { model: "anthropic/claude-haiku-4.5", text: "hi", maxTokens: 1000 });
+    const refused = await hi();
     expect(refused.status).toBe(402);
-    expect(errorMessage("anthropic", 402, refused.error)).toMatch(/\$0\.001 of the \$0\.01 limit is left.*lower max_tokens may fit/);
+    expect(refused.error!.message).toMatch(/\$0\.001 of the \$0\.01 limit is left.*lower max_tokens may fit/);
 
     // Before the TTL the alarm keeps it; after, it is gone and the room is back.
     const stub = gw.env.SPEND.get(gw.env.SPEND.idFromName(hash));
@@ -188,7 +186,7 @@ describe("reservation expiry", () => {
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect((await keyObject(gw, hash)).limit_remaining).toBe(0.01);
 
-    const ok = await readAnswer(c, await send(gw, c));
+    const ok = await hi();
     expect(ok.status).toBe(200);
     await gw.settled();
     const k = await keyObject(gw, hash);

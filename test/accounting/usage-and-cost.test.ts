@@ -11,10 +11,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { MICROS_PER_USD } from "../../src/money";
-import { MANAGEMENT_KEY } from "../helpers/gateway";
-import {
-  buildCall, catalogPrices, expectedCostMicros, generation, readAnswer, send, setup, SURFACES, usageRows, type Answer, type SurfaceName,
-} from "./helpers";
+import { generation, keyObject, usageRows } from "../helpers/books";
+import { catalogPrices, expectedCost } from "../helpers/prices";
+import { rig } from "../helpers/rig";
+import { expectedFinish, type Reply } from "../helpers/surface-reply";
+import { SURFACES } from "../helpers/surface-request";
 
 const UPSTREAMS = [
   // Requested by its bare id: the record keeps what the caller asked for next to the model served.
@@ -23,35 +24,33 @@ const UPSTREAMS = [
   { requested: "google/gemini-2.5-flash", model: "google/gemini-2.5-flash", provider: "google" },
 ];
 
-const FINISH: Record<SurfaceName, string> = { openai: "stop", anthropic: "end_turn", gemini: "STOP" };
-
 describe("usage and cost on every response, and its usage record", () => {
   for (const surface of SURFACES) {
     it(`${surface} surface: native usage + cost from the catalog price, streamed and not, from every upstream`, async () => {
       const marker = `PROMPT-MARKER-${crypto.randomUUID()}`;
-      const { gw, key, hash } = await setup(`acct-cost-${surface}`, { limit: 5 });
-      const seen: Array<{ a: Answer; stream: boolean; u: (typeof UPSTREAMS)[number]; before: number }> = [];
+      const { gw, key, hash, ask } = await rig(`acct-cost-${surface}`, { key: { limit: 5 } });
+      const seen: Array<{ a: Reply; stream: boolean; u: (typeof UPSTREAMS)[number]; before: number }> = [];
       for (const u of UPSTREAMS) {
         for (const stream of [false, true]) {
-          const c = buildCall(surface, { model: u.requested, key, text: `Say hello. ${marker}`, maxTokens: 50, stream });
           const before = Date.now();
-          const a = await readAnswer(c, await send(gw, c));
-          expect(a.status, JSON.stringify(a.error)).toBe(200);
+          const a = await ask(surface, { model: u.requested, text: `Say hello. ${marker}`, maxTokens: 50, framing: stream ? "sse" : "json" });
+          expect(a.status, a.raw).toBe(200);
           seen.push({ a, stream, u, before });
         }
       }
 
       for (const { a, stream, u } of seen) {
         const what = `${u.provider}${stream ? " streamed" : ""}`;
-        expect(a.promptTokens, what).toBeGreaterThan(0);
-        expect(a.completionTokens, what).toBeGreaterThan(0);
-        expect(a.finish, what).toBe(FINISH[surface]);
+        const usage = a.usage!;
+        expect(usage.input, what).toBeGreaterThan(0);
+        expect(usage.output, what).toBeGreaterThan(0);
+        expect(a.finish, what).toBe(expectedFinish(surface, "stop"));
         expect(a.text, what).toContain("Hello");
-        const expected = expectedCostMicros(catalogPrices(u.model, u.provider), { prompt: a.promptTokens!, completion: a.completionTokens! });
+        const expected = expectedCost(u.model, u.provider, usage);
         expect(expected).toBeGreaterThan(0);
         if (surface === "openai") {
           // usage.cost in USD, in the body or the stream's final usage chunk.
-          expect(a.reportedCost, what).toBeCloseTo(expected / MICROS_PER_USD, 12);
+          expect(a.cost, what).toBeCloseTo(expected / MICROS_PER_USD, 12);
         } else if (!stream) {
           expect(a.headers.get("x-arouter-cost"), what).toBe((expected / MICROS_PER_USD).toFixed(6));
         } else {
@@ -60,17 +59,17 @@ describe("usage and cost on every response, and its usage record", () => {
         expect(a.headers.get("x-arouter-provider"), what).toBe(u.provider);
         expect(a.headers.get("x-arouter-model"), what).toBe(u.model);
 
-        const g = await generation(gw, key, a.id!);
+        const g = await generation(gw, key, a.generationId!);
         expect(g, what).toMatchObject({
-          id: a.id,
+          id: a.generationId,
           api_key_hash: hash,
           requested_model: u.requested,
           model: u.model,
           provider_name: u.provider,
           surface,
           streamed: stream,
-          tokens_prompt: a.promptTokens,
-          tokens_completion: a.completionTokens,
+          tokens_prompt: usage.input,
+          tokens_completion: usage.output,
           native_tokens_cached: 0,
           native_tokens_cache_write: 0,
           cost_micros: expected,
@@ -88,8 +87,7 @@ describe("usage and cost on every response, and its usage record", () => {
       const rows = await usageRows(gw, hash);
       expect(rows).toHaveLength(seen.length);
       const total = rows.reduce((s, r) => s + r.cost_micros, 0);
-      const k = await gw.fetch(`/api/v1/keys/${hash}`, { headers: { authorization: `Bearer ${MANAGEMENT_KEY}` } });
-      const data = ((await k.json()) as any).data;
+      const data = await keyObject(gw, hash);
       expect(Math.round(data.usage * MICROS_PER_USD)).toBe(total);
       expect(Math.round(data.limit_remaining * MICROS_PER_USD)).toBe(5 * MICROS_PER_USD - total);
 
@@ -97,32 +95,31 @@ describe("usage and cost on every response, and its usage record", () => {
       const dump = await dumpD1(gw.env.DB);
       expect(dump).not.toContain(marker);
       expect(dump).not.toContain("Hello from fake");
-      expect(dump).toContain(seen[0].a.id!); // (the dump does hold the records)
+      expect(dump).toContain(seen[0].a.generationId!); // (the dump does hold the records)
     });
   }
 
   it("a translated Anthropic stream carries the cost in its final message_delta usage", async () => {
-    const { gw, key } = await setup("acct-cost-anthropic-stream");
-    const res = await send(gw, buildCall("anthropic", { model: "openai/gpt-4o-mini", key, text: "Say hello.", maxTokens: 50, stream: true }));
-    expect(res.status).toBe(200);
-    const events = (await res.text()).split("\n\n").filter((b) => b.includes("event: message_delta"));
-    expect(events).toHaveLength(1);
-    const delta = JSON.parse(events[0].slice(events[0].indexOf("data: ") + 6)) as { usage: { input_tokens: number; output_tokens: number; cost: number } };
-    const expected = expectedCostMicros(catalogPrices("openai/gpt-4o-mini", "openai"), { prompt: delta.usage.input_tokens, completion: delta.usage.output_tokens });
+    const { ask } = await rig("acct-cost-anthropic-stream");
+    const a = await ask("anthropic", { model: "openai/gpt-4o-mini", text: "Say hello.", maxTokens: 50, framing: "sse" });
+    expect(a.status).toBe(200);
+    const deltas = a.chunks.filter((e) => e.type === "message_delta");
+    expect(deltas).toHaveLength(1);
+    const usage = deltas[0].usage as { input_tokens: number; output_tokens: number; cost: number };
+    const expected = expectedCost("openai/gpt-4o-mini", "openai", { input: usage.input_tokens, output: usage.output_tokens });
     expect(expected).toBeGreaterThan(0);
-    expect(delta.usage.cost).toBeCloseTo(expected / MICROS_PER_USD, 12);
+    expect(usage.cost).toBeCloseTo(expected / MICROS_PER_USD, 12);
+    expect(a.cost, "the cost the caller was told").toBe(usage.cost);
   });
 
   it("the native usage shapes are kept: no foreign fields in Anthropic's usage or Gemini's usageMetadata", async () => {
-    const { gw, key } = await setup("acct-cost-native");
-    const a = await send(gw, buildCall("anthropic", { model: "google/gemini-2.5-flash", key, text: "hi", maxTokens: 20, stream: false }));
-    const ab = (await a.json()) as any;
-    expect(Object.keys(ab.usage).sort()).toEqual(expect.arrayContaining(["input_tokens", "output_tokens"]));
-    expect(ab.usage.cost).toBeUndefined();
-    const g = await send(gw, buildCall("gemini", { model: "anthropic/claude-haiku-4.5", key, text: "hi", maxTokens: 20, stream: false }));
-    const gb = (await g.json()) as any;
-    expect(gb.usageMetadata).toMatchObject({ promptTokenCount: expect.any(Number), candidatesTokenCount: expect.any(Number), totalTokenCount: expect.any(Number) });
-    expect(gb.usageMetadata.cost).toBeUndefined();
+    const { ask } = await rig("acct-cost-native");
+    const a = await ask("anthropic", { model: "google/gemini-2.5-flash", text: "hi", maxTokens: 20 });
+    expect(Object.keys(a.body.usage).sort()).toEqual(expect.arrayContaining(["input_tokens", "output_tokens"]));
+    expect(a.body.usage.cost).toBeUndefined();
+    const g = await ask("gemini", { model: "anthropic/claude-haiku-4.5", text: "hi", maxTokens: 20 });
+    expect(g.body.usageMetadata).toMatchObject({ promptTokenCount: expect.any(Number), candidatesTokenCount: expect.any(Number), totalTokenCount: expect.any(Number) });
+    expect(g.body.usageMetadata.cost).toBeUndefined();
     expect(Number(a.headers.get("x-arouter-cost"))).toBeGreaterThan(0);
     expect(Number(g.headers.get("x-arouter-cost"))).toBeGreaterThan(0);
   });
@@ -141,7 +138,7 @@ async function dumpD1(db: D1Database): Promise<string> {
 
 describe("cost of cached, cache-write and reasoning tokens", () => {
   it("Anthropic upstream: cache reads and writes at their own prices (OpenAI surface usage.cost)", async () => {
-    const { up, gw, key, hash } = await setup("acct-cost-cache");
+    const { up, gw, key, hash, ask } = await rig("acct-cost-cache");
     await up.script({
       body: {
         id: "msg_1", type: "message", role: "assistant", model: "claude-haiku-4-5", content: [{ type: "text", text: "ok" }],
@@ -149,13 +146,11 @@ describe("cost of cached, cache-write and reasoning tokens", () => {
         usage: { input_tokens: 12, cache_creation_input_tokens: 500, cache_read_input_tokens: 1000, output_tokens: 30 },
       },
     });
-    const c = buildCall("openai", { model: "anthropic/claude-haiku-4.5", key, text: "hi", maxTokens: 100, stream: false });
-    const res = await send(gw, c);
-    const body = (await res.json()) as any;
+    const { body } = await ask("openai", { model: "anthropic/claude-haiku-4.5", text: "hi", maxTokens: 100 });
     const p = catalogPrices("anthropic/claude-haiku-4.5");
     expect(p.cacheRead).toBeLessThan(p.prompt);
     expect(p.cacheWrite).toBeGreaterThan(p.prompt);
-    const expected = Math.ceil(12 * p.prompt + 1000 * p.cacheRead + 500 * p.cacheWrite + 30 * p.completion);
+    const expected = expectedCost("anthropic/claude-haiku-4.5", undefined, { input: 1512, cached: 1000, cacheWrite: 500, output: 30 });
     expect(body.usage.prompt_tokens).toBe(1512);
     expect(body.usage.prompt_tokens_details.cached_tokens).toBe(1000);
     expect(body.usage.cost).toBeCloseTo(expected / MICROS_PER_USD, 12);
@@ -165,7 +160,7 @@ describe("cost of cached, cache-write and reasoning tokens", () => {
   });
 
   it("Gemini upstream: cached content and thinking tokens (billed as output) on the Anthropic surface", async () => {
-    const { up, gw, key } = await setup("acct-cost-reasoning");
+    const { up, gw, key, ask } = await rig("acct-cost-reasoning");
     await up.script({
       body: {
         candidates: [{ content: { role: "model", parts: [{ text: "ok" }] }, finishReason: "STOP", index: 0 }],
@@ -173,28 +168,26 @@ describe("cost of cached, cache-write and reasoning tokens", () => {
         modelVersion: "gemini-2.5-flash",
       },
     });
-    const c = buildCall("anthropic", { model: "google/gemini-2.5-flash", key, text: "hi", maxTokens: 1000, stream: false });
-    const res = await send(gw, c);
+    const res = await ask("anthropic", { model: "google/gemini-2.5-flash", text: "hi", maxTokens: 1000 });
     expect(res.status).toBe(200);
-    const p = catalogPrices("google/gemini-2.5-flash");
-    const expected = Math.ceil(600 * p.prompt + 400 * p.cacheRead + 210 * p.completion);
+    const expected = expectedCost("google/gemini-2.5-flash", undefined, { input: 1000, cached: 400, output: 210 });
     expect(res.headers.get("x-arouter-cost")).toBe((expected / MICROS_PER_USD).toFixed(6));
-    const g = await generation(gw, key, res.headers.get("x-generation-id")!);
+    const g = await generation(gw, key, res.generationId!);
     expect(g).toMatchObject({ tokens_prompt: 1000, native_tokens_cached: 400, tokens_completion: 210, native_tokens_reasoning: 200, cost_micros: expected });
   });
 });
 
 describe("a model with no known price", () => {
   it("on a key without a limit: served, recorded at 0 µ$, and no cost claimed in the response", async () => {
-    const { gw, key, hash } = await setup("acct-cost-unpriced");
-    const c = buildCall("openai", { model: "openai/gpt-99-unreleased", key, text: "hi", maxTokens: 20, stream: false });
-    const res = await send(gw, c);
+    const { gw, hash, ask } = await rig("acct-cost-unpriced");
+    const unpriced = { model: "openai/gpt-99-unreleased", text: "hi", maxTokens: 20 };
+    const res = await ask("openai", unpriced);
     expect(res.status).toBe(200);
-    const body = (await res.json()) as any;
+    const body = res.body;
     expect(body.usage.prompt_tokens).toBeGreaterThan(0);
     expect(body.usage.cost).toBeUndefined();
     expect(res.headers.get("x-arouter-cost")).toBeNull();
-    const a = await send(gw, buildCall("anthropic", { model: "openai/gpt-99-unreleased", key, text: "hi", maxTokens: 20, stream: false }));
+    const a = await ask("anthropic", unpriced);
     expect(a.status).toBe(200);
     expect(a.headers.get("x-arouter-cost")).toBeNull();
     const rows = await usageRows(gw, hash);

@@ -4,10 +4,11 @@
  * with them, and multi-turn tool use and thinking in Converse's shapes.
  */
 import { describe, expect, it } from "vitest";
-import { readReply, surfaceRequest, type Intent } from "../matrix/harness";
 import { bedrockEnv, FAKE_AWS } from "../helpers/cloud-env";
 import { fakeSession } from "../helpers/fake-upstream";
 import { gateway, jsonPost, readSse } from "../helpers/gateway";
+import { ask, expectOk } from "../helpers/surface-reply";
+import { surfaceCall, type Intent } from "../helpers/surface-request";
 
 const MODEL = "anthropic.claude-3-5-haiku-20241022-v1:0";
 const ID = `amazon-bedrock/${MODEL}`;
@@ -110,16 +111,15 @@ describe("conversations", () => {
   it("sends a tool-result turn as Converse toolUse / toolResult blocks with matching ids", async () => {
     const { up, gw, key } = await setup("bedrock-tool-turn", (u) => bedrockEnv(u));
     const it: Intent = {
+      model: ID,
       tools: true,
-      stream: false,
       turns: [
         { role: "user", text: "What's the weather in Paris?" },
         { role: "assistant", calls: [{ id: "toolu_01ABC", name: "get_weather", args: { city: "Paris" } }] },
         { role: "tool", results: [{ id: "toolu_01ABC", name: "get_weather", result: { temp: 21 } }] },
       ],
     };
-    const { path, init } = surfaceRequest("anthropic", key, ID, it);
-    const reply = await readReply("anthropic", false, await gw.fetch(path, init));
+    const reply = expectOk(await ask(gw, surfaceCall("anthropic", key, it)));
     expect(reply.text).toBe(`Hello from fake bedrock (${MODEL})`);
     const body = (await up.lastRequest())!.body;
     expect(body.messages).toEqual([
@@ -133,8 +133,8 @@ describe("conversations", () => {
   it("asks Claude for thinking and returns it signed to an Anthropic caller", async () => {
     const { up, gw, key } = await setup("bedrock-thinking", (u) => bedrockEnv(u));
     for (const stream of [false, true]) {
-      const { path, init } = surfaceRequest("anthropic", key, ID, { thinking: true, stream, turns: [{ role: "user", text: "Think first" }] });
-      const reply = await readReply("anthropic", stream, await gw.fetch(path, init));
+      const call = surfaceCall("anthropic", key, { model: ID, thinking: true, framing: stream ? "sse" : "json", turns: [{ role: "user", text: "Think first" }] });
+      const reply = expectOk(await ask(gw, call));
       expect(reply.reasoning).toBe("Thinking about the request step by step.");
       expect(reply.signature).toBeTruthy();
       const sent = (await up.lastRequest())!.body;

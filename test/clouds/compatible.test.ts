@@ -9,7 +9,8 @@ import type { Env } from "../../src/env";
 import { enablingVariable, getProvider, providerConfig } from "../../src/providers/registry";
 import { fakeSession } from "../helpers/fake-upstream";
 import { gateway } from "../helpers/gateway";
-import { expectedFinish, readReply, surfaceRequest, WEATHER_TOOL, type Intent } from "../matrix/harness";
+import { ask, expectedFinish, expectOk } from "../helpers/surface-reply";
+import { SURFACES, surfaceCall, WEATHER_TOOL, type Intent } from "../helpers/surface-request";
 
 interface Row {
   id: string;
@@ -61,13 +62,11 @@ describe.each(ROWS)("$id", (row) => {
     const up = fakeSession(`compat-${row.id}`);
     const gw = gateway({ ...up.env, [`${row.prefix}_API_KEY`]: `key-${row.id}`, [`${row.prefix}_BASE_URL`]: `${up.baseUrl}/${row.id}/v1` });
     const { key } = await gw.createKey();
-    for (const surface of ["openai", "anthropic", "gemini"] as const) {
+    for (const surface of SURFACES) {
       for (const stream of [false, true]) {
-        const ask = async (it: Intent) => {
-          const { path, init } = surfaceRequest(surface, key, `${row.id}/some-model`, it);
-          return readReply(surface, stream, await gw.fetch(path, init));
-        };
-        const text = await ask({ stream, turns: [{ role: "user", text: "Say hello" }] });
+        const send = async (it: Omit<Intent, "model">) =>
+          expectOk(await ask(gw, surfaceCall(surface, key, { ...it, model: `${row.id}/some-model`, framing: stream ? "sse" : "json" })));
+        const text = await send({ turns: [{ role: "user", text: "Say hello" }] });
         expect(text.text).toBe(`Hello from fake ${row.id} (some-model)`);
         const sent = (await up.lastRequest())!;
         expect(sent.path).toBe(`/${row.id}/v1/chat/completions`);
@@ -75,7 +74,7 @@ describe.each(ROWS)("$id", (row) => {
         expect(sent.body.model).toBe("some-model");
         if (!stream || row.streamOptions === false) expect(sent.body).not.toHaveProperty("stream_options");
         else expect(sent.body.stream_options).toEqual({ include_usage: true });
-        const tool = await ask({ stream, tools: true, turns: [{ role: "user", text: "What's the weather in Paris?" }] });
+        const tool = await send({ tools: true, turns: [{ role: "user", text: "What's the weather in Paris?" }] });
         expect(tool.calls.map((c) => ({ name: c.name, args: c.args }))).toEqual([{ name: WEATHER_TOOL.name, args: { city: "San Francisco" } }]);
         expect(tool.finish).toBe(expectedFinish(surface, "tool"));
       }

@@ -7,10 +7,11 @@
  * token it did not mint, a Claude body with `model`, an Azure call without `api-key`…
  */
 import { describe, expect, it } from "vitest";
-import { expectedFinish, readReply, surfaceRequest, type Intent, type SurfaceName, WEATHER_TOOL } from "../matrix/harness";
 import { azureEnv, BEDROCK_REGION, bedrockEnv, CF_ACCOUNT, FAKE_AWS, VERTEX_LOCATION, vertexEnv, workersAiEnv } from "../helpers/cloud-env";
-import { fakeSession, type FakeSession, type RecordedRequest } from "../helpers/fake-upstream";
-import { gateway } from "../helpers/gateway";
+import type { FakeSession, RecordedRequest } from "../helpers/fake-upstream";
+import { rig } from "../helpers/rig";
+import { expectedFinish, expectOk } from "../helpers/surface-reply";
+import { SURFACES, WEATHER_TOOL, type Intent } from "../helpers/surface-request";
 
 interface CloudCase {
   name: string;
@@ -112,30 +113,25 @@ const CASES: CloudCase[] = [
   },
 ];
 
-const SURFACES: SurfaceName[] = ["openai", "anthropic", "gemini"];
-const textIntent = (stream: boolean): Intent => ({ system: "Be brief.", turns: [{ role: "user", text: "Say hello" }], stream });
-const toolIntent = (stream: boolean): Intent => ({ tools: true, turns: [{ role: "user", text: "What's the weather in Paris?" }], stream });
+const textIntent: Omit<Intent, "model"> = { system: "Be brief.", turns: [{ role: "user", text: "Say hello" }] };
+const toolIntent: Omit<Intent, "model"> = { tools: true, turns: [{ role: "user", text: "What's the weather in Paris?" }] };
 
 describe.each(CASES)("$name", (c) => {
   for (const surface of SURFACES) {
     for (const stream of [false, true]) {
       it(`${surface} surface, ${stream ? "streamed" : "complete"}: text and a tool call`, async () => {
-        const up = fakeSession(`cloud-${surface}`);
-        const gw = gateway({ ...up.env, ...(await c.env(up)) });
-        const { key } = await gw.createKey();
-        const call = (it: Intent) => {
-          const { path, init } = surfaceRequest(surface, key, c.model, it);
-          return gw.fetch(path, init);
-        };
+        const r = await rig(`cloud-${surface}`, { env: c.env });
+        const { up, gw } = r;
+        const call = async (it: Omit<Intent, "model">) => expectOk(await r.ask(surface, { ...it, model: c.model, framing: stream ? "sse" : "json" }));
 
-        const text = await readReply(surface, stream, await call(textIntent(stream)));
+        const text = await call(textIntent);
         expect(text.text).toBe(c.text);
         expect(text.finish).toBe(expectedFinish(surface, "stop"));
         expect(text.usage.input).toBeGreaterThan(0);
         expect(text.usage.output).toBeGreaterThan(0);
         c.check((await up.lastRequest())!, stream, false);
 
-        const tool = await readReply(surface, stream, await call(toolIntent(stream)));
+        const tool = await call(toolIntent);
         expect(tool.calls.map((x) => ({ name: x.name, args: x.args }))).toEqual([{ name: WEATHER_TOOL.name, args: { city: "San Francisco" } }]);
         expect(tool.finish).toBe(expectedFinish(surface, "tool"));
         c.check((await up.lastRequest())!, stream, true);

@@ -5,9 +5,10 @@
  * `data: {"response": …}` events) both reaching every surface in its own format.
  */
 import { describe, expect, it } from "vitest";
-import { readReply, surfaceRequest, type SurfaceName } from "../matrix/harness";
 import { fakeSession } from "../helpers/fake-upstream";
 import { gateway, jsonPost } from "../helpers/gateway";
+import { ask, expectOk } from "../helpers/surface-reply";
+import { SURFACES, surfaceCall } from "../helpers/surface-request";
 
 interface RunCall {
   model: string;
@@ -45,7 +46,6 @@ function nativeBinding(calls: RunCall[]) {
   };
 }
 
-const SURFACES: SurfaceName[] = ["openai", "anthropic", "gemini"];
 
 describe("the AI binding", () => {
   for (const surface of SURFACES) {
@@ -55,14 +55,12 @@ describe("the AI binding", () => {
         const up = fakeSession("wai-binding");
         const gw = gateway({ ...up.env, AI: nativeBinding(calls) });
         const { key } = await gw.createKey();
-        const ask = async (text: string, tools: boolean) => {
-          const { path, init } = surfaceRequest(surface, key, `cloudflare/${MODEL}`, { tools, stream, turns: [{ role: "user", text }] });
-          return readReply(surface, stream, await gw.fetch(path, init));
-        };
-        const plain = await ask("Say hello", false);
+        const send = async (text: string, tools: boolean) =>
+          expectOk(await ask(gw, surfaceCall(surface, key, { model: `cloudflare/${MODEL}`, tools, framing: stream ? "sse" : "json", turns: [{ role: "user", text }] })));
+        const plain = await send("Say hello", false);
         expect(plain.text).toBe("Hello from the binding");
         expect(plain.usage).toMatchObject({ input: 12, output: 4 });
-        const tool = await ask("What's the weather?", true);
+        const tool = await send("What's the weather?", true);
         expect(tool.calls.map((c) => ({ name: c.name, args: c.args }))).toEqual([{ name: "get_weather", args: { city: "Oslo" } }]);
         expect(calls).toHaveLength(2);
         expect(calls[0].model).toBe(MODEL);

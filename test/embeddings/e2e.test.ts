@@ -4,26 +4,20 @@
  */
 import { describe, expect, it } from "vitest";
 import { base64ToFloats } from "../../src/embeddings/base64";
-import { fakeSession } from "../helpers/fake-upstream";
-import { gateway, jsonPost } from "../helpers/gateway";
+import { generation } from "../helpers/books";
+import { FAKE_PROVIDERS } from "../helpers/fake-upstream";
+import { jsonPost } from "../helpers/gateway";
+import { rig } from "../helpers/rig";
 import floatResponse from "../fixtures/embeddings/openai-response-float.json";
 import batchResponse from "../fixtures/embeddings/gemini-batch-response.json";
 import geminiNotFound from "../fixtures/embeddings/gemini-error-404.json";
 import openaiNotFound from "../fixtures/embeddings/openai-error-404.json";
 
 async function setup(name: string) {
-  const up = fakeSession(name);
-  const gw = gateway(up.env);
-  const { key, hash } = await gw.createKey();
-  const embed = (body: unknown) => gw.fetch("/v1/embeddings", jsonPost(body, { authorization: `Bearer ${key}` }));
-  const gemini = (path: string, body: unknown) => gw.fetch(`/v1beta/models/${path}`, jsonPost(body, { "x-goog-api-key": key }));
-  const generation = async (id: string) => {
-    await gw.settled();
-    const res = await gw.fetch(`/api/v1/generation?id=${id}`, { headers: { authorization: `Bearer ${key}` } });
-    expect(res.status).toBe(200);
-    return ((await res.json()) as { data: Record<string, any> }).data;
-  };
-  return { up, gw, key, hash, embed, gemini, generation };
+  const r = await rig(name);
+  const embed = (body: unknown) => r.post("openai", "/v1/embeddings", body);
+  const gemini = (path: string, body: unknown) => r.post("gemini", `/v1beta/models/${path}`, body);
+  return { ...r, embed, gemini, generation: (id: string) => generation(r.gw, r.key, id) };
 }
 
 const f32 = (v: number[]) => v.map(Math.fround);
@@ -37,7 +31,7 @@ describe("OpenAI surface → OpenAI upstream", () => {
 
     const sent = (await up.lastRequest())!;
     expect(sent.path).toBe("/openai/v1/embeddings");
-    expect(sent.headers.authorization).toBe("Bearer sk-fake-openai");
+    expect(sent.headers.authorization).toBe(`Bearer ${FAKE_PROVIDERS.OPENAI.key}`);
     expect(sent.body).toEqual({ model: "text-embedding-3-small", input: ["hello", "world"], encoding_format: "float", dimensions: 5, user: "u-1" });
 
     const body = (await res.json()) as any;
@@ -110,7 +104,7 @@ describe("OpenAI surface → Gemini upstream", () => {
 
     const sent = (await up.lastRequest())!;
     expect(sent.path).toBe("/gemini/v1beta/models/gemini-embedding-001:batchEmbedContents");
-    expect(sent.headers["x-goog-api-key"]).toBe("fake-gemini-key");
+    expect(sent.headers["x-goog-api-key"]).toBe(FAKE_PROVIDERS.GEMINI.key);
     expect(sent.body).toEqual({
       requests: [
         { model: "models/gemini-embedding-001", content: { parts: [{ text: "Hello, world!" }] }, outputDimensionality: 5 },

@@ -1,17 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { fakeSession } from "../helpers/fake-upstream";
-import { gateway, jsonPost, readSse } from "../helpers/gateway";
-// The catalog lists OpenRouter's endpoint of most models; tests whose premise is a single endpoint disable it.
-const NO_OPENROUTER = { OPENROUTER_API_KEY: "" };
+import { FAKE_PROVIDERS, NO_OPENROUTER } from "../helpers/fake-upstream";
+import { jsonPost, readSse } from "../helpers/gateway";
+import { rig } from "../helpers/rig";
 
-async function setup(extraEnv: Record<string, unknown> = {}) {
-  const up = fakeSession("openai-surface");
-  const gw = gateway({ ...up.env, ...NO_OPENROUTER, ...extraEnv });
-  const { key } = await gw.createKey();
-  const chat = (body: unknown, headers: Record<string, string> = {}) =>
-    gw.fetch("/v1/chat/completions", jsonPost(body, { authorization: `Bearer ${key}`, ...headers }));
-  return { up, gw, key, chat };
-}
+const setup = (env: Record<string, unknown> = {}) => rig("openai-surface", { env: { ...NO_OPENROUTER, ...env } });
 
 const anthropicMessage = {
   id: "msg_01XFDUDYJgAACzvnptvVoYEL",
@@ -132,7 +124,7 @@ describe("OpenAI surface → OpenAI-format upstreams", () => {
     const { events } = await readSse(res);
     const sent = (await up.lastRequest())!;
     expect(sent.path).toBe("/openai/v1/chat/completions");
-    expect(sent.headers.authorization).toBe("Bearer sk-fake-openai");
+    expect(sent.headers.authorization).toBe(`Bearer ${FAKE_PROVIDERS.OPENAI.key}`);
     expect(sent.body.model).toBe("gpt-4o");
     expect(sent.body.stream_options).toEqual({ include_usage: true });
     expect(events.at(-1)!.data).toBe("[DONE]");
@@ -178,7 +170,7 @@ describe("OpenAI surface → Gemini upstream", () => {
     const sent = (await up.lastRequest())!;
     expect(sent.path).toBe("/gemini/v1beta/models/gemini-2.5-flash:streamGenerateContent");
     expect(sent.query.alt).toBe("sse");
-    expect(sent.headers["x-goog-api-key"]).toBe("fake-gemini-key");
+    expect(sent.headers["x-goog-api-key"]).toBe(FAKE_PROVIDERS.GEMINI.key);
     expect(sent.body.contents).toEqual([{ role: "user", parts: [{ text: "Hi" }] }]);
     const text = events.slice(0, -1).map((e) => JSON.parse(e.data)).flatMap((c) => c.choices).map((c: any) => c.delta?.content ?? "").join("");
     expect(text.length).toBeGreaterThan(0);

@@ -137,7 +137,8 @@ async function control(method: string, path: string, body?: unknown): Promise<an
   return text ? JSON.parse(text) : null;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Waits `ms` (pacing requests against the fake's scripted delays; never a timing assertion). */
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** A fresh, isolated session on the fake upstream. */
 export function fakeSession(name = "t"): FakeSession {
@@ -222,3 +223,32 @@ export async function readSharedFixture(path: string): Promise<string> {
 export async function readSharedFixtureJson<T = any>(path: string): Promise<T> {
   return JSON.parse(await readSharedFixture(path)) as T;
 }
+
+/** Env overrides that switch off every provider of a session except the named ones (the session enables all). */
+export function onlyProviders(up: Pick<FakeSession, "env">, ...names: FakeProviderName[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(up.env)) {
+    const name = k.replace(/_(API_KEY|BASE_URL)$/, "");
+    if (!(names as string[]).includes(name)) out[k] = "";
+  }
+  return out;
+}
+
+/** A recorded request for a chat answer (any wire format). */
+export function isChatCall(r: RecordedRequest): boolean {
+  return r.method === "POST" && /(chat\/completions|\/v1\/messages$|:generateContent|:streamGenerateContent)/.test(r.path);
+}
+
+/** `provider:model` of one recorded upstream call (provider = first path segment of the fake). */
+export function describeCall(r: RecordedRequest): string {
+  const provider = r.path.split("/")[1];
+  const gem = /\/models\/([^:]+):/.exec(r.path);
+  const model = gem ? decodeURIComponent(gem[1]) : String(r.body?.model ?? "?");
+  return `${provider}:${model}`;
+}
+
+/**
+ * Env overrides that switch off the OpenRouter endpoint the catalog lists for most models: for
+ * tests whose premise is a single endpoint (no fallback to hide a failure).
+ */
+export const NO_OPENROUTER: Record<string, string> = { OPENROUTER_API_KEY: "" };

@@ -51,20 +51,5 @@ export const jsonPost = (body: unknown, headers: Record<string, string> = {}): R
   body: typeof body === "string" ? body : JSON.stringify(body),
 });
 
-/** Reads an SSE body into its data payloads (comments kept as `:` strings for keep-alive checks). */
-export async function readSse(res: Response): Promise<{ events: Array<{ event?: string; data: string }>; comments: string[]; raw: string }> {
-  const raw = await res.text();
-  const events: Array<{ event?: string; data: string }> = [];
-  const comments: string[] = [];
-  for (const block of raw.split(/\r?\n\r?\n/)) {
-    let event: string | undefined;
-    const data: string[] = [];
-    for (const line of block.split(/\r?\n/)) {
-      if (line.startsWith(":")) comments.push(line);
-      else if (line.startsWith("event:")) event = line.slice(6).trim();
-      else if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
-    }
-    if (data.length) events.push({ event, data: data.join("\n") });
-  }
-  return { events, comments, raw };
-}
+/** The SSE reader lives in ./sse.ts (with the partial and JSON-array readers); kept here for existing imports. */
+export { readSse } from "./sse";

@@ -1,10 +1,11 @@
 import { createExecutionContext, env as testEnv, waitOnExecutionContext } from "cloudflare:test";
 import { app } from "../../src/app";
 import type { Env } from "../../src/env";
+import { MANAGEMENT_KEY } from "../helpers/gateway";
 
 export const env = testEnv as unknown as Env;
 /** The management API is called through the real app: tests see the error envelope users get. */
-export const MGMT = "lr_mgmt_test_bootstrap_key_0000000000";
+export const MGMT = MANAGEMENT_KEY;
 
 
 export interface CallResult<T = any> {

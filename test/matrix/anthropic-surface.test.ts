@@ -4,52 +4,49 @@
  * grammar with pings and in-band errors, Anthropic-shaped errors, and token counting.
  */
 import { describe, expect, it } from "vitest";
-import { anthropicErrorBodySchema } from "../../src/codecs/anthropic/anthropic-api";
-import { fakeSession } from "../helpers/fake-upstream";
-import { gateway, jsonPost, readSse } from "../helpers/gateway";
-import { FAKE_REASONING, UPSTREAMS, WEATHER_TOOL, fakePromptTokens, fakeText, readAnthropicStream } from "./harness";
-// The catalog lists OpenRouter's endpoint of most models; tests whose premise is a single endpoint disable it.
-const NO_OPENROUTER = { OPENROUTER_API_KEY: "" };
+import { generation } from "../helpers/books";
+import { FAKE_REASONING, UPSTREAMS, fakePromptTokens, fakeText } from "../helpers/fake-answers";
+import { FAKE_PROVIDERS, NO_OPENROUTER } from "../helpers/fake-upstream";
+import { jsonPost } from "../helpers/gateway";
+import { expectedCost } from "../helpers/prices";
+import { ANTHROPIC_ERROR_TYPES } from "../helpers/reply-anthropic";
+import { rig } from "../helpers/rig";
+import { parseSse } from "../helpers/sse";
+import { expectOk, readReply } from "../helpers/surface-reply";
+import { authHeaders, WEATHER_TOOL } from "../helpers/surface-request";
+import { anthropicEvent, cutOpenAIStream } from "../helpers/upstream-scripts";
 
-const ANTHROPIC_ERROR_TYPES = [
-  "invalid_request_error", "authentication_error", "permission_error", "not_found_error", "request_too_large",
-  "rate_limit_error", "api_error", "overloaded_error", "timeout_error", "billing_error",
-];
-
-async function setup(extraEnv: Record<string, unknown> = {}) {
-  const up = fakeSession("anthropic-surface");
-  const gw = gateway({ ...up.env, ...extraEnv });
-  const { key, hash } = await gw.createKey();
-  const headers = (extra: Record<string, string> = {}) => ({ "x-api-key": key, "anthropic-version": "2023-06-01", ...extra });
-  const messages = (body: unknown, extra: Record<string, string> = {}) => gw.fetch("/v1/messages", jsonPost(body, headers(extra)));
-  const count = (body: unknown, extra: Record<string, string> = {}) => gw.fetch("/v1/messages/count_tokens", jsonPost(body, headers(extra)));
-  return { up, gw, key, hash, messages, count, headers };
+async function setup(env: Record<string, unknown> = {}) {
+  const r = await rig("anthropic-surface", { env });
+  const count = (body: unknown, extra: Record<string, string> = {}) => r.post("anthropic", "/v1/messages/count_tokens", body, extra);
+  return { ...r, count };
 }
 
 const hello = (model: string, extra: Record<string, unknown> = {}) => ({ model, max_tokens: 256, messages: [{ role: "user", content: "Hi" }], ...extra });
+const ANTHROPIC_KEY = FAKE_PROVIDERS.ANTHROPIC.key;
 
+/** An HTTP error in Anthropic's own envelope (checked by the reply reader), of this status and type. */
 async function expectAnthropicError(res: Response, status: number, type: string): Promise<string> {
-  expect(res.status).toBe(status);
-  expect(res.headers.get("content-type")).toContain("application/json");
-  const body = (await res.json()) as any;
-  expect(anthropicErrorBodySchema.safeParse(body).success).toBe(true);
-  expect(body.type).toBe("error");
-  expect(body.error.type).toBe(type);
-  expect(body.error.message.length).toBeGreaterThan(0);
-  return body.error.message;
+  const reply = await readReply({ surface: "anthropic", framing: "json" }, res);
+  expect(reply.status).toBe(status);
+  expect(reply.error?.type).toBe(type);
+  return reply.error!.message;
 }
+
+/** A streamed answer on the Anthropic surface, read whole. */
+const readStream = (res: Response) => readReply({ surface: "anthropic", framing: "sse" }, res);
 
 describe("Anthropic surface: authentication and headers", () => {
   it("accepts the key as x-api-key and as Authorization: Bearer", async () => {
     const { gw, key, up } = await setup();
-    const viaHeader = await gw.fetch("/v1/messages", jsonPost(hello("anthropic/claude-sonnet-4.6"), { "x-api-key": key, "anthropic-version": "2023-06-01" }));
+    const viaHeader = await gw.fetch("/v1/messages", jsonPost(hello("anthropic/claude-sonnet-4.6"), authHeaders("anthropic", key)));
     expect(viaHeader.status).toBe(200);
     const viaBearer = await gw.fetch("/v1/messages", jsonPost(hello("anthropic/claude-sonnet-4.6"), { authorization: `Bearer ${key}` }));
     expect(viaBearer.status).toBe(200);
     expect(((await viaBearer.json()) as any).content[0].text).toBe(fakeText(UPSTREAMS.anthropic));
     // The caller's key never reaches the provider: the gateway's own provider key does.
     for (const r of await up.requests()) {
-      expect(r.headers["x-api-key"]).toBe("sk-ant-fake");
+      expect(r.headers["x-api-key"]).toBe(ANTHROPIC_KEY);
       expect(JSON.stringify(r.headers)).not.toContain(key);
     }
   });
@@ -242,15 +239,8 @@ const upstreamMessage = {
     service_tier: "standard",
   },
 };
-/** claude-sonnet-4.6: $3/M input, $0.30/M cache read, $3.75/M cache write, $15/M output. */
-const PASSTHROUGH_COST_MICROS = Math.ceil(100 * 3 + 2000 * 0.3 + 50 * 3.75 + 40 * 15);
-
-async function generation(gw: ReturnType<typeof gateway>, key: string, id: string) {
-  await gw.settled();
-  const res = await gw.fetch(`/api/v1/generation?id=${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${key}` } });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as any).data;
-}
+/** The catalog price of the passthrough answer's usage (cache reads and writes at their own prices). */
+const PASSTHROUGH_COST_MICROS = expectedCost("anthropic/claude-sonnet-4.6", "anthropic", { input: 2150, cached: 2000, cacheWrite: 50, output: 40 });
 
 describe("Anthropic → Anthropic passthrough", () => {
   it("sends the caller's body unchanged (cache_control, server tools, signatures) and returns the upstream's own body, metered", async () => {
@@ -276,25 +266,24 @@ describe("Anthropic → Anthropic passthrough", () => {
 
   it("streams the upstream's bytes unchanged and still bills the stream's usage", async () => {
     const { up, gw, key, messages } = await setup();
-    const ev = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
     const chunks = [
-      ev("message_start", { message: { ...upstreamMessage, content: [], stop_reason: null, usage: { ...upstreamMessage.usage, output_tokens: 1 } } }),
-      ev("ping", {}),
-      ev("content_block_start", { index: 0, content_block: { type: "thinking", thinking: "", signature: "" } }),
-      ev("content_block_delta", { index: 0, delta: { type: "thinking_delta", thinking: "One line it is." } }),
-      ev("content_block_delta", { index: 0, delta: { type: "signature_delta", signature: SIG } }),
-      ev("content_block_stop", { index: 0 }),
-      ev("content_block_start", { index: 1, content_block: { type: "server_tool_use", id: "srvtoolu_02B", name: "web_search", input: {} } }),
-      ev("content_block_delta", { index: 1, delta: { type: "input_json_delta", partial_json: '{"query":"example"}' } }),
-      ev("content_block_stop", { index: 1 }),
-      ev("content_block_start", { index: 2, content_block: upstreamMessage.content[2] }),
-      ev("content_block_stop", { index: 2 }),
-      ev("content_block_start", { index: 3, content_block: { type: "text", text: "" } }),
-      ev("content_block_delta", { index: 3, delta: { type: "citations_delta", citation: upstreamMessage.content[3].citations![0] } }),
-      ev("content_block_delta", { index: 3, delta: { type: "text_delta", text: "Example launched a thing." } }),
-      ev("content_block_stop", { index: 3 }),
-      ev("message_delta", { delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: 40 } }),
-      ev("message_stop", {}),
+      anthropicEvent("message_start", { message: { ...upstreamMessage, content: [], stop_reason: null, usage: { ...upstreamMessage.usage, output_tokens: 1 } } }),
+      anthropicEvent("ping", {}),
+      anthropicEvent("content_block_start", { index: 0, content_block: { type: "thinking", thinking: "", signature: "" } }),
+      anthropicEvent("content_block_delta", { index: 0, delta: { type: "thinking_delta", thinking: "One line it is." } }),
+      anthropicEvent("content_block_delta", { index: 0, delta: { type: "signature_delta", signature: SIG } }),
+      anthropicEvent("content_block_stop", { index: 0 }),
+      anthropicEvent("content_block_start", { index: 1, content_block: { type: "server_tool_use", id: "srvtoolu_02B", name: "web_search", input: {} } }),
+      anthropicEvent("content_block_delta", { index: 1, delta: { type: "input_json_delta", partial_json: '{"query":"example"}' } }),
+      anthropicEvent("content_block_stop", { index: 1 }),
+      anthropicEvent("content_block_start", { index: 2, content_block: upstreamMessage.content[2] }),
+      anthropicEvent("content_block_stop", { index: 2 }),
+      anthropicEvent("content_block_start", { index: 3, content_block: { type: "text", text: "" } }),
+      anthropicEvent("content_block_delta", { index: 3, delta: { type: "citations_delta", citation: upstreamMessage.content[3].citations![0] } }),
+      anthropicEvent("content_block_delta", { index: 3, delta: { type: "text_delta", text: "Example launched a thing." } }),
+      anthropicEvent("content_block_stop", { index: 3 }),
+      anthropicEvent("message_delta", { delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: 40 } }),
+      anthropicEvent("message_stop", {}),
     ];
     await up.script({ chunks });
     const res = await messages({ ...passthroughBody, stream: true });
@@ -315,10 +304,10 @@ describe("Anthropic stream grammar", () => {
   it("thinking then text from an OpenAI-compatible upstream: the exact event sequence", async () => {
     const { messages } = await setup();
     const res = await messages({ ...hello("deepseek/deepseek-v4-flash"), max_tokens: 8192, stream: true, thinking: { type: "enabled", budget_tokens: 2048 } });
-    const reply = await readAnthropicStream(res);
+    const reply = expectOk(await readStream(res));
     const thinkingDeltas = 8; // the fake's reasoning pieces
     const textDeltas = 5;
-    expect(reply.events).toEqual([
+    expect(reply.chunks.map((c) => c.type)).toEqual([
       "message_start",
       "content_block_start", ...Array(thinkingDeltas).fill("content_block_delta"), "content_block_stop",
       "content_block_start", ...Array(textDeltas).fill("content_block_delta"), "content_block_stop",
@@ -338,8 +327,8 @@ describe("Anthropic stream grammar", () => {
       messages: [{ role: "user", content: "weather in two cities, parallel please" }],
       tools: [{ name: WEATHER_TOOL.name, input_schema: WEATHER_TOOL.schema }],
     });
-    const reply = await readAnthropicStream(res);
-    expect(reply.events!.filter((e) => e === "content_block_start")).toHaveLength(2);
+    const reply = expectOk(await readStream(res));
+    expect(reply.chunks.filter((c) => c.type === "content_block_start")).toHaveLength(2);
     expect(reply.calls.map((c) => c.args)).toEqual([{ city: "San Francisco" }, { city: "Boston" }]);
     expect(reply.finish).toBe("tool_use");
     expect(reply.usage.input).toBe(fakePromptTokens((await up.lastRequest())!));
@@ -351,53 +340,45 @@ describe("Anthropic stream grammar", () => {
       await up.script({ firstByteDelayMs: 300 });
       const res = await messages({ ...hello(model), stream: true });
       expect(res.status).toBe(200);
-      const text = await res.clone().text();
+      const reply = expectOk(await readStream(res));
       // No comment keep-alives; the one comment allowed is a same-format stream's final cost.
-      expect(text.replace(/^: x-arouter-cost: [\d.]+\n\n(?![\s\S])/m, "")).not.toMatch(/^:/m);
-      const { events } = await readSse(res);
-      expect(events[0]).toEqual({ event: "ping", data: '{"type":"ping"}' });
-      const reply = await readAnthropicStream(new Response(text, { headers: { "content-type": "text/event-stream" } }));
+      expect(reply.raw.replace(/^: x-arouter-cost: [\d.]+\n\n(?![\s\S])/m, "")).not.toMatch(/^:/m);
+      expect(parseSse(reply.raw).events[0]).toEqual({ event: "ping", data: '{"type":"ping"}' });
+      expect(reply.keepAlives).toBeGreaterThan(0);
       expect(reply.text).toBe(fakeText(model.startsWith("openai") ? UPSTREAMS.openai : UPSTREAMS.anthropic));
     }
   });
 
   it("ends with `event: error` when the upstream fails after the stream started (translated)", async () => {
     const { up, messages } = await setup();
-    const chunk = (delta: object) =>
-      `data: ${JSON.stringify({ id: "c1", object: "chat.completion.chunk", created: 1, model: "gpt-4o", choices: [{ index: 0, delta, finish_reason: null }] })}\n\n`;
-    await up.script({ fault: "reset-after", resetAfterChunks: 2, chunks: [chunk({ role: "assistant", content: "" }), chunk({ content: "Hel" }), chunk({ content: "lo" })] });
-    const res = await messages({ ...hello("openai/gpt-4o"), stream: true });
-    expect(res.status).toBe(200);
-    const { events } = await readSse(res);
-    const names = events.map((e) => e.event);
+    await up.script(cutOpenAIStream());
+    const reply = await readStream(await messages({ ...hello("openai/gpt-4o"), stream: true }));
+    expect(reply.status).toBe(200);
+    const names = reply.chunks.map((c) => c.type);
     expect(names[0]).toBe("message_start");
     expect(names).toContain("content_block_delta");
     expect(names.at(-1)).toBe("error");
     expect(names).not.toContain("message_stop");
-    const err = JSON.parse(events.at(-1)!.data);
-    expect(anthropicErrorBodySchema.safeParse(err).success).toBe(true);
-    expect(ANTHROPIC_ERROR_TYPES).toContain(err.error.type);
+    // (each event valid against the Anthropic schema, the error's type one Anthropic documents)
+    expect(reply.error?.inBand).toBe(true);
+    expect(ANTHROPIC_ERROR_TYPES).toContain(reply.error!.type);
   });
 
   it("ends with `event: error` when an Anthropic upstream is cut mid-stream (passthrough)", async () => {
     const { up, messages } = await setup();
-    const ev = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
     const chunks = [
-      ev("message_start", { message: { ...upstreamMessage, content: [], stop_reason: null } }),
-      ev("content_block_start", { index: 0, content_block: { type: "text", text: "" } }),
-      ev("content_block_delta", { index: 0, delta: { type: "text_delta", text: "Partial" } }),
-      ev("content_block_delta", { index: 0, delta: { type: "text_delta", text: " answer" } }),
+      anthropicEvent("message_start", { message: { ...upstreamMessage, content: [], stop_reason: null } }),
+      anthropicEvent("content_block_start", { index: 0, content_block: { type: "text", text: "" } }),
+      anthropicEvent("content_block_delta", { index: 0, delta: { type: "text_delta", text: "Partial" } }),
+      anthropicEvent("content_block_delta", { index: 0, delta: { type: "text_delta", text: " answer" } }),
     ];
     await up.script({ fault: "reset-after", resetAfterChunks: 3, chunks });
-    const res = await messages({ ...hello("anthropic/claude-sonnet-4.6"), stream: true });
-    expect(res.status).toBe(200);
-    const raw = await res.text();
-    expect(raw.startsWith(chunks.slice(0, 3).join(""))).toBe(true);
-    const { events } = await readSse(new Response(raw));
-    expect(events.at(-1)!.event).toBe("error");
-    const err = JSON.parse(events.at(-1)!.data);
-    expect(err.type).toBe("error");
-    expect(ANTHROPIC_ERROR_TYPES).toContain(err.error.type);
+    const reply = await readStream(await messages({ ...hello("anthropic/claude-sonnet-4.6"), stream: true }));
+    expect(reply.status).toBe(200);
+    expect(reply.raw.startsWith(chunks.slice(0, 3).join(""))).toBe(true);
+    expect(reply.chunks.at(-1).type).toBe("error");
+    expect(reply.error?.inBand).toBe(true);
+    expect(ANTHROPIC_ERROR_TYPES).toContain(reply.error!.type);
   });
 
   it("an error before anything was sent keeps its HTTP status, in Anthropic's shape", async () => {
@@ -469,7 +450,7 @@ describe("POST /v1/messages/count_tokens", () => {
     expect(res.headers.get("x-arouter-token-count")).toBe("exact");
     const sent = (await up.lastRequest())!;
     expect(sent.path).toBe("/anthropic/v1/messages/count_tokens");
-    expect(sent.headers["x-api-key"]).toBe("sk-ant-fake");
+    expect(sent.headers["x-api-key"]).toBe(ANTHROPIC_KEY);
     expect(sent.headers["anthropic-beta"]).toBe("token-counting-2024-11-01");
     expect(sent.body.model).toBe("claude-sonnet-4-6");
     expect(sent.body.max_tokens).toBeUndefined();
@@ -492,7 +473,7 @@ describe("POST /v1/messages/count_tokens", () => {
     expect(res.headers.get("x-arouter-token-count")).toBe("exact");
     const sent = (await up.lastRequest())!;
     expect(sent.path).toBe("/gemini/v1beta/models/gemini-2.5-flash:countTokens");
-    expect(sent.headers["x-goog-api-key"]).toBe("fake-gemini-key");
+    expect(sent.headers["x-goog-api-key"]).toBe(FAKE_PROVIDERS.GEMINI.key);
     expect(sent.body.generateContentRequest.model).toBe("models/gemini-2.5-flash");
     expect(sent.body.generateContentRequest.contents).toEqual([{ role: "user", parts: [{ text: "How is the weather in Paris today?" }] }]);
     expect(sent.body.generateContentRequest.systemInstruction).toEqual({ parts: [{ text: "Be brief." }] });

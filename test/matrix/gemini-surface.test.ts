@@ -5,33 +5,32 @@
  * model list, and Google-shaped errors.
  */
 import { describe, expect, it } from "vitest";
-import { fakeSession } from "../helpers/fake-upstream";
-import { gateway, jsonPost, readSse } from "../helpers/gateway";
-import {
-  FAKE_REASONING, FAKE_THOUGHT_SIGNATURE, UPSTREAMS, WEATHER_TOOL, fakePromptTokens, fakeText, geminiStreamChunks, readAnthropicStream, PACKED_SIGNATURE, plainToolId,
-} from "./harness";
-// The catalog lists OpenRouter's endpoint of most models; tests whose premise is a single endpoint disable it.
-const NO_OPENROUTER = { OPENROUTER_API_KEY: "" };
+import { FAKE_REASONING, FAKE_THOUGHT_SIGNATURE, PACKED_SIGNATURE, UPSTREAMS, fakePromptTokens, fakeText, plainToolId } from "../helpers/fake-answers";
+import { FAKE_PROVIDERS, NO_OPENROUTER, type FakeSession } from "../helpers/fake-upstream";
+import { jsonPost } from "../helpers/gateway";
+import { rig } from "../helpers/rig";
+import { expectOk, readReply } from "../helpers/surface-reply";
+import { WEATHER_TOOL, type Framing } from "../helpers/surface-request";
+import { cutOpenAIStream } from "../helpers/upstream-scripts";
 
-async function setup(extraEnv: Record<string, unknown> = {}) {
-  const up = fakeSession("gemini-surface");
-  const gw = gateway({ ...up.env, ...NO_OPENROUTER, ...extraEnv });
-  const { key } = await gw.createKey();
-  const post = (path: string, body: unknown, headers: Record<string, string> = { "x-goog-api-key": key }) => gw.fetch(path, jsonPost(body, headers));
-  return { up, gw, key, post };
+async function setup(env: Record<string, unknown> = {}) {
+  const r = await rig("gemini-surface", { env: { ...NO_OPENROUTER, ...env } });
+  const post = (path: string, body: unknown) => r.post("gemini", path, body);
+  return { ...r, post };
 }
 
 const hi = { contents: [{ role: "user", parts: [{ text: "Hi" }] }] };
 const weatherTools = [{ functionDeclarations: [{ name: WEATHER_TOOL.name, description: WEATHER_TOOL.description, parametersJsonSchema: WEATHER_TOOL.schema }] }];
 
+/** A Gemini stream read whole (elements valid, the framing's own rules checked by the reader). */
+const readStream = (res: Response, framing: Framing) => readReply({ surface: "gemini", framing }, res);
+
+/** An HTTP error in Google's own envelope (checked by the reply reader), of this code and status. */
 async function expectGoogleError(res: Response, code: number, status: string): Promise<string> {
-  expect(res.status).toBe(code);
-  const body = (await res.json()) as any;
-  expect(Object.keys(body)).toEqual(["error"]);
-  expect(body.error).toMatchObject({ code, status });
-  expect(typeof body.error.message).toBe("string");
-  expect(body.error.message.length).toBeGreaterThan(0);
-  return body.error.message;
+  const reply = await readReply({ surface: "gemini", framing: "json" }, res);
+  expect(reply.status).toBe(code);
+  expect(reply.error?.type).toBe(status);
+  return reply.error!.message;
 }
 
 describe("Gemini surface: paths, auth and model ids", () => {
@@ -58,7 +57,7 @@ describe("Gemini surface: paths, auth and model ids", () => {
       expect(res.status).toBe(200);
     }
     for (const r of await up.requests()) {
-      expect(r.headers["x-goog-api-key"]).toBe("fake-gemini-key");
+      expect(r.headers["x-goog-api-key"]).toBe(FAKE_PROVIDERS.GEMINI.key);
       expect(r.query.key).toBeUndefined();
     }
   });
@@ -96,7 +95,7 @@ describe("streamGenerateContent framings", () => {
     const res = await post("/v1beta/models/anthropic/claude-sonnet-4.6:streamGenerateContent?alt=sse", hi);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/event-stream");
-    const { chunks, raw } = await geminiStreamChunks(res);
+    const { chunks, raw } = expectOk(await readStream(res, "sse"));
     expect(raw).not.toMatch(/[^\r]\n/); // every line break is CRLF
     const sent = (await up.lastRequest())!;
     expect(sent.body.stream).toBe(true);
@@ -120,7 +119,7 @@ describe("streamGenerateContent framings", () => {
       const res = await post(`/v1beta/models/${model}:streamGenerateContent`, hi);
       expect(res.status).toBe(200);
       expect(res.headers.get("content-type")).toContain("application/json");
-      const { chunks, raw } = await geminiStreamChunks(res);
+      const { chunks, raw } = expectOk(await readStream(res, "json-array"));
       expect(raw.startsWith("[")).toBe(true);
       expect(raw.trimEnd().endsWith("]")).toBe(true);
       expect(raw).toContain("\n,\r\n");
@@ -147,7 +146,7 @@ describe("streamGenerateContent framings", () => {
         contents: [{ role: "user", parts: [{ text: "weather in two cities, parallel" }] }],
         tools: weatherTools,
       });
-      const { chunks } = await geminiStreamChunks(res);
+      const { chunks } = expectOk(await readStream(res, suffix ? "sse" : "json-array"));
       const calls = chunks.flatMap((c) => c.candidates[0].content.parts.filter((p: any) => p.functionCall));
       expect(calls.map((p: any) => p.functionCall.args), model).toEqual([{ city: "San Francisco" }, { city: "Boston" }]);
       for (const p of calls) {
@@ -164,7 +163,7 @@ describe("streamGenerateContent framings", () => {
       ...hi,
       generationConfig: { thinkingConfig: { thinkingBudget: 2048, includeThoughts: true } },
     });
-    const { chunks } = await geminiStreamChunks(res);
+    const { chunks } = expectOk(await readStream(res, "sse"));
     const parts = chunks.flatMap((c) => c.candidates[0].content.parts);
     expect(parts.filter((p: any) => p.thought).map((p: any) => p.text).join("")).toBe(FAKE_REASONING);
     expect(parts.filter((p: any) => !p.thought).map((p: any) => p.text).join("")).toBe(fakeText(UPSTREAMS.deepseek));
@@ -176,7 +175,7 @@ describe("thoughtSignature round trip through other surfaces", () => {
   const thinkingGemini = "google/gemini-2.5-flash";
   const question = "What's the weather in two cities? Use parallel calls.";
 
-  async function checkNextGeminiRequest(up: ReturnType<typeof fakeSession>, ids: string[]) {
+  async function checkNextGeminiRequest(up: FakeSession, ids: string[]) {
     const sent = (await up.lastRequest())!;
     expect(sent.path).toMatch(/^\/gemini\/v1beta\/models\/gemini-2\.5-flash:/);
     const model = sent.body.contents.find((c: any) => c.role === "model");
@@ -193,28 +192,13 @@ describe("thoughtSignature round trip through other surfaces", () => {
 
   for (const stream of [false, true]) {
     it(`OpenAI surface (${stream ? "stream" : "non-stream"}): the signature rides in the tool-call id and comes back`, async () => {
-      const { up, gw, key } = await setup();
-      const chat = (body: unknown) => gw.fetch("/v1/chat/completions", jsonPost(body, { authorization: `Bearer ${key}` }));
+      const { up, chat } = await setup();
       const tools = [{ type: "function", function: { name: WEATHER_TOOL.name, parameters: WEATHER_TOOL.schema } }];
       const first = await chat({ model: thinkingGemini, stream, messages: [{ role: "user", content: question }], tools, reasoning: { effort: "low" } });
       expect(first.status).toBe(200);
       expect((await up.lastRequest())!.body.generationConfig.thinkingConfig).toEqual({ thinkingBudget: 1024, includeThoughts: true });
-      let toolCalls: Array<{ id: string; type: string; function: { name: string; arguments: string } }>;
-      if (!stream) toolCalls = ((await first.json()) as any).choices[0].message.tool_calls;
-      else {
-        const { events } = await readSse(first);
-        const acc = new Map<number, any>();
-        for (const e of events.slice(0, -1))
-          for (const ch of JSON.parse(e.data).choices)
-            for (const tc of ch.delta?.tool_calls ?? []) {
-              const cur = acc.get(tc.index) ?? { type: "function", function: { name: "", arguments: "" } };
-              if (tc.id) cur.id = tc.id;
-              if (tc.function?.name) cur.function.name = tc.function.name;
-              cur.function.arguments += tc.function?.arguments ?? "";
-              acc.set(tc.index, cur);
-            }
-        toolCalls = [...acc.values()];
-      }
+      const reply = expectOk(await readReply({ surface: "openai", framing: stream ? "sse" : "json" }, first));
+      const toolCalls = reply.calls.map((c) => ({ id: c.id!, type: "function", function: { name: c.name, arguments: JSON.stringify(c.args) } }));
       expect(toolCalls).toHaveLength(2);
       expect(toolCalls[0].id).toMatch(PACKED_SIGNATURE);
       expect(toolCalls[1].id).not.toMatch(PACKED_SIGNATURE);
@@ -236,21 +220,18 @@ describe("thoughtSignature round trip through other surfaces", () => {
     });
 
     it(`Anthropic surface (${stream ? "stream" : "non-stream"}): the signature rides in the tool_use id and comes back`, async () => {
-      const { up, gw, key } = await setup();
-      const messages = (body: unknown) => gw.fetch("/v1/messages", jsonPost(body, { "x-api-key": key, "anthropic-version": "2023-06-01" }));
+      const { up, messages } = await setup();
       const tools = [{ name: WEATHER_TOOL.name, input_schema: WEATHER_TOOL.schema }];
       const base = { model: thinkingGemini, max_tokens: 4096, stream, tools, thinking: { type: "enabled", budget_tokens: 1024 } };
       const first = await messages({ ...base, messages: [{ role: "user", content: question }] });
       expect(first.status).toBe(200);
+      const reply = expectOk(await readReply({ surface: "anthropic", framing: stream ? "sse" : "json" }, first));
       const content: any[] = stream
-        ? await (async () => {
-            const reply = await readAnthropicStream(first);
-            return [
-              { type: "thinking", thinking: reply.reasoning, signature: reply.signature ?? "" },
-              ...reply.calls.map((c) => ({ type: "tool_use", id: c.id, name: c.name, input: c.args })),
-            ];
-          })()
-        : ((await first.json()) as any).content;
+        ? [
+            { type: "thinking", thinking: reply.reasoning, signature: reply.signature ?? "" },
+            ...reply.calls.map((c) => ({ type: "tool_use", id: c.id, name: c.name, input: c.args })),
+          ]
+        : reply.body.content;
       const uses = content.filter((b) => b.type === "tool_use");
       expect(uses).toHaveLength(2);
       expect(uses[0].id).toMatch(PACKED_SIGNATURE);
@@ -378,7 +359,7 @@ describe("Gemini request features in other upstreams' formats", () => {
       tools: weatherTools,
       generationConfig: { thinkingConfig: { thinkingBudget: 1024, includeThoughts: true } },
     });
-    const { chunks } = await geminiStreamChunks(res);
+    const { chunks } = expectOk(await readStream(res, "json-array"));
     const parts = chunks.flatMap((c) => c.candidates[0].content.parts);
     expect(parts.filter((p: any) => p.thought).map((p: any) => p.text).join("")).toBe(FAKE_REASONING);
     const calls = parts.filter((p: any) => p.functionCall);
@@ -484,13 +465,12 @@ describe("Google-shaped errors", () => {
 
   it("an upstream failure mid-stream becomes a final {error} element, in both framings", async () => {
     const { up, post } = await setup();
-    const chunk = (delta: object) =>
-      `data: ${JSON.stringify({ id: "c1", object: "chat.completion.chunk", created: 1, model: "gpt-4o", choices: [{ index: 0, delta, finish_reason: null }] })}\n\n`;
     for (const suffix of ["?alt=sse", ""]) {
-      await up.script({ fault: "reset-after", resetAfterChunks: 2, chunks: [chunk({ role: "assistant", content: "" }), chunk({ content: "Hel" }), chunk({ content: "lo" })] });
-      const res = await post(`/v1beta/models/openai/gpt-4o:streamGenerateContent${suffix}`, hi);
-      expect(res.status).toBe(200);
-      const { chunks } = await geminiStreamChunks(res);
+      await up.script(cutOpenAIStream());
+      const reply = await readStream(await post(`/v1beta/models/openai/gpt-4o:streamGenerateContent${suffix}`, hi), suffix ? "sse" : "json-array");
+      expect(reply.status).toBe(200);
+      expect(reply.error?.inBand).toBe(true);
+      const { chunks } = reply;
       expect(chunks[0].candidates[0].content.parts[0].text).toBe("Hel");
       const last = chunks.at(-1);
       expect(Object.keys(last)).toEqual(["error"]);

@@ -34,20 +34,25 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  ANTHROPIC_PREAMBLE_TOKENS, ANTHROPIC_TOOL_PREAMBLE, FAKE_CALL_ARGS, FAKE_CALL_TOKENS, FAKE_REASONING, FAKE_REASONING_TOKENS, FAKE_SIGNATURE, JSON_ANSWER,
-  FAKE_THOUGHT_SIGNATURE, JSON_SCHEMA, PNG_B64, SCRIPTED_USAGE, THINKING_BUDGET, THINKING_MAX_TOKENS, UPSTREAMS, WEATHER_TOOL,
-  expectUpstreamBasics, expectedFinish, fakePromptTokens, fakeText, readReply, rig, scriptedText, surfaceRequest,
-  type Call, type Intent, type Reply, type SurfaceName, type UpstreamInfo, type UpstreamName,
-} from "./harness";
+  ANTHROPIC_PREAMBLE_TOKENS, ANTHROPIC_TOOL_PREAMBLE, FAKE_CALL_ARGS, FAKE_CALL_TOKENS, FAKE_REASONING, FAKE_REASONING_TOKENS, FAKE_SIGNATURE,
+  FAKE_THOUGHT_SIGNATURE, UPSTREAMS, expectUpstreamBasics, fakePromptTokens, fakeText, type UpstreamInfo, type UpstreamName,
+} from "../helpers/fake-answers";
 import type { RecordedRequest } from "../helpers/fake-upstream";
+import { rig } from "../helpers/rig";
+import { expectOk, expectedFinish, readReply, type Reply } from "../helpers/surface-reply";
+import {
+  JSON_SCHEMA, PNG_B64, SURFACES, THINKING_BUDGET, THINKING_MAX_TOKENS, WEATHER_TOOL, type Call, type Intent, type Surface,
+} from "../helpers/surface-request";
+import { SCRIPTED_USAGE, scriptedText } from "../helpers/upstream-scripts";
 
-const SURFACES: SurfaceName[] = ["openai", "anthropic", "gemini"];
+/** What the scripted upstream answers to a JSON_SCHEMA request. */
+const JSON_ANSWER = '{"city":"Paris","temperature_c":21}';
 const UPSTREAM_NAMES: UpstreamName[] = ["openai", "anthropic", "gemini", "deepseek"];
 const SCENARIOS = ["text", "tools", "thinking", "json", "image"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 /** Caller and upstream speak the same format and the gateway forwards bodies untouched. */
-const isPassthrough = (s: SurfaceName, u: UpstreamInfo) => s === u.format && s !== "openai";
+const isPassthrough = (s: Surface, u: UpstreamInfo) => s === u.format && s !== "openai";
 
 // ───────────────────────────── upstream-side views ─────────────────────────────
 
@@ -128,26 +133,24 @@ function historyToolPairs(sent: RecordedRequest, u: UpstreamInfo): Array<{ call:
 /** Reasoning tokens the fake reports: Anthropic never reports them separately. */
 const upstreamReportsReasoningTokens = (u: UpstreamInfo) => u.format !== "anthropic";
 
-function expectHeaders(res: Response, surface: SurfaceName, u: UpstreamInfo, stream: boolean, reply: Reply): void {
-  const gen = res.headers.get("x-generation-id");
+function expectHeaders(reply: Reply, surface: Surface, u: UpstreamInfo, stream: boolean): void {
+  const gen = reply.headers.get("x-generation-id");
   expect(gen).toMatch(/^gen-/);
-  expect(res.headers.get("x-arouter-provider")).toBe(u.provider);
+  expect(reply.headers.get("x-arouter-provider")).toBe(u.provider);
   if (!isPassthrough(surface, u)) expect(reply.id).toBe(gen);
-  if (!stream) expect(Number(res.headers.get("x-arouter-cost"))).toBeGreaterThan(0);
-  expect(reply.model.length).toBeGreaterThan(0);
+  if (!stream) expect(Number(reply.headers.get("x-arouter-cost"))).toBeGreaterThan(0);
+  expect(reply.model!.length).toBeGreaterThan(0);
 }
 
-async function runScenario(surface: SurfaceName, upstream: UpstreamName, stream: boolean, scenario: Scenario): Promise<void> {
+async function runScenario(surface: Surface, upstream: UpstreamName, stream: boolean, scenario: Scenario): Promise<void> {
   const u = UPSTREAMS[upstream];
   const r = await rig(`matrix-${surface}-${upstream}`);
-  const send = async (it: Intent) => {
-    const res = await r.call(surface, u.model, it);
-    return { res, reply: await readReply(surface, stream, res.clone()) };
-  };
+  const framing = stream ? "sse" : "json";
+  const send = async (it: Omit<Intent, "model" | "framing">) => expectOk(await r.ask(surface, { ...it, model: u.model, framing }));
 
   switch (scenario) {
     case "text": {
-      const { res, reply } = await send({ system: "Be brief.", turns: [{ role: "user", text: "Say hello" }], stream });
+      const reply = await send({ system: "Be brief.", turns: [{ role: "user", text: "Say hello" }] });
       const sent = (await r.up.lastRequest())!;
       expectUpstreamBasics(sent, u, stream);
       expect(systemText(sent, u)).toBe("Be brief.");
@@ -156,17 +159,17 @@ async function runScenario(surface: SurfaceName, upstream: UpstreamName, stream:
       expect(reply.calls).toEqual([]);
       expect(reply.finish).toBe(expectedFinish(surface, "stop"));
       expect(reply.usage).toMatchObject({ input: fakePromptTokens(sent), output: 5 });
-      expectHeaders(res, surface, u, stream, reply);
+      expectHeaders(reply, surface, u, stream);
       return;
     }
 
     case "tools": {
       const question = "What's the weather in San Francisco and Boston? Use parallel calls.";
-      const first = await send({ turns: [{ role: "user", text: question }], tools: true, stream });
+      const first = await send({ turns: [{ role: "user", text: question }], tools: true });
       const sent1 = (await r.up.lastRequest())!;
       expectUpstreamBasics(sent1, u, stream);
       expectToolDeclared(sent1, u);
-      const calls = first.reply.calls;
+      const calls = first.calls;
       expect(calls.map((c) => ({ name: c.name, args: c.args }))).toEqual(FAKE_CALL_ARGS.map((args) => ({ name: WEATHER_TOOL.name, args })));
       const ids = calls.map((c) => c.id);
       if (surface === "gemini" && u.format === "gemini") expect(ids).toEqual([undefined, undefined]); // Google's own body
@@ -174,24 +177,23 @@ async function runScenario(surface: SurfaceName, upstream: UpstreamName, stream:
         for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{8,}$/);
         expect(new Set(ids).size).toBe(2);
       }
-      expect(first.reply.text).toBe(u.format === "anthropic" ? ANTHROPIC_TOOL_PREAMBLE : "");
-      expect(first.reply.finish).toBe(expectedFinish(surface, "tool"));
-      expect(first.reply.usage).toMatchObject({
+      expect(first.text).toBe(u.format === "anthropic" ? ANTHROPIC_TOOL_PREAMBLE : "");
+      expect(first.finish).toBe(expectedFinish(surface, "tool"));
+      expect(first.usage).toMatchObject({
         input: fakePromptTokens(sent1),
         output: FAKE_CALL_TOKENS + (u.format === "anthropic" ? ANTHROPIC_PREAMBLE_TOKENS : 0),
       });
-      expectHeaders(first.res, surface, u, stream, first.reply);
+      expectHeaders(first, surface, u, stream);
 
       // The tool-result turn: the caller sends back the calls it got, with one result per call id.
       const results = [{ temp_c: 21 }, { temp_c: 12 }];
       const second = await send({
         turns: [
           { role: "user", text: question },
-          { role: "assistant", text: first.reply.text || undefined, calls },
+          { role: "assistant", text: first.text || undefined, calls },
           { role: "tool", results: calls.map((c, k) => ({ id: c.id, name: c.name, result: results[k] })) },
         ],
         tools: true,
-        stream,
       });
       const sent2 = (await r.up.lastRequest())!;
       expectUpstreamBasics(sent2, u, stream);
@@ -206,15 +208,15 @@ async function runScenario(surface: SurfaceName, upstream: UpstreamName, stream:
           expect(p.result.id).toBe(ids[k]);
         } else expect(p.result.name).toBe(p.call.name);
       });
-      expect(second.reply.text).toBe(fakeText(u));
-      expect(second.reply.calls).toEqual([]);
-      expect(second.reply.finish).toBe(expectedFinish(surface, "stop"));
-      expect(second.reply.usage.input).toBe(fakePromptTokens(sent2));
+      expect(second.text).toBe(fakeText(u));
+      expect(second.calls).toEqual([]);
+      expect(second.finish).toBe(expectedFinish(surface, "stop"));
+      expect(second.usage.input).toBe(fakePromptTokens(sent2));
       return;
     }
 
     case "thinking": {
-      const { res, reply } = await send({ turns: [{ role: "user", text: "Think, then say hello" }], thinking: true, stream });
+      const reply = await send({ turns: [{ role: "user", text: "Think, then say hello" }], thinking: true });
       const sent = (await r.up.lastRequest())!;
       expectUpstreamBasics(sent, u, stream);
       const b = sent.body;
@@ -239,13 +241,13 @@ async function runScenario(surface: SurfaceName, upstream: UpstreamName, stream:
       expect(reply.finish).toBe(expectedFinish(surface, "stop"));
       expect(reply.usage).toMatchObject({ input: fakePromptTokens(sent), output: 5 + (reasons ? FAKE_REASONING_TOKENS : 0) });
       expect(reply.usage.reasoning).toBe(reasons && upstreamReportsReasoningTokens(u) ? FAKE_REASONING_TOKENS : undefined);
-      expectHeaders(res, surface, u, stream, reply);
+      expectHeaders(reply, surface, u, stream);
       return;
     }
 
     case "json": {
       await r.up.script(scriptedText(u, stream, JSON_ANSWER));
-      const { res, reply } = await send({ turns: [{ role: "user", text: "Weather in Paris as JSON" }], json: true, stream });
+      const reply = await send({ turns: [{ role: "user", text: "Weather in Paris as JSON" }], json: true });
       const sent = (await r.up.lastRequest())!;
       expectUpstreamBasics(sent, u, stream);
       const b = sent.body;
@@ -265,17 +267,17 @@ async function runScenario(surface: SurfaceName, upstream: UpstreamName, stream:
       expect(JSON.parse(reply.text)).toEqual({ city: "Paris", temperature_c: 21 });
       expect(reply.finish).toBe(expectedFinish(surface, "stop"));
       expect(reply.usage).toMatchObject(SCRIPTED_USAGE);
-      expectHeaders(res, surface, u, stream, reply);
+      expectHeaders(reply, surface, u, stream);
       return;
     }
 
     case "image": {
-      const it: Intent = { turns: [{ role: "user", text: "What is in this image?", imageB64: PNG_B64 }], stream };
+      const turns: Intent["turns"] = [{ role: "user", text: "What is in this image?", imageB64: PNG_B64 }];
       if (upstream === "deepseek") {
         // Text-only model: refused before any upstream call, in the caller's own error shape.
-        const res = await r.call(surface, u.model, it);
-        expect(res.status).toBe(400);
-        const err = (await res.json()) as any;
+        const refused = await r.ask(surface, { model: u.model, turns, framing });
+        expect(refused.status).toBe(400);
+        const err = refused.body;
         const message: string = err.error.message;
         if (surface === "anthropic") expect(err).toMatchObject({ type: "error", error: { type: "invalid_request_error" } });
         if (surface === "gemini") expect(err.error).toMatchObject({ code: 400, status: "INVALID_ARGUMENT" });
@@ -285,7 +287,7 @@ async function runScenario(surface: SurfaceName, upstream: UpstreamName, stream:
         expect(await r.up.requests()).toHaveLength(0);
         return;
       }
-      const { res, reply } = await send(it);
+      const reply = await send({ turns });
       const sent = (await r.up.lastRequest())!;
       expectUpstreamBasics(sent, u, stream);
       const image =
@@ -298,7 +300,7 @@ async function runScenario(surface: SurfaceName, upstream: UpstreamName, stream:
       expect(reply.text).toBe(fakeText(u));
       expect(reply.finish).toBe(expectedFinish(surface, "stop"));
       expect(reply.usage).toMatchObject({ input: fakePromptTokens(sent), output: 5 });
-      expectHeaders(res, surface, u, stream, reply);
+      expectHeaders(reply, surface, u, stream);
       return;
     }
   }
@@ -325,9 +327,9 @@ describe.concurrent("upstream refusals stay explicit", () => {
         status: 400,
         body: { error: { message: "This response_format type is unavailable now", type: "invalid_request_error", param: null, code: "invalid_request_error" } },
       });
-      const res = await r.call(surface, u.model, { turns: [{ role: "user", text: "json please" }], json: true, stream: false });
-      expect(res.status).toBe(400);
-      const err = (await res.json()) as any;
+      const refused = await r.ask(surface, { model: u.model, turns: [{ role: "user", text: "json please" }], json: true });
+      expect(refused.status).toBe(400);
+      const err = refused.body;
       if (surface === "anthropic") expect(err).toMatchObject({ type: "error", error: { type: "invalid_request_error" } });
       if (surface === "gemini") expect(err.error).toMatchObject({ code: 400, status: "INVALID_ARGUMENT" });
       if (surface === "openai") expect(err.error.code).toBe(400);
@@ -349,22 +351,21 @@ describe.concurrent("thinking across the tool-result turn", () => {
       it(`${surface} caller → ${UPSTREAMS[upstream].model}`, async () => {
         const u = UPSTREAMS[upstream];
         const r = await rig(`matrix-think-tools-${surface}-${upstream}`);
-        const base: Intent = { turns: [{ role: "user", text: question }], tools: true, thinking: true, stream: false };
-        const firstRes = await r.call(surface, u.model, base);
-        const first = (await firstRes.clone().json()) as any;
-        const reply = await readReply(surface, false, firstRes);
+        const base: Intent = { model: u.model, turns: [{ role: "user", text: question }], tools: true, thinking: true };
+        const reply = expectOk(await r.ask(surface, base));
+        const first = reply.body;
         expect(reply.calls).toHaveLength(2);
         expect(reply.reasoning).toBe(FAKE_REASONING);
 
         // Turn 2: the assistant message as received + the tool results, in the caller's format.
         const results = reply.calls.map((c, k) => ({ id: c.id, name: c.name, result: { temp_c: [21, 12][k] } }));
-        const { path, init } = surfaceRequest(surface, r.key, u.model, { ...base, turns: [...base.turns, { role: "tool", results }] });
-        const body = JSON.parse(init.body as string);
+        const call = r.call(surface, { ...base, turns: [...base.turns!, { role: "tool", results }] });
+        const body = call.body as any;
         if (surface === "openai") body.messages.splice(1, 0, first.choices[0].message);
         else if (surface === "anthropic") body.messages.splice(1, 0, { role: "assistant", content: first.content });
         else body.contents.splice(1, 0, first.candidates[0].content);
-        const second = await r.gw.fetch(path, { ...init, body: JSON.stringify(body) });
-        expect((await readReply(surface, false, second)).text).toBe(fakeText(u));
+        const second = await r.gw.fetch(call.path, { ...call.init, body: JSON.stringify(body) });
+        expect(expectOk(await readReply(call, second)).text).toBe(fakeText(u));
 
         const sent = (await r.up.lastRequest())!.body;
         if (upstream === "anthropic") {
@@ -394,7 +395,8 @@ describe.concurrent("thinking is dropped, not rejected, when the caller lost Ant
     const u = UPSTREAMS.anthropic;
     const r = await rig("matrix-unsigned");
     const call: Call = { id: "toolu_01Unsigned", name: WEATHER_TOOL.name, args: { city: "Paris" } };
-    const res = await r.call("openai", u.model, {
+    const reply = await r.ask("openai", {
+      model: u.model,
       turns: [
         { role: "user", text: "weather in Paris?" },
         { role: "assistant", calls: [call] },
@@ -402,14 +404,13 @@ describe.concurrent("thinking is dropped, not rejected, when the caller lost Ant
       ],
       tools: true,
       thinking: true,
-      stream: false,
     });
-    expect(res.status).toBe(200);
+    expect(reply.status).toBe(200);
     const sent = (await r.up.lastRequest())!.body;
     expect(sent.thinking).toBeUndefined();
     expect(sent.messages[1].content[0].type).toBe("tool_use");
     // A new user turn after a finished tool loop keeps thinking on.
-    await r.call("openai", u.model, { turns: [{ role: "user", text: "hi" }, { role: "assistant", text: "Hello!" }, { role: "user", text: "again" }], thinking: true, stream: false });
+    await r.ask("openai", { model: u.model, turns: [{ role: "user", text: "hi" }, { role: "assistant", text: "Hello!" }, { role: "user", text: "again" }], thinking: true });
     expect((await r.up.lastRequest())!.body.thinking).toEqual({ type: "enabled", budget_tokens: THINKING_BUDGET });
   });
 });

@@ -5,17 +5,16 @@
  */
 import Anthropic from "@anthropic-ai/sdk";
 import { describe, expect, it } from "vitest";
-import { fakeSession } from "../helpers/fake-upstream";
-import { gateway } from "../helpers/gateway";
 import {
-  ANTHROPIC_TOOL_PREAMBLE, FAKE_CALL_ARGS, FAKE_REASONING, FAKE_SIGNATURE, SDK_BASE, UPSTREAMS, WEATHER_TOOL, fakeText, sdkFetch,
-  type SdkCall, type UpstreamName, plainToolId,
-} from "./harness";
+  ANTHROPIC_TOOL_PREAMBLE, FAKE_CALL_ARGS, FAKE_REASONING, FAKE_SIGNATURE, UPSTREAMS, fakeText, plainToolId, type UpstreamName,
+} from "../helpers/fake-answers";
+import { rig } from "../helpers/rig";
+import { SDK_BASE, sdkFetch, type SdkCall } from "../helpers/sdk-fetch";
+import { WEATHER_TOOL } from "../helpers/surface-request";
+import { cutOpenAIStream } from "../helpers/upstream-scripts";
 
-async function setup(extraEnv: Record<string, unknown> = {}) {
-  const up = fakeSession("sdk-anthropic");
-  const gw = gateway({ ...up.env, ...extraEnv });
-  const { key } = await gw.createKey();
+async function setup(env: Record<string, unknown> = {}) {
+  const { up, gw, key } = await rig("sdk-anthropic", { env });
   const log: SdkCall[] = [];
   const client = new Anthropic({ apiKey: key, baseURL: SDK_BASE, fetch: sdkFetch(gw, log), maxRetries: 0 });
   return { up, gw, key, log, client };
@@ -115,9 +114,7 @@ describe("@anthropic-ai/sdk → gateway", () => {
     await expect(anonymous.messages.create({ model: "anthropic/claude-sonnet-4.6", max_tokens: 10, messages: [{ role: "user", content: "Hi" }] })).rejects.toBeInstanceOf(
       Anthropic.AuthenticationError,
     );
-    const chunk = (delta: object) =>
-      `data: ${JSON.stringify({ id: "c1", object: "chat.completion.chunk", created: 1, model: "gpt-4o", choices: [{ index: 0, delta, finish_reason: null }] })}\n\n`;
-    await up.script({ fault: "reset-after", resetAfterChunks: 2, chunks: [chunk({ role: "assistant", content: "" }), chunk({ content: "Hel" }), chunk({ content: "lo" })] });
+    await up.script(cutOpenAIStream());
     const stream = client.messages.stream({ model: UPSTREAMS.openai.model, max_tokens: 64, messages: [{ role: "user", content: "Hi" }] });
     await expect(stream.finalMessage()).rejects.toBeInstanceOf(Anthropic.APIError);
   });

@@ -6,14 +6,13 @@
  */
 import { GoogleGenAI, type Content, type FunctionDeclaration } from "@google/genai";
 import { describe, expect, it } from "vitest";
-import { fakeSession } from "../helpers/fake-upstream";
-import { gateway } from "../helpers/gateway";
-import { FAKE_CALL_ARGS, FAKE_REASONING, SDK_BASE, UPSTREAMS, WEATHER_TOOL, fakeText, sdkFetch, type SdkCall, type UpstreamName } from "./harness";
+import { FAKE_CALL_ARGS, FAKE_REASONING, UPSTREAMS, fakeText, type UpstreamName } from "../helpers/fake-answers";
+import { rig } from "../helpers/rig";
+import { SDK_BASE, sdkFetch, type SdkCall } from "../helpers/sdk-fetch";
+import { WEATHER_TOOL } from "../helpers/surface-request";
 
 async function setup(apiVersion?: string) {
-  const up = fakeSession("sdk-google");
-  const gw = gateway(up.env);
-  const { key } = await gw.createKey();
+  const { up, gw, key } = await rig("sdk-google");
   const log: SdkCall[] = [];
   const ai = new GoogleGenAI({ apiKey: key, httpOptions: { baseUrl: SDK_BASE, fetch: sdkFetch(gw, log), ...(apiVersion ? { apiVersion } : {}) } });
   return { up, gw, key, log, ai };

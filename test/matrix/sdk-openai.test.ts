@@ -5,14 +5,13 @@
  */
 import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
-import { fakeSession } from "../helpers/fake-upstream";
-import { gateway } from "../helpers/gateway";
-import { FAKE_CALL_ARGS, FAKE_REASONING, SDK_BASE, UPSTREAMS, WEATHER_TOOL, fakeText, sdkFetch, type SdkCall, type UpstreamName, plainToolId } from "./harness";
+import { FAKE_CALL_ARGS, FAKE_REASONING, UPSTREAMS, fakeText, plainToolId, type UpstreamName } from "../helpers/fake-answers";
+import { rig } from "../helpers/rig";
+import { SDK_BASE, sdkFetch, type SdkCall } from "../helpers/sdk-fetch";
+import { WEATHER_TOOL } from "../helpers/surface-request";
 
 async function setup() {
-  const up = fakeSession("sdk-openai");
-  const gw = gateway(up.env);
-  const { key } = await gw.createKey();
+  const { up, gw, key } = await rig("sdk-openai");
   const log: SdkCall[] = [];
   const client = new OpenAI({ apiKey: key, baseURL: `${SDK_BASE}/v1`, fetch: sdkFetch(gw, log), maxRetries: 0 });
   return { up, gw, key, log, client };

@@ -10,6 +10,7 @@
 import type { CanonicalResponse, FinishReason, StreamEvent } from "../../src/canonical/types";
 import type { ReplayUnit, Wire } from "./corpus";
 import { responsesResponse, responsesStream } from "./expect-responses";
+import { parseSse } from "../helpers/sse";
 
 export interface UsageSummary {
   input: number;
@@ -73,29 +74,13 @@ const empty = (): Outcome => ({
 
 // ------------------------------------------------------------------ raw payload extraction
 
-/** Raw SSE → [{event, data}] (comments skipped), written without the codecs' SSE decoder. */
-export function rawSseEvents(text: string): Array<{ event?: string; data: string }> {
-  const out: Array<{ event?: string; data: string }> = [];
-  for (const block of text.replace(/\r\n/g, "\n").split(/\n\n+/)) {
-    let event: string | undefined;
-    const data: string[] = [];
-    for (const line of block.split("\n")) {
-      if (line.startsWith(":")) continue;
-      if (line.startsWith("event:")) event = line.slice(6).trim();
-      else if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
-    }
-    if (data.length > 0) out.push({ event, data: data.join("\n") });
-  }
-  return out;
-}
-
 /** The JSON payloads of a stream unit, in order ([DONE] excluded). */
 export function streamPayloads(unit: ReplayUnit): unknown[] {
   if (unit.framing === "json-array") return JSON.parse(unit.text) as unknown[];
   const datas =
     unit.framing === "chunks"
       ? unit.text.split("\n").map((l) => l.replace(/\r$/, "")).filter((l) => l.trim() !== "")
-      : rawSseEvents(unit.text).map((e) => e.data);
+      : parseSse(unit.text).events.map((e) => e.data); // the tests' own SSE reader, not the codecs' decoder
   return datas.filter((d) => d.trim() !== "[DONE]").map((d) => JSON.parse(d) as unknown);
 }
 

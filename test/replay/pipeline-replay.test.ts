@@ -10,7 +10,7 @@
  * answer in its place.
  */
 import { describe, expect, it } from "vitest";
-import { FAKE_PROVIDERS, fakeSession, describeWithSharedFixtures, type FakeProviderName } from "../helpers/fake-upstream";
+import { FAKE_PROVIDERS, fakeSession, describeWithSharedFixtures, onlyProviders, type FakeProviderName } from "../helpers/fake-upstream";
 import { gateway, jsonPost } from "../helpers/gateway";
 import { loadUnits, type ReplayUnit, type Wire } from "./corpus";
 import { expectedErrorMessage, expectedFromResponse, expectedFromStream, summarizeEvents, summarizeResponse, type Outcome } from "./expect";
@@ -66,17 +66,6 @@ const units = await loadUnits(CASES.map((c) => c.file));
 type Surface = "openai" | "anthropic" | "gemini" | "gemini-array";
 const SURFACES: Surface[] = ["openai", "anthropic", "gemini", "gemini-array"];
 
-/** Fake-upstream env with only `provider` enabled. */
-function onlyProvider(env: Record<string, string>, provider: FakeProviderName): Record<string, string> {
-  const out = { ...env };
-  for (const name of Object.keys(FAKE_PROVIDERS) as FakeProviderName[]) {
-    if (name === provider) continue;
-    out[`${name}_API_KEY`] = "";
-    if (name === "OLLAMA") out.OLLAMA_BASE_URL = "";
-  }
-  return out;
-}
-
 function callerRequest(surface: Surface, model: string, stream: boolean, expected: Outcome | undefined): { path: string; body: Record<string, unknown> } {
   const tools = [...new Set((expected?.toolCalls ?? []).map((c) => c.name))];
   const thinking = !!expected && (expected.reasoning !== "" || expected.signatures.length > 0 || expected.redacted.length > 0);
@@ -125,7 +114,7 @@ const gatewayStatusFor = (upstream: number) => ([400, 404, 413, 422, 429].includ
 
 async function replay(c: Case, unit: ReplayUnit, surface: Surface): Promise<void> {
   const up = fakeSession(`replay-${surface}`);
-  const gw = gateway(onlyProvider(up.env, c.provider));
+  const gw = gateway({ ...up.env, ...onlyProviders(up, c.provider) });
   const { key } = await gw.createKey();
   const providerPath = FAKE_PROVIDERS[c.provider].path;
   await up.script({ sharedFixture: unit.file, match: `${providerPath}/` });

@@ -6,16 +6,16 @@
  * never an upstream call (the fake must record nothing).
  */
 import { describe, expect, it } from "vitest";
+import { books } from "../helpers/books";
 import { fakeSession, type FakeSession } from "../helpers/fake-upstream";
 import { gateway, type Gateway } from "../helpers/gateway";
-import { books, prng, readOutcome, type Surface } from "./helpers";
+import { readReply } from "../helpers/surface-reply";
+import { authHeaders, PNG_B64, surfacePath, type Surface } from "../helpers/surface-request";
+import { MODEL_FOR, prng } from "./helpers";
 
 const SEED = 0x5eed_2026;
 const CASES_PER_SURFACE = 110;
 const CONCURRENCY = 8;
-
-/** A 1×1 transparent PNG. */
-const PNG_B64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
 
 type JsonType = "string" | "integer" | "number" | "boolean" | "null" | "array" | "object";
 const POOL: unknown[] = [5, -1.5, true, "str", "", null, [], [1, "a"], {}, { a: 1 }];
@@ -246,7 +246,8 @@ interface Case {
   chunked?: boolean;
 }
 
-const MODEL: Record<Surface, string> = { openai: "openai/gpt-4o", anthropic: "anthropic/claude-sonnet-4.6", gemini: "google/gemini-2.0-flash" };
+/** Each surface's base request goes to the upstream of its own format. */
+const MODEL: Record<Surface, string> = MODEL_FOR;
 
 function parses(text: string): boolean {
   try {
@@ -382,23 +383,14 @@ function specialCases(surface: Surface): Case[] {
 }
 
 function requestFor(surface: Surface, c: Case, key: string): { path: string; init: RequestInit } {
-  let path: string;
+  let path = surfacePath(surface, c.model ?? MODEL[surface]);
   let body = c.body;
-  const headers: Record<string, string> = { "content-type": "application/json" };
-  const model = c.model ?? MODEL[surface];
-  if (surface === "gemini") path = `/v1beta/models/${model}:generateContent`;
-  else {
-    path = surface === "openai" ? "/v1/chat/completions" : "/v1/messages";
-    if (c.model) {
-      const parsed = JSON.parse(body);
-      parsed.model = c.model;
-      body = JSON.stringify(parsed);
-    }
+  if (surface !== "gemini" && c.model) {
+    const parsed = JSON.parse(body);
+    parsed.model = c.model;
+    body = JSON.stringify(parsed);
   }
-  if (c.headers) Object.assign(headers, c.headers(key));
-  else if (surface === "openai") headers.authorization = `Bearer ${key}`;
-  else if (surface === "anthropic") headers["x-api-key"] = key;
-  else headers["x-goog-api-key"] = key;
+  const headers: Record<string, string> = { "content-type": "application/json", ...(c.headers ? c.headers(key) : authHeaders(surface, key)) };
   if (c.query === "key") path += `?key=${encodeURIComponent(key)}`;
   if (c.query === "empty") path += "?key=";
   const bytes = new TextEncoder().encode(body);
@@ -429,10 +421,11 @@ async function runCases(surface: Surface, cases: Case[], up: FakeSession, gws: M
     }
     const status = res.status;
     try {
-      const o = await readOutcome(surface, "json", res);
-      if (status !== c.status) failures.push(`${c.name}: expected ${c.status}, got ${status} (${o.errorMessage ?? "ok"})`);
-      else if (!c.mention.some((m) => o.errorMessage!.toLowerCase().includes(m.toLowerCase())))
-        failures.push(`${c.name}: message does not say what is wrong: ${JSON.stringify(o.errorMessage)} (expected a mention of ${c.mention.join(" | ")})`);
+      const o = await readReply({ surface, framing: "json" }, res);
+      const message = o.error?.message;
+      if (status !== c.status) failures.push(`${c.name}: expected ${c.status}, got ${status} (${message ?? "ok"})`);
+      else if (!c.mention.some((m) => message!.toLowerCase().includes(m.toLowerCase())))
+        failures.push(`${c.name}: message does not say what is wrong: ${JSON.stringify(message)} (expected a mention of ${c.mention.join(" | ")})`);
     } catch (e) {
       failures.push(`${c.name}: ${status} not well formed: ${e instanceof Error ? e.message.slice(0, 300) : String(e)}`);
     }
@@ -460,8 +453,8 @@ describe.each(["openai", "anthropic", "gemini"] as Surface[])("bad input on the 
     const { up, main, key } = await setup([]);
     const c: Case = { name: "base", body: JSON.stringify(SPECS[surface].base()), status: 200, mention: [] };
     const { path, init } = requestFor(surface, c, key);
-    const o = await readOutcome(surface, "json", await main.fetch(path, init));
-    expect(o.ok, JSON.stringify(o)).toBe(true);
+    const o = await readReply({ surface, framing: "json" }, await main.fetch(path, init));
+    expect(o.ok, JSON.stringify(o.error)).toBe(true);
     expect((await up.requests()).length).toBe(1);
   });
 

@@ -4,76 +4,56 @@
  * with what was generated so far, and a slow reader must not make the gateway buffer the upstream.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { fakeSession, type FakeSession } from "../helpers/fake-upstream";
-import { gateway, type Gateway } from "../helpers/gateway";
-import {
-  MODEL_FOR, SURFACES, buildCall, expectBalancedBooks, expectedCost, readOutcome, rowOf, sleep,
-  type Format, type Mode, type Surface,
-} from "./helpers";
+import { expectBalancedBooks, rowOf } from "../helpers/books";
+import { fakePromptTokens, type WireFormat } from "../helpers/fake-answers";
+import { expectedCost } from "../helpers/prices";
+import { rig, type Rig } from "../helpers/rig";
+import { partialText, readReply } from "../helpers/surface-reply";
+import { SURFACES, type Framing, type Surface } from "../helpers/surface-request";
+import { MODEL_FOR, plain, sleep } from "./helpers";
 
 const LIMIT = 10;
-const UPSTREAMS: Format[] = ["openai", "anthropic", "gemini"];
-const STREAM_MODES: Record<Surface, Mode[]> = { openai: ["sse"], anthropic: ["sse"], gemini: ["sse", "json-array"] };
+const UPSTREAMS: WireFormat[] = ["openai", "anthropic", "gemini"];
+const STREAM_MODES: Record<Surface, Framing[]> = { openai: ["sse"], anthropic: ["sse"], gemini: ["sse", "json-array"] };
 
-/** Answer text in the complete SSE events of a partial stream body. */
 /**
  * The caller leaves `afterMs` after the upstream got the request, before any answer: the upstream
  * fetch is aborted, one 499 record is written and nothing is billed or left reserved.
  */
-async function expectAbortBilledNothing(up: FakeSession, gw: Gateway, spec: Parameters<typeof buildCall>[0], afterMs: number): Promise<void> {
-  const { key, hash } = await gw.createKey({ limit: LIMIT });
+async function expectAbortBilledNothing(r: Rig, surface: Surface, model: string, mode: Framing, afterMs: number): Promise<void> {
   const ac = new AbortController();
-  const call = buildCall(spec, key, ac.signal);
-  const pending = gw.fetch(call.path, call.init);
-  await up.waitForRequests(1);
+  const pending = r.send(r.call(surface, plain(model, mode, { signal: ac.signal })));
+  await r.up.waitForRequests(1);
   if (afterMs > 0) await sleep(afterMs);
   ac.abort();
   const res = await pending;
   await res.body?.cancel().catch(() => {});
-  expect(await up.waitForAborted(1)).toBe(1);
-  const b = await expectBalancedBooks(gw, hash, LIMIT, 1);
+  expect(await r.up.waitForAborted(1)).toBe(1);
+  const b = await expectBalancedBooks(r.gw, r.hash, LIMIT, 1);
   expect(b.rows[0].status).toBe(499);
   expect(b.rows[0].cost_micros).toBe(0);
-}
-
-function textSoFar(surface: Surface, raw: string): string {
-  let text = "";
-  const blocks = raw.split(/\r?\n\r?\n/);
-  blocks.pop(); // possibly incomplete
-  for (const block of blocks) {
-    const data = block.split(/\r?\n/).filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trim()).join("\n");
-    if (!data || data === "[DONE]") continue;
-    const j = JSON.parse(data);
-    if (surface === "openai") text += j.choices?.[0]?.delta?.content ?? "";
-    else if (surface === "anthropic") text += j.type === "content_block_delta" && j.delta?.type === "text_delta" ? j.delta.text : "";
-    else text += (j.candidates?.[0]?.content?.parts ?? []).map((p: { text?: string }) => p.text ?? "").join("");
-  }
-  return text;
 }
 
 describe.each(SURFACES)("client abort on the %s surface", (surface: Surface) => {
   for (const mode of STREAM_MODES[surface]) {
     describe.concurrent(mode, () => {
       it.each(UPSTREAMS)(`mid-stream (→ %s): the upstream fetch is aborted and the tokens seen so far are billed`, async (upstream) => {
-        const up = fakeSession(`abort-${surface}`);
+        const { up, gw, hash, call, send } = await rig(`abort-${surface}`, { key: { limit: LIMIT } });
         await up.configure({ chunks: 200, chunkDelayMs: 15 });
-        const gw = gateway(up.env);
-        const { key, hash } = await gw.createKey({ limit: LIMIT });
         const ac = new AbortController();
-        const call = buildCall({ surface, model: MODEL_FOR[upstream], mode, maxTokens: 1000 }, key, ac.signal);
-        const res = await gw.fetch(call.path, call.init);
+        const res = await send(call(surface, plain(MODEL_FOR[upstream], mode, { maxTokens: 1000, signal: ac.signal })));
         expect(res.status).toBe(200);
         const id = res.headers.get("x-generation-id");
         const reader = res.body!.getReader();
         const dec = new TextDecoder();
         let raw = "";
         // Read until some answer text has arrived (json-array: some elements), then walk away.
-        while (mode === "json-array" ? (raw.match(/"text"/g) ?? []).length < 4 : textSoFar(surface, raw).length < 20) {
+        while (mode === "json-array" ? (raw.match(/"text"/g) ?? []).length < 4 : partialText(surface, raw).length < 20) {
           const { value, done } = await reader.read();
           expect(done, "the stream must still be running when the client leaves").toBe(false);
           raw += dec.decode(value, { stream: true });
         }
-        const seen = mode === "json-array" ? "" : textSoFar(surface, raw);
+        const seen = mode === "json-array" ? "" : partialText(surface, raw);
         await reader.cancel();
         ac.abort();
         expect(await up.waitForAborted(1)).toBe(1);
@@ -89,24 +69,24 @@ describe.each(SURFACES)("client abort on the %s surface", (surface: Surface) => 
         if (upstream === "anthropic") {
           // Anthropic reports input tokens up front: the record has the upstream's own number.
           const sent = (await up.requests())[0];
-          expect(row.prompt_tokens).toBe(Math.ceil(new TextEncoder().encode(JSON.stringify(sent.body)).length / 4));
+          expect(row.prompt_tokens).toBe(fakePromptTokens(sent));
         }
-        expect(row.cost_micros).toBe(expectedCost(MODEL_FOR[upstream], row.provider!, row.prompt_tokens, row.completion_tokens));
+        expect(row.cost_micros).toBe(expectedCost(MODEL_FOR[upstream], row.provider!, { input: row.prompt_tokens, output: row.completion_tokens }));
       });
 
       it.each(UPSTREAMS)("before the first token (→ %s): the upstream fetch is aborted, nothing is billed", async (upstream) => {
-        const up = fakeSession(`abort-early-${surface}`);
-        await up.script({ firstByteDelayMs: 3000 });
+        const r = await rig(`abort-early-${surface}`, { env: { STREAM_KEEPALIVE_MS: "30" }, key: { limit: LIMIT } });
+        await r.up.script({ firstByteDelayMs: 3000 });
         // Past the keep-alive (30 ms): the stream is committed, still without content.
-        await expectAbortBilledNothing(up, gateway({ ...up.env, STREAM_KEEPALIVE_MS: "30" }), { surface, model: MODEL_FOR[upstream], mode }, 80);
+        await expectAbortBilledNothing(r, surface, MODEL_FOR[upstream], mode, 80);
       });
     });
   }
 
   it.concurrent.each(UPSTREAMS)("during a non-streamed call (→ %s): the upstream fetch is aborted, nothing is billed", async (upstream) => {
-    const up = fakeSession(`abort-json-${surface}`);
-    await up.script({ firstByteDelayMs: 3000 });
-    await expectAbortBilledNothing(up, gateway(up.env), { surface, model: MODEL_FOR[upstream], mode: "json" }, 0);
+    const r = await rig(`abort-json-${surface}`, { key: { limit: LIMIT } });
+    await r.up.script({ firstByteDelayMs: 3000 });
+    await expectAbortBilledNothing(r, surface, MODEL_FOR[upstream], "json", 0);
   });
 });
 
@@ -143,7 +123,7 @@ afterEach(() => {
 
 describe("slow reader", () => {
   const SIZE = 4_000_000;
-  const cases: Array<[Surface, Format, Mode]> = [
+  const cases: Array<[Surface, WireFormat, Framing]> = [
     ["openai", "openai", "sse"],
     ["openai", "anthropic", "sse"],
     ["anthropic", "anthropic", "sse"], // same format: the upstream's bytes are passed through
@@ -152,13 +132,11 @@ describe("slow reader", () => {
     ["gemini", "openai", "json-array"],
   ];
   it.each(cases)("%s surface ← %s (%s): the upstream is read at the client's pace, and the stream completes", async (surface, upstream, mode) => {
-    const up = fakeSession(`slow-${surface}`);
+    const { up, gw, hash, call, send } = await rig(`slow-${surface}`, { key: { limit: LIMIT } });
     await up.script({ size: SIZE });
-    const gw = gateway(up.env);
-    const { key, hash } = await gw.createKey({ limit: LIMIT });
     const counter = meterUpstreamReads(up.baseUrl);
-    const call = buildCall({ surface, model: MODEL_FOR[upstream], mode, maxTokens: 4096 }, key);
-    const res = await gw.fetch(call.path, call.init);
+    const c = call(surface, plain(MODEL_FOR[upstream], mode, { maxTokens: 4096 }));
+    const res = await send(c);
     expect(res.status).toBe(200);
     const reader = res.body!.getReader();
     let delivered = 0;
@@ -195,7 +173,7 @@ describe("slow reader", () => {
       at += c.byteLength;
     }
     const whole = new Response(all, { status: 200, headers: res.headers });
-    const o = await readOutcome(surface, mode, whole);
+    const o = await readReply(c, whole);
     expect(o.ok).toBe(true);
     expect(o.text.length).toBeGreaterThan(SIZE * 0.8);
     const b = await expectBalancedBooks(gw, hash, LIMIT, 1);

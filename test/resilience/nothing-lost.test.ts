@@ -7,14 +7,15 @@
  * catalog price; and the key's spend counter = Σ record costs, with no reservation left open.
  */
 import { describe, expect, it } from "vitest";
-import { fakeSession, type FakeStep } from "../helpers/fake-upstream";
+import { expectBalancedBooks, rowOf } from "../helpers/books";
+import { fakePromptTokens, type WireFormat } from "../helpers/fake-answers";
+import { fakeSession, NO_OPENROUTER, type FakeStep } from "../helpers/fake-upstream";
 import { gateway } from "../helpers/gateway";
-import {
-  MODEL_FOR, MODES, SURFACES, buildCall, contentChunks, expectBalancedBooks, expectedCost, prng, readOutcome, rowOf,
-  rowStatusOf, type Format, type Mode, type Outcome, type Surface,
-} from "./helpers";
-// The catalog lists OpenRouter's endpoint of most models; tests whose premise is a single endpoint disable it.
-const NO_OPENROUTER = { OPENROUTER_API_KEY: "" };
+import { expectedCost } from "../helpers/prices";
+import { readReply, type Reply } from "../helpers/surface-reply";
+import { FRAMINGS, SURFACES, surfaceCall, type Framing, type Surface } from "../helpers/surface-request";
+import { contentChunks } from "../helpers/upstream-scripts";
+import { MODEL_FOR, plain, prng, rowStatusOf } from "./helpers";
 
 const REQUESTS = 240;
 const CONCURRENCY = 12;
@@ -34,8 +35,8 @@ type Kind =
 interface Plan {
   i: number;
   surface: Surface;
-  upstream: Format;
-  mode: Mode;
+  upstream: WireFormat;
+  mode: Framing;
   kind: Kind;
   chunks: number;
 }
@@ -43,7 +44,7 @@ interface Plan {
 interface Result {
   plan: Plan;
   id: string | null;
-  outcome?: Outcome;
+  outcome?: Reply;
   /** Tokens the fake reported for a completed answer, recomputed from what it received. */
   served?: { input: number; output: number };
 }
@@ -53,8 +54,8 @@ function plans(): Plan[] {
   const out: Plan[] = [];
   for (let i = 0; i < REQUESTS; i++) {
     const surface = r.pick(SURFACES);
-    const mode = r.pick(MODES[surface]);
-    const upstream = r.pick(["openai", "anthropic", "gemini"] as Format[]);
+    const mode = r.pick(FRAMINGS[surface]);
+    const upstream = r.pick(["openai", "anthropic", "gemini"] as WireFormat[]);
     const streamed = mode !== "json";
     const kinds: Kind[] = streamed
       ? ["ok", "ok", "ok", "ok", "http-error", "hang", "cut", "truncated", "client-abort", "client-abort-early"]
@@ -65,9 +66,6 @@ function plans(): Plan[] {
   }
   return out;
 }
-
-/** The fake's usage for a default answer: ceil(request bytes / 4) in, one token per text piece out. */
-const fakeUsage = (body: unknown, pieces: number) => ({ input: Math.ceil(new TextEncoder().encode(JSON.stringify(body)).length / 4), output: pieces });
 
 async function runOne(p: Plan, key: string, timeouts: Record<string, string>): Promise<Result> {
   const up = fakeSession(`lost-${p.i}`);
@@ -87,7 +85,7 @@ async function runOne(p: Plan, key: string, timeouts: Record<string, string>): P
   if (steps[p.kind].length) await up.script(steps[p.kind]);
 
   const ac = new AbortController();
-  const call = buildCall({ surface: p.surface, model: MODEL_FOR[p.upstream], mode: p.mode, text: `request ${p.i}`, maxTokens: 64 }, key, ac.signal);
+  const call = surfaceCall(p.surface, key, plain(MODEL_FOR[p.upstream], p.mode, { text: `request ${p.i}`, maxTokens: 64, signal: ac.signal }));
   const pending = gw.fetch(call.path, call.init);
 
   if (p.kind === "client-abort-early") {
@@ -112,14 +110,15 @@ async function runOne(p: Plan, key: string, timeouts: Record<string, string>): P
     await gw.settled();
     return { plan: p, id };
   }
-  const outcome = await readOutcome(p.surface, p.mode, res);
+  const outcome = await readReply(call, res);
   await gw.settled();
   const result: Result = { plan: p, id, outcome };
   if (p.kind === "ok") {
-    expect(outcome.ok, `request ${p.i} (${p.surface} ← ${p.upstream}, ${p.mode}) should succeed: ${outcome.errorMessage}`).toBe(true);
+    expect(outcome.ok, `request ${p.i} (${p.surface} ← ${p.upstream}, ${p.mode}) should succeed: ${outcome.error?.message}`).toBe(true);
     const sent = await up.requests();
     expect(sent.length).toBe(1);
-    result.served = fakeUsage(sent[0].body, p.chunks);
+    // The fake's usage for a default answer: ceil(request bytes / 4) in, one token per text piece out.
+    result.served = { input: fakePromptTokens(sent[0]), output: p.chunks };
   } else {
     expect(outcome.ok, `request ${p.i} (${p.kind}) must not look like a success`).toBe(false);
   }
@@ -153,14 +152,14 @@ describe("nothing lost", () => {
       if (p.kind === "ok") {
         expect(row.status, what).toBe(200);
         expect([row.prompt_tokens, row.completion_tokens], what).toEqual([r.served!.input, r.served!.output]);
-        expect(row.cost_micros, what).toBe(expectedCost(MODEL_FOR[p.upstream], row.provider!, r.served!.input, r.served!.output));
+        expect(row.cost_micros, what).toBe(expectedCost(MODEL_FOR[p.upstream], row.provider!, r.served!));
       } else if (p.kind === "client-abort") {
         expect(row.status, what).toBe(499);
         expect(row.completion_tokens, what).toBeGreaterThan(0);
       } else if (p.kind === "client-abort-early") {
         expect(row.status, what).toBe(499);
         expect(row.cost_micros, what).toBe(0);
-      } else if (r.outcome && !r.outcome.inBand) {
+      } else if (r.outcome && !r.outcome.error?.inBand) {
         // Failed before anything was sent: recorded with its (surface-neutral) status, nothing charged.
         expect(row.status, what).toBe(rowStatusOf(p.surface, r.outcome.status));
         expect(row.cost_micros, what).toBe(0);

@@ -17,23 +17,23 @@ import { ApiError, GoogleGenAI } from "@google/genai";
 import OpenAI from "openai";
 import { beforeEach, describe, expect, it } from "vitest";
 import { resetHealth } from "../../src/routing/health";
-import { fakeSession, type FakeStep } from "../helpers/fake-upstream";
-import { gateway } from "../helpers/gateway";
-import { SDK_BASE, sdkFetch, type SdkCall } from "../matrix/harness";
-import {
-  MODEL_FOR, MODES, OVERLOADED_STATUS, SURFACES, buildCall, expectBalancedBooks, readOutcome, rowOf,
-  type Format, type Mode, type Surface,
-} from "./helpers";
-// The catalog lists OpenRouter's endpoint of most models; tests whose premise is a single endpoint disable it.
-const NO_OPENROUTER = { OPENROUTER_API_KEY: "" };
+import { expectBalancedBooks, rowOf } from "../helpers/books";
+import type { WireFormat } from "../helpers/fake-answers";
+import { NO_OPENROUTER, type FakeStep } from "../helpers/fake-upstream";
+import type { Gateway } from "../helpers/gateway";
+import { rig } from "../helpers/rig";
+import { SDK_BASE, sdkFetch, type SdkCall } from "../helpers/sdk-fetch";
+import { readReply, type ReplyError } from "../helpers/surface-reply";
+import { FRAMINGS, SURFACES, type Framing, type Surface } from "../helpers/surface-request";
+import { MODEL_FOR, OVERLOADED_STATUS, plain } from "./helpers";
 
 const LIMIT = 10;
-const UPSTREAMS: Format[] = ["anthropic", "gemini", "openai"];
+const UPSTREAMS: WireFormat[] = ["anthropic", "gemini", "openai"];
 /** The gateway's provider id for each upstream format's single-endpoint model. */
-const PROVIDER: Record<Format, string> = { anthropic: "anthropic", gemini: "google", openai: "openai" };
+const PROVIDER: Record<WireFormat, string> = { anthropic: "anthropic", gemini: "google", openai: "openai" };
 
 /** Each provider's real "overloaded" answer (status + body). */
-const OVERLOAD: Record<Format, { status: number; body: unknown; message: string }> = {
+const OVERLOAD: Record<WireFormat, { status: number; body: unknown; message: string }> = {
   // docs.anthropic.com/en/api/errors: 529 overloaded_error.
   anthropic: {
     status: 529,
@@ -54,69 +54,38 @@ const OVERLOAD: Record<Format, { status: number; body: unknown; message: string 
   },
 };
 
-function overloaded(f: Format, extra: FakeStep = {}, retryAfter?: string): FakeStep {
+function overloaded(f: WireFormat, extra: FakeStep = {}, retryAfter?: string): FakeStep {
   const o = OVERLOAD[f];
   return { status: o.status, body: o.body, headers: retryAfter ? { "retry-after": retryAfter } : {}, ...extra };
 }
 
 /** Each format's own in-band "overloaded" stream event (the upstream answered 200, then this). */
-function overloadedEvent(f: Format): string {
+function overloadedEvent(f: WireFormat): string {
   if (f === "anthropic") return `event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n`;
   if (f === "gemini") return `data: {"error":{"code":503,"message":"The model is overloaded. Please try again later.","status":"UNAVAILABLE"}}\r\n\r\n`;
   return `data: {"error":{"message":"Provider overloaded","code":503}}\n\n`;
 }
 
-interface CallerError {
-  /** HTTP status, or the in-band error's own status/code where the format has one. */
-  code?: number;
-  /** The caller-format type: Anthropic error.type, OpenAI error.type, Gemini error.status. */
-  type: string;
-  message: string;
-  metadata?: Record<string, unknown>;
-}
-
-/** The error of an HTTP error body in the caller's format. */
-function httpError(surface: Surface, raw: string): CallerError {
-  const body = JSON.parse(raw);
-  if (surface === "anthropic") {
-    expect(body.type, raw).toBe("error");
-    return { type: body.error.type, message: body.error.message };
-  }
-  if (surface === "openai") return { code: body.error.code, type: body.error.type, message: body.error.message, metadata: body.error.metadata };
-  return { code: body.error.code, type: body.error.status, message: body.error.message };
-}
-
-/** The in-band error of a committed stream in the caller's format. */
-function inBandError(surface: Surface, mode: Mode, raw: string): CallerError {
-  const elements: any[] =
-    mode === "json-array"
-      ? JSON.parse(raw)
-      : raw.split(/\r?\n/).filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trim()).filter((d) => d !== "[DONE]").map((d) => JSON.parse(d));
-  const errors = elements.filter((e) => e?.error);
-  expect(errors.length, raw).toBe(1);
-  const e = errors[0].error;
-  if (surface === "anthropic") return { type: e.type, message: e.message };
-  if (surface === "openai") return { code: e.code, type: e.type, message: e.message, metadata: e.metadata };
-  return { code: e.code, type: e.status, message: e.message };
-}
-
-/** What an overloaded error looks like on each surface. */
-function expectOverloaded(surface: Surface, e: CallerError, provider: string, inBand = false) {
+/**
+ * What an overloaded error looks like on each surface (the reply reader already checked the
+ * envelope is the surface's own; `detail` is the error object as the caller got it).
+ */
+function expectOverloaded(surface: Surface, e: ReplyError, provider: string) {
   expect(e.message).toContain(`'${provider}'`);
   if (surface === "anthropic") {
     expect(e.type).toBe("overloaded_error");
   } else if (surface === "openai") {
-    expect(e.code).toBe(503);
+    expect(e.detail.code).toBe(503);
     expect(e.type).toBe("overloaded_error");
-    if (inBand) expect(e.metadata).toEqual({ error_type: "overloaded" });
-    else expect(e.metadata?.provider_name).toBe(provider);
+    if (e.inBand) expect(e.detail.metadata).toEqual({ error_type: "overloaded" });
+    else expect(e.detail.metadata?.provider_name).toBe(provider);
   } else {
-    expect(e.code).toBe(503);
+    expect(e.detail.code).toBe(503);
     expect(e.type).toBe("UNAVAILABLE");
   }
 }
 
-async function expectOneFailureRecord(gw: ReturnType<typeof gateway>, hash: string, id: string | null, surface: Surface, mode: Mode, provider: string) {
+async function expectOneFailureRecord(gw: Gateway, hash: string, id: string | null, surface: Surface, mode: Framing, provider: string) {
   const b = await expectBalancedBooks(gw, hash, LIMIT, 1);
   const row = rowOf(b, id);
   expect(row.surface).toBe(surface);
@@ -128,26 +97,20 @@ async function expectOneFailureRecord(gw: ReturnType<typeof gateway>, hash: stri
   expect(row.completion_tokens).toBe(0);
 }
 
-const cases = SURFACES.flatMap((surface) => MODES[surface].flatMap((mode) => UPSTREAMS.map((upstream) => [`${surface} surface, ${mode}, ${upstream} upstream`, surface, mode, upstream] as const)));
+const cases = SURFACES.flatMap((surface) => FRAMINGS[surface].flatMap((mode) => UPSTREAMS.map((upstream) => [`${surface} surface, ${mode}, ${upstream} upstream`, surface, mode, upstream] as const)));
 
 describe.concurrent("an overloaded upstream, no fallback left", () => {
   it.each(cases)("%s: the caller's overloaded error, Retry-After kept, one record", async (_n, surface, mode, upstream) => {
-    const up = fakeSession(`ovl-${surface}-${mode}-${upstream}`);
-    const gw = gateway({ ...up.env, ...NO_OPENROUTER });
-    const { key, hash } = await gw.createKey({ limit: LIMIT });
+    const { up, gw, hash, ask } = await rig(`ovl-${surface}-${mode}-${upstream}`, { env: NO_OPENROUTER, key: { limit: LIMIT } });
     // 7 s is longer than RETRY_AFTER_MAX_MS: not waited out, the caller gets it.
     await up.script(overloaded(upstream, {}, "7"));
-    const call = buildCall({ surface, model: MODEL_FOR[upstream], mode }, key);
-    const res = await gw.fetch(call.path, call.init);
-    const raw = await res.clone().text();
-    const o = await readOutcome(surface, mode, res);
+    const o = await ask(surface, plain(MODEL_FOR[upstream], mode));
 
-    expect(o.status, raw).toBe(OVERLOADED_STATUS[surface]);
-    expect(o.inBand).toBe(false);
+    expect(o.status, o.raw).toBe(OVERLOADED_STATUS[surface]);
+    expect(o.error!.inBand).toBe(false);
     expect(o.retryAfter).toBe("7");
-    const e = httpError(surface, raw);
-    expectOverloaded(surface, e, PROVIDER[upstream]);
-    expect(e.message).toContain(OVERLOAD[upstream].message);
+    expectOverloaded(surface, o.error!, PROVIDER[upstream]);
+    expect(o.error!.message).toContain(OVERLOAD[upstream].message);
 
     expect((await up.requests()).length, "no hidden retry").toBe(1);
     await expectOneFailureRecord(gw, hash, o.generationId, surface, mode, PROVIDER[upstream]);
@@ -158,18 +121,14 @@ const streamCases = cases.filter(([, , mode]) => mode !== "json");
 
 describe.concurrent("an overloaded error event before any content", () => {
   it.each(streamCases)("%s: an HTTP overloaded error (nothing was committed)", async (_n, surface, mode, upstream) => {
-    const up = fakeSession(`ovl-ev-${surface}-${mode}-${upstream}`);
-    const gw = gateway({ ...up.env, ...NO_OPENROUTER });
-    const { key, hash } = await gw.createKey({ limit: LIMIT });
+    const { up, gw, hash, ask } = await rig(`ovl-ev-${surface}-${mode}-${upstream}`, { env: NO_OPENROUTER, key: { limit: LIMIT } });
     await up.script({ chunks: [overloadedEvent(upstream)] });
-    const call = buildCall({ surface, model: MODEL_FOR[upstream], mode }, key);
-    const res = await gw.fetch(call.path, call.init);
-    const raw = await res.clone().text();
-    const o = await readOutcome(surface, mode, res);
+    const o = await ask(surface, plain(MODEL_FOR[upstream], mode));
 
-    expect(o.status, raw).toBe(OVERLOADED_STATUS[surface]);
+    expect(o.status, o.raw).toBe(OVERLOADED_STATUS[surface]);
     expect(o.retryAfter, "no Retry-After unless the upstream sent one").toBeNull();
-    expectOverloaded(surface, httpError(surface, raw), PROVIDER[upstream]);
+    expect(o.error!.inBand).toBe(false);
+    expectOverloaded(surface, o.error!, PROVIDER[upstream]);
     expect((await up.requests()).length).toBe(1);
     await expectOneFailureRecord(gw, hash, o.generationId, surface, mode, PROVIDER[upstream]);
   });
@@ -180,28 +139,23 @@ const committedCases = cases.filter(([, , mode]) => mode === "sse");
 
 describe.concurrent("an overloaded upstream after keep-alives committed the stream", () => {
   it.each(committedCases)("%s: one in-band overloaded error in the caller's format", async (_n, surface, mode, upstream) => {
-    const up = fakeSession(`ovl-ka-${surface}-${upstream}`);
-    const gw = gateway({ ...up.env, ...NO_OPENROUTER, STREAM_KEEPALIVE_MS: "30" });
-    const { key, hash } = await gw.createKey({ limit: LIMIT });
+    const { up, gw, hash, ask } = await rig(`ovl-ka-${surface}-${upstream}`, { env: { ...NO_OPENROUTER, STREAM_KEEPALIVE_MS: "30" }, key: { limit: LIMIT } });
     await up.script(overloaded(upstream, { firstByteDelayMs: 250 }));
-    const call = buildCall({ surface, model: MODEL_FOR[upstream], mode }, key);
-    const res = await gw.fetch(call.path, call.init);
-    const raw = await res.clone().text();
-    const o = await readOutcome(surface, mode, res);
+    const o = await ask(surface, plain(MODEL_FOR[upstream], mode));
 
-    expect(o.status, raw).toBe(200);
-    expect(o.keepAlives, raw).toBeGreaterThan(0);
-    expect(o.inBand, raw).toBe(true);
+    expect(o.status, o.raw).toBe(200);
+    expect(o.keepAlives, o.raw).toBeGreaterThan(0);
+    expect(o.error?.inBand, o.raw).toBe(true);
     expect(o.text).toBe("");
-    const e = inBandError(surface, mode, raw);
-    expectOverloaded(surface, e, PROVIDER[upstream], true);
+    // (one error event, the stream's last: checked by the reader)
+    expectOverloaded(surface, o.error!, PROVIDER[upstream]);
     expect((await up.requests()).length).toBe(1);
     await expectOneFailureRecord(gw, hash, o.generationId, surface, mode, PROVIDER[upstream]);
   });
 });
 
 /** Models with a second endpoint (OpenRouter, OpenAI format) behind the provider's own. */
-const TWO_ENDPOINTS: Record<Format, { model: string; primary: string; openrouterModel: string }> = {
+const TWO_ENDPOINTS: Record<WireFormat, { model: string; primary: string; openrouterModel: string }> = {
   anthropic: { model: "anthropic/claude-sonnet-4", primary: "/anthropic/", openrouterModel: "anthropic/claude-sonnet-4" },
   gemini: { model: "google/gemini-2.5-flash", primary: "/gemini/", openrouterModel: "google/gemini-2.5-flash" },
   openai: { model: "openai/gpt-4o-mini", primary: "/openai/v1/", openrouterModel: "openai/gpt-4o-mini" },
@@ -217,15 +171,11 @@ describe("fallback is unchanged", () => {
   );
 
   it.each(fbCases)("%s overloaded → the next endpoint answers, one record", async (_n, surface, mode, upstream) => {
-    const up = fakeSession(`ovl-fb-${surface}-${mode}-${upstream}`);
-    const gw = gateway(up.env);
-    const { key, hash } = await gw.createKey({ limit: LIMIT });
+    const { up, gw, hash, ask } = await rig(`ovl-fb-${surface}-${mode}-${upstream}`, { key: { limit: LIMIT } });
     const two = TWO_ENDPOINTS[upstream];
     await up.script(overloaded(upstream, { match: two.primary }, "7"));
-    const call = buildCall({ surface, model: two.model, mode }, key);
-    const res = await gw.fetch(call.path, call.init);
-    const o = await readOutcome(surface, mode, res);
-    expect(o.ok, JSON.stringify(o)).toBe(true);
+    const o = await ask(surface, plain(two.model, mode));
+    expect(o.ok, JSON.stringify(o.error)).toBe(true);
     expect(o.retryAfter).toBeNull();
     const reqs = await up.requests();
     expect(reqs.length).toBe(2);
@@ -245,18 +195,14 @@ describe("fallback is unchanged", () => {
   );
 
   it.each(allCases)("%s and OpenRouter overloaded → the caller's overloaded error listing both, the last Retry-After", async (_n, surface, mode, upstream) => {
-    const up = fakeSession(`ovl-all-${surface}-${upstream}`);
-    const gw = gateway(up.env);
-    const { key, hash } = await gw.createKey({ limit: LIMIT });
+    const { up, gw, hash, ask } = await rig(`ovl-all-${surface}-${upstream}`, { key: { limit: LIMIT } });
     const two = TWO_ENDPOINTS[upstream];
     await up.script([overloaded(upstream, { match: two.primary }, "7"), overloaded("openai", { match: "/openrouter/" }, "9")]);
-    const call = buildCall({ surface, model: two.model, mode }, key);
-    const res = await gw.fetch(call.path, call.init);
-    const raw = await res.clone().text();
-    const o = await readOutcome(surface, mode, res);
-    expect(o.status, raw).toBe(OVERLOADED_STATUS[surface]);
+    const o = await ask(surface, plain(two.model, mode));
+    expect(o.status, o.raw).toBe(OVERLOADED_STATUS[surface]);
     expect(o.retryAfter).toBe("9");
-    const e = httpError(surface, raw);
+    const e = o.error!;
+    expect(e.inBand).toBe(false);
     expectOverloaded(surface, e, "openrouter");
     expect(e.message).toMatch(/^All 2 endpoints failed/);
     expect(e.message).toContain(`'${PROVIDER[upstream]}'`);
@@ -265,16 +211,11 @@ describe("fallback is unchanged", () => {
   });
 
   it("the final error decides: primary overloaded, then OpenRouter 500 → a plain upstream error (502 api_error)", async () => {
-    const up = fakeSession("ovl-last-500");
-    const gw = gateway(up.env);
-    const { key, hash } = await gw.createKey({ limit: LIMIT });
+    const { up, gw, hash, ask } = await rig("ovl-last-500", { key: { limit: LIMIT } });
     await up.script([overloaded("anthropic", { match: "/anthropic/" }), { match: "/openrouter/", status: 500 }]);
-    const call = buildCall({ surface: "anthropic", model: TWO_ENDPOINTS.anthropic.model, mode: "json" }, key);
-    const res = await gw.fetch(call.path, call.init);
-    const raw = await res.clone().text();
-    const o = await readOutcome("anthropic", "json", res);
-    expect(o.status, raw).toBe(502);
-    expect(httpError("anthropic", raw).type).toBe("api_error");
+    const o = await ask("anthropic", plain(TWO_ENDPOINTS.anthropic.model, "json"));
+    expect(o.status, o.raw).toBe(502);
+    expect(o.error!.type).toBe("api_error");
     const b = await expectBalancedBooks(gw, hash, LIMIT, 1);
     expect(rowOf(b, o.generationId).status).toBe(502);
   });
@@ -282,41 +223,29 @@ describe("fallback is unchanged", () => {
 
 describe.concurrent("embeddings: the same error model", () => {
   it("OpenAI surface: an overloaded OpenAI upstream → 503 overloaded_error, Retry-After kept, one record", async () => {
-    const up = fakeSession("ovl-emb-openai");
-    const gw = gateway(up.env);
-    const { key, hash } = await gw.createKey({ limit: LIMIT });
+    const { up, gw, hash, post } = await rig("ovl-emb-openai", { key: { limit: LIMIT } });
     await up.script(overloaded("openai", { match: "/openai/" }, "7"));
-    const res = await gw.fetch("/v1/embeddings", {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
-      body: JSON.stringify({ model: "openai/text-embedding-3-small", input: "hi" }),
-    });
-    const raw = await res.text();
-    expect(res.status, raw).toBe(503);
-    expect(res.headers.get("retry-after")).toBe("7");
-    expectOverloaded("openai", httpError("openai", raw), "openai");
+    const res = await post("openai", "/v1/embeddings", { model: "openai/text-embedding-3-small", input: "hi" });
+    const o = await readReply({ surface: "openai", framing: "json" }, res);
+    expect(o.status, o.raw).toBe(503);
+    expect(o.retryAfter).toBe("7");
+    expectOverloaded("openai", o.error!, "openai");
     expect((await up.requests()).length).toBe(1);
     const b = await expectBalancedBooks(gw, hash, LIMIT, 1);
-    expect(rowOf(b, res.headers.get("x-generation-id"))).toMatchObject({ surface: "embeddings", provider: "openai", status: 503, cost_micros: 0 });
+    expect(rowOf(b, o.generationId)).toMatchObject({ surface: "embeddings", provider: "openai", status: 503, cost_micros: 0 });
   });
 
   it("Gemini surface: an overloaded Google upstream → 503 UNAVAILABLE, one record", async () => {
-    const up = fakeSession("ovl-emb-gemini");
-    const gw = gateway(up.env);
-    const { key, hash } = await gw.createKey({ limit: LIMIT });
+    const { up, gw, hash, post } = await rig("ovl-emb-gemini", { key: { limit: LIMIT } });
     await up.script(overloaded("gemini", { match: "/gemini/" }));
-    const res = await gw.fetch("/v1beta/models/gemini-embedding-001:embedContent", {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-goog-api-key": key },
-      body: JSON.stringify({ content: { parts: [{ text: "hi" }] } }),
-    });
-    const raw = await res.text();
-    expect(res.status, raw).toBe(503);
-    expect(res.headers.get("retry-after")).toBeNull();
-    expectOverloaded("gemini", httpError("gemini", raw), "google");
+    const res = await post("gemini", "/v1beta/models/gemini-embedding-001:embedContent", { content: { parts: [{ text: "hi" }] } });
+    const o = await readReply({ surface: "gemini", framing: "json" }, res);
+    expect(o.status, o.raw).toBe(503);
+    expect(o.retryAfter).toBeNull();
+    expectOverloaded("gemini", o.error!, "google");
     expect((await up.requests()).length).toBe(1);
     const b = await expectBalancedBooks(gw, hash, LIMIT, 1);
-    expect(rowOf(b, res.headers.get("x-generation-id"))).toMatchObject({ surface: "embeddings", provider: "google", status: 503, cost_micros: 0 });
+    expect(rowOf(b, o.generationId)).toMatchObject({ surface: "embeddings", provider: "google", status: 503, cost_micros: 0 });
   });
 });
 
@@ -325,10 +254,8 @@ describe.concurrent("embeddings: the same error model", () => {
  * own typed "overloaded" error, and its retry logic takes it (one retry, then the answer).
  */
 describe.concurrent("the official SDKs retry it", () => {
-  async function sdkSetup(name: string, upstream: Format) {
-    const up = fakeSession(name);
-    const gw = gateway({ ...up.env, ...NO_OPENROUTER });
-    const { key } = await gw.createKey({ limit: LIMIT });
+  async function sdkSetup(name: string, upstream: WireFormat) {
+    const { up, gw, key } = await rig(name, { env: NO_OPENROUTER, key: { limit: LIMIT } });
     const log: SdkCall[] = [];
     // The first call is answered "overloaded", the SDK's retry gets the default answer.
     await up.script([overloaded(upstream), overloaded(upstream)]);

@@ -10,10 +10,10 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Reservation } from "../../src/spend/types";
-import { fakeSession } from "../helpers/fake-upstream";
-import { gateway } from "../helpers/gateway";
+import { expectBalancedBooks } from "../helpers/books";
+import { rig } from "../helpers/rig";
 import { stubFor } from "../spend/helpers";
-import { MODEL_FOR, buildCall, expectBalancedBooks, readOutcome, sleep } from "./helpers";
+import { MODEL_FOR, plain, sleep } from "./helpers";
 
 const LIMIT = 10;
 const STREAMS = 4;
@@ -26,16 +26,9 @@ const stored = (hash: string) =>
 
 describe("reservation renewal", () => {
   it("renewals push the expiry forward and no reservation outlives its stream", async () => {
-    const up = fakeSession("renewal");
+    const { up, gw, hash, ask } = await rig("renewal", { env: { RESERVATION_RENEW_MS: "2" }, key: { limit: LIMIT } });
     await up.configure({ chunks: 40, chunkDelayMs: 5 });
-    const gw = gateway({ ...up.env, RESERVATION_RENEW_MS: "2" });
-    const { key, hash } = await gw.createKey({ limit: LIMIT });
-    const running = Promise.all(
-      Array.from({ length: STREAMS }, async () => {
-        const call = buildCall({ surface: "openai", model: MODEL_FOR.anthropic, mode: "sse" }, key);
-        return readOutcome("openai", "sse", await gw.fetch(call.path, call.init));
-      }),
-    );
+    const running = Promise.all(Array.from({ length: STREAMS }, () => ask("openai", plain(MODEL_FOR.anthropic, "sse"))));
     await up.waitForRequests(STREAMS);
     const early = await stored(hash);
     await sleep(60);

@@ -4,25 +4,26 @@
  * released, and exactly one usage record is written (its cost = its tokens × the catalog price).
  */
 import { describe, expect, it } from "vitest";
-import { fakeSession, type FakeStep } from "../helpers/fake-upstream";
-import { gateway } from "../helpers/gateway";
-import {
-  MODEL_FOR, MODES, OVERLOADED_STATUS, SURFACES, buildCall, contentChunks, expectBalancedBooks, expectedCost, readOutcome, rowOf,
-  rowStatusOf, type Format, type Mode, type Outcome, type Surface,
-} from "./helpers";
-// The catalog lists OpenRouter's endpoint of most models; tests whose premise is a single endpoint disable it.
-const NO_OPENROUTER = { OPENROUTER_API_KEY: "" };
+import { expectBalancedBooks, rowOf } from "../helpers/books";
+import type { WireFormat } from "../helpers/fake-answers";
+import { NO_OPENROUTER, type FakeSession, type FakeStep } from "../helpers/fake-upstream";
+import { expectedCost } from "../helpers/prices";
+import { rig } from "../helpers/rig";
+import { readReply, type Reply } from "../helpers/surface-reply";
+import { FRAMINGS, SURFACES, type Framing, type Surface } from "../helpers/surface-request";
+import { contentChunks } from "../helpers/upstream-scripts";
+import { MODEL_FOR, OVERLOADED_STATUS, plain, rowStatusOf } from "./helpers";
 
 const LIMIT = 10;
 
-function garbage(f: Format): string {
+function garbage(f: WireFormat): string {
   if (f === "openai") return `data: {"id":"chatcmpl-r","choices":[{"delta":{"content":"x"}\n\n`;
   if (f === "anthropic") return `event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":\n\n`;
   return `data: {"candidates":[{"content":\r\n\r\n`;
 }
 
 /** The upstream's own, well-formed in-band error event. */
-function upstreamErrorEvent(f: Format): string {
+function upstreamErrorEvent(f: WireFormat): string {
   if (f === "openai") return `data: {"error":{"message":"Provider overloaded","code":503}}\n\n`;
   if (f === "anthropic") return `event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n`;
   return `data: {"error":{"code":503,"message":"The model is overloaded.","status":"UNAVAILABLE"}}\r\n\r\n`;
@@ -44,13 +45,13 @@ interface Fault {
   env?: Record<string, string>;
   /** Point every provider at a closed port instead of the fake. */
   refused?: boolean;
-  steps?: (f: Format, mode: Mode) => FakeStep[];
+  steps?: (f: WireFormat, mode: Framing) => FakeStep[];
   expect: Expect;
   /** The HTTP status expected (one, any of several, or per surface). */
   status?: number | number[] | ((surface: Surface) => number);
   /** The upstream connection must have been aborted by the gateway. */
   upstreamAborted?: boolean;
-  check?: (o: Outcome) => void;
+  check?: (o: Reply) => void;
 }
 
 const FAULTS: Fault[] = [
@@ -131,10 +132,10 @@ const FAULTS: Fault[] = [
   },
 ];
 
-const UPSTREAMS: Format[] = ["openai", "anthropic", "gemini"];
+const UPSTREAMS: WireFormat[] = ["openai", "anthropic", "gemini"];
 
 describe.each(SURFACES)("%s surface", (surface: Surface) => {
-  MODES[surface].forEach((mode, m) => {
+  FRAMINGS[surface].forEach((mode, m) => {
     const rotated = UPSTREAMS[(SURFACES.indexOf(surface) + m) % UPSTREAMS.length];
     const faults = FAULTS.filter((f) => !f.only || (f.only === "json") === (mode === "json"));
     const cases = UPSTREAMS.flatMap((upstream) =>
@@ -148,18 +149,18 @@ describe.each(SURFACES)("%s surface", (surface: Surface) => {
   });
 });
 
-async function runFault(surface: Surface, upstream: Format, mode: Mode, fault: Fault) {
-  const up = fakeSession(`res-${surface}-${upstream}`);
-  const upstreamEnv = fault.refused ? Object.fromEntries(Object.entries(up.env).map(([k, v]) => [k, k.endsWith("_BASE_URL") ? v.replace(/^http:\/\/[^/]+/, "http://127.0.0.1:9") : v])) : up.env;
-  const gw = gateway({ ...upstreamEnv, ...NO_OPENROUTER, ...fault.env });
-  const { key, hash } = await gw.createKey({ limit: LIMIT });
+async function runFault(surface: Surface, upstream: WireFormat, mode: Framing, fault: Fault) {
+  const closed = (env: Record<string, string>) =>
+    Object.fromEntries(Object.entries(env).map(([k, v]) => [k, k.endsWith("_BASE_URL") ? v.replace(/^http:\/\/[^/]+/, "http://127.0.0.1:9") : v]));
+  const env = (up: FakeSession) => ({ ...(fault.refused ? closed(up.env) : {}), ...NO_OPENROUTER, ...fault.env });
+  const { up, gw, hash, call, send } = await rig(`res-${surface}-${upstream}`, { env, key: { limit: LIMIT } });
   if (fault.steps) await up.script(fault.steps(upstream, mode));
   const model = MODEL_FOR[upstream];
-  const call = buildCall({ surface, model, mode }, key);
-  const res = await gw.fetch(call.path, call.init);
-  const o = await readOutcome(surface, mode, res);
+  const c = call(surface, plain(model, mode));
+  const o = await readReply(c, await send(c));
 
-  const label = `${fault.name}: ${JSON.stringify({ status: o.status, ok: o.ok, inBand: o.inBand, msg: o.errorMessage })}`;
+  const inBand = o.error?.inBand === true;
+  const label = `${fault.name}: ${JSON.stringify({ status: o.status, ok: o.ok, inBand, msg: o.error?.message })}`;
   switch (fault.expect) {
     case "ok":
       expect(o.ok, label).toBe(true);
@@ -169,23 +170,23 @@ async function runFault(surface: Surface, upstream: Format, mode: Mode, fault: F
       break;
     case "in-band":
       expect(o.status, label).toBe(200);
-      expect(o.inBand, label).toBe(true);
+      expect(inBand, label).toBe(true);
       break;
     case "error-or-in-band":
       expect(o.ok, label).toBe(false);
       break;
   }
   const status = typeof fault.status === "function" ? fault.status(surface) : fault.status;
-  if (status !== undefined && !o.inBand) {
+  if (status !== undefined && !inBand) {
     const allowed = Array.isArray(status) ? status : [status];
     expect(allowed, label).toContain(o.status);
   }
-  if (status !== undefined && o.inBand && o.errorStatus !== undefined && !Array.isArray(status)) expect(o.errorStatus, label).toBe(status);
-  if (!o.ok) expect(o.errorMessage!.length).toBeGreaterThan(0);
+  if (status !== undefined && inBand && o.error!.status !== undefined && !Array.isArray(status)) expect(o.error!.status, label).toBe(status);
+  if (!o.ok) expect(o.error!.message.length).toBeGreaterThan(0);
   if (fault.name.startsWith("slow first byte") && mode === "sse") expect(o.keepAlives, "keep-alive comments while waiting").toBeGreaterThan(0);
   if (fault.name.includes("after keep-alives") && mode === "sse") {
     expect(o.keepAlives).toBeGreaterThan(0);
-    expect(o.inBand, label).toBe(true);
+    expect(inBand, label).toBe(true);
   }
   fault.check?.(o);
 
@@ -202,9 +203,9 @@ async function runFault(surface: Surface, upstream: Format, mode: Mode, fault: F
     expect(o.usage, "a complete answer reports usage").toBeDefined();
     expect(row.prompt_tokens).toBe(o.usage!.input);
     expect(row.completion_tokens).toBe(o.usage!.output);
-    expect(row.cost_micros).toBe(expectedCost(model, row.provider!, o.usage!.input, o.usage!.output));
+    expect(row.cost_micros).toBe(expectedCost(model, row.provider!, o.usage!));
     expect(row.cost_micros).toBeGreaterThan(0);
-  } else if (!o.inBand) {
+  } else if (!inBand) {
     // Nothing was generated: nothing is charged, the failure is still on record with its status.
     expect(row.status).toBe(rowStatusOf(surface, o.status));
     expect(row.cost_micros).toBe(0);
@@ -231,20 +232,17 @@ const FALLBACK_FAULTS: Array<[string, FakeStep, Record<string, string>]> = [
 describe.each(SURFACES)("fallback on the %s surface", (surface: Surface) => {
   for (const mode of ["json", "sse"] as const) {
     it.each(FALLBACK_FAULTS)(`${mode}: primary fails before any content (%s) → the next endpoint answers, one record`, async (_n, step, env) => {
-      const up = fakeSession(`fallback-${surface}`);
-      const gw = gateway({ ...up.env, ...env });
-      const { key, hash } = await gw.createKey({ limit: LIMIT });
+      const r = await rig(`fallback-${surface}`, { env, key: { limit: LIMIT } });
+      const { up, gw, hash } = r;
       await up.script(step);
-      const call = buildCall({ surface, model: TWO_ENDPOINTS, mode }, key);
-      const o = await readOutcome(surface, mode, await gw.fetch(call.path, call.init));
-      expect(o.ok, JSON.stringify(o)).toBe(true);
+      const o = await r.ask(surface, plain(TWO_ENDPOINTS, mode));
+      expect(o.ok, JSON.stringify(o.error)).toBe(true);
       const paths = (await up.requests()).map((r) => r.path);
       expect(paths).toEqual(["/openai/v1/chat/completions", "/openrouter/v1/chat/completions"]);
       if (step.fault === "hang") expect(await up.waitForAborted(1)).toBe(1);
 
       // The primary is still tried first next time (one failure is no cool-down), and answers.
-      const again = buildCall({ surface, model: TWO_ENDPOINTS, mode }, key);
-      const o2 = await readOutcome(surface, mode, await gw.fetch(again.path, again.init));
+      const o2 = await r.ask(surface, plain(TWO_ENDPOINTS, mode));
       expect(o2.ok).toBe(true);
       expect((await up.requests()).at(-1)!.path).toBe("/openai/v1/chat/completions");
 

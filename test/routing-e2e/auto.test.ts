@@ -1,11 +1,13 @@
 // model: "auto" end to end: cheapest capable model, a configurable preference list, stickiness per
 // session (body session_id or the x-session-id header, on every surface).
 import { beforeEach, describe, expect, it } from "vitest";
-import { onlyProviders, resetRouting, setup, user } from "./helpers";
+import { onlyProviders, type FakeSession } from "../helpers/fake-upstream";
+import { rig } from "../helpers/rig";
+import { resetRouting, user } from "./helpers";
 
 beforeEach(resetRouting);
 
-const groqOnly = (up: Parameters<typeof onlyProviders>[0]) => onlyProviders(up, "GROQ");
+const groqOnly = (up: FakeSession) => onlyProviders(up, "GROQ");
 const TINY_PNG =
   "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
 const imageMessage = [{ role: "user", content: [{ type: "text", text: "What is this?" }, { type: "image_url", image_url: { url: TINY_PNG } }] }];
@@ -20,7 +22,7 @@ const chosen = async (res: Response) => {
 describe("auto: cheapest capable model", () => {
   it("plain text → the cheapest model; images → the cheapest that takes images; json_schema → one with structured outputs", async () => {
     // Groq alone: llama-3.1-8b is the cheapest; it takes no images and has no structured outputs.
-    const s = await setup("auto-caps", groqOnly);
+    const s = await rig("auto-caps", { env: groqOnly });
     const text = await chosen(await s.chat({ model: "auto", messages: user() }));
     expect(text.catalogId).toBe("meta-llama/llama-3.1-8b-instruct");
     expect(text.provider).toBe("groq");
@@ -51,7 +53,7 @@ describe("auto: cheapest capable model", () => {
   });
 
   it("a prompt too long for the cheap models → one whose context fits", async () => {
-    const s = await setup("auto-context", groqOnly);
+    const s = await rig("auto-context", { env: groqOnly });
     // ~150k tokens: only kimi-k2-0905 (262k context) fits among Groq's models.
     const big = "lorem ipsum ".repeat(50_000);
     const res = await chosen(await s.chat({ model: "auto", messages: user(big) }));
@@ -59,10 +61,9 @@ describe("auto: cheapest capable model", () => {
   });
 
   it("with tools → a model that supports tools (AUTO_ROUTER_MODELS preference order)", async () => {
-    const s = await setup("auto-tools", (up) => ({
-      ...onlyProviders(up, "TOGETHER"),
-      AUTO_ROUTER_MODELS: "deepseek/deepseek-r1, meta-llama/llama-3.3-70b-instruct",
-    }));
+    const s = await rig("auto-tools", {
+      env: (up) => ({ ...onlyProviders(up, "TOGETHER"), AUTO_ROUTER_MODELS: "deepseek/deepseek-r1, meta-llama/llama-3.3-70b-instruct" }),
+    });
     const plain = await chosen(await s.chat({ model: "auto", messages: user() }));
     expect(plain.catalogId).toBe("deepseek/deepseek-r1");
     // DeepSeek R1 on Together takes no tools: the next preferred model does.
@@ -73,7 +74,7 @@ describe("auto: cheapest capable model", () => {
   });
 
   it("falls back to the next auto choice when the first fails", async () => {
-    const s = await setup("auto-fallback", groqOnly);
+    const s = await rig("auto-fallback", { env: groqOnly });
     await s.up.script({ status: 503 });
     const res = await chosen(await s.chat({ model: "auto", messages: user() }));
     expect(res.catalogId).not.toBe("meta-llama/llama-3.1-8b-instruct");
@@ -83,7 +84,7 @@ describe("auto: cheapest capable model", () => {
   });
 
   it("streams the chosen model's answer, naming it in every chunk", async () => {
-    const s = await setup("auto-stream", groqOnly);
+    const s = await rig("auto-stream", { env: groqOnly });
     const res = await s.chat({ model: "auto", messages: user(), stream: true });
     expect(res.status).toBe(200);
     expect(res.headers.get("x-arouter-model")).toBe("meta-llama/llama-3.1-8b-instruct");
@@ -97,7 +98,7 @@ describe("auto: sticky per session", () => {
   // An image request picks llama-4-scout; a later text-only request would pick llama-3.1-8b,
   // unless the session keeps it on llama-4-scout.
   it("session_id in the body", async () => {
-    const s = await setup("auto-sticky-body", groqOnly);
+    const s = await rig("auto-sticky-body", { env: groqOnly });
     expect((await chosen(await s.chat({ model: "auto", messages: imageMessage, session_id: "sess-A" }))).catalogId).toBe("meta-llama/llama-4-scout");
     expect((await chosen(await s.chat({ model: "auto", messages: user(), session_id: "sess-A" }))).catalogId).toBe("meta-llama/llama-4-scout");
     // Another session, or none, gets the cheapest.
@@ -106,7 +107,7 @@ describe("auto: sticky per session", () => {
   });
 
   it("the x-session-id header (OpenAI surface)", async () => {
-    const s = await setup("auto-sticky-header", groqOnly);
+    const s = await rig("auto-sticky-header", { env: groqOnly });
     expect((await chosen(await s.chat({ model: "auto", messages: imageMessage }, { "x-session-id": "hdr-1" }))).catalogId).toBe("meta-llama/llama-4-scout");
     expect((await chosen(await s.chat({ model: "auto", messages: user() }, { "x-session-id": "hdr-1" }))).catalogId).toBe("meta-llama/llama-4-scout");
     expect((await chosen(await s.chat({ model: "auto", messages: user() }, { "x-session-id": "hdr-2" }))).catalogId).toBe("meta-llama/llama-3.1-8b-instruct");
@@ -117,7 +118,7 @@ describe("auto: sticky per session", () => {
   });
 
   it("the x-session-id header on the Anthropic and Gemini surfaces", async () => {
-    const s = await setup("auto-sticky-surfaces", groqOnly);
+    const s = await rig("auto-sticky-surfaces", { env: groqOnly });
     const img = { type: "image", source: { type: "base64", media_type: "image/png", data: TINY_PNG.split(",")[1] } };
     const a1 = await s.messages({ model: "auto", max_tokens: 100, messages: [{ role: "user", content: [{ type: "text", text: "What is this?" }, img] }] }, { "x-session-id": "anth-1" });
     expect(a1.status).toBe(200);
@@ -127,11 +128,7 @@ describe("auto: sticky per session", () => {
     expect(((await a2.json()) as any).type).toBe("message");
 
     // The same session id is shared across surfaces.
-    const g = await s.gw.fetch("/v1beta/models/auto:generateContent", {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-goog-api-key": s.key, "x-session-id": "anth-1" },
-      body: JSON.stringify({ contents: [{ role: "user", parts: [{ text: "Hello" }] }] }),
-    });
+    const g = await s.post("gemini", "/v1beta/models/auto:generateContent", { contents: [{ role: "user", parts: [{ text: "Hello" }] }] }, { "x-session-id": "anth-1" });
     expect(g.status).toBe(200);
     expect(g.headers.get("x-arouter-model")).toBe("meta-llama/llama-4-scout");
     expect(((await g.json()) as any).candidates[0].content.parts[0].text.length).toBeGreaterThan(0);
@@ -141,7 +138,7 @@ describe("auto: sticky per session", () => {
   });
 
   it("a sticky model that cannot serve the request is not forced", async () => {
-    const s = await setup("auto-sticky-capable", groqOnly);
+    const s = await rig("auto-sticky-capable", { env: groqOnly });
     expect((await chosen(await s.chat({ model: "auto", messages: user(), session_id: "s-cap" }))).catalogId).toBe("meta-llama/llama-3.1-8b-instruct");
     // The session's model takes no images: the image goes to a model that does.
     expect((await chosen(await s.chat({ model: "auto", messages: imageMessage, session_id: "s-cap" }))).catalogId).toBe("meta-llama/llama-4-scout");

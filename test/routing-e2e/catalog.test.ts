@@ -4,11 +4,13 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import worker from "../../src/index";
-import { onlyProviders, resetRouting, setup, user, type Setup } from "./helpers";
+import { onlyProviders } from "../helpers/fake-upstream";
+import { rig, type Rig } from "../helpers/rig";
+import { resetRouting, user } from "./helpers";
 
 beforeEach(resetRouting);
 
-const list = async (s: Setup, query = "", headers: Record<string, string> = {}) => {
+const list = async (s: Rig, query = "", headers: Record<string, string> = {}) => {
   const res = await s.gw.fetch(`/v1/models${query}`, { headers });
   expect(res.status).toBe(200);
   return ((await res.json()) as any).data as any[];
@@ -16,7 +18,7 @@ const list = async (s: Setup, query = "", headers: Record<string, string> = {}) 
 
 describe("GET /v1/models filters", () => {
   it("output_modalities: text by default, embeddings, a comma list, all", async () => {
-    const s = await setup("models-filter");
+    const s = await rig("models-filter");
     const text = await list(s);
     const emb = await list(s, "?output_modalities=embeddings");
     const both = await list(s, "?output_modalities=text,embeddings");
@@ -36,7 +38,7 @@ describe("GET /v1/models filters", () => {
   });
 
   it("supported_parameters: every listed model supports them all, and routing agrees", async () => {
-    const s = await setup("models-params");
+    const s = await rig("models-params");
     const all = await list(s);
     const filtered = await list(s, "?supported_parameters=tools,structured_outputs");
     expect(filtered.length).toBeGreaterThan(0);
@@ -60,7 +62,7 @@ describe("GET /v1/models filters", () => {
   });
 
   it("only models of enabled providers, and of the key's allowed providers", async () => {
-    const s = await setup("models-enabled", (up) => onlyProviders(up, "GROQ", "ANTHROPIC"));
+    const s = await rig("models-enabled", { env: (up) => onlyProviders(up, "GROQ", "ANTHROPIC") });
     const ids = (await list(s)).map((m) => m.id);
     expect(ids).toContain("anthropic/claude-sonnet-4.6");
     expect(ids).toContain("meta-llama/llama-3.3-70b-instruct");
@@ -81,7 +83,7 @@ describe("GET /v1/models filters", () => {
 
 describe("media models through the gateway", () => {
   it("lists image, audio and speech-to-text models; chat refuses the ones only their own API serves; auto never picks them", async () => {
-    const s = await setup("models-media");
+    const s = await rig("models-media");
     const image = await list(s, "?output_modalities=image");
     expect(image.map((m) => m.id)).toEqual(expect.arrayContaining(["openai/gpt-image-1", "google/gemini-2.5-flash-image"]));
     const textOrImage = await list(s, "?output_modalities=text,image");
@@ -107,7 +109,7 @@ describe("media models through the gateway", () => {
 
 describe("GET /v1/models/{author}/{slug}/endpoints", () => {
   it("lists each provider with its own price; :floor picks the cheapest of them", async () => {
-    const s = await setup("endpoints");
+    const s = await rig("endpoints");
     const res = await s.gw.fetch("/v1/models/qwen/qwen3-coder/endpoints");
     expect(res.status).toBe(200);
     const eps = ((await res.json()) as any).data.endpoints as any[];
@@ -149,14 +151,14 @@ describe("catalog refresh through the Cron Trigger", () => {
     supported_parameters: ["tools", "tool_choice", "max_tokens", "temperature"],
   };
 
-  const runCron = async (s: Setup) => {
+  const runCron = async (s: Rig) => {
     const ctx = createExecutionContext();
     await worker.scheduled!(createScheduledController({ cron: "*/30 * * * *", scheduledTime: Date.now() }), s.gw.env, ctx);
     await waitOnExecutionContext(ctx);
   };
 
   it("a model only a provider's GET /models lists becomes listed and routable, priced from the listing", async () => {
-    const s = await setup("refresh");
+    const s = await rig("refresh");
     await s.up.script({ match: "/openrouter/v1/models", body: { data: [newModel] } });
 
     // Before: unknown.
@@ -188,7 +190,7 @@ describe("catalog refresh through the Cron Trigger", () => {
   });
 
   it("a new id from a first-party list becomes a listed model (price unknown, flagged)", async () => {
-    const s = await setup("refresh-openai");
+    const s = await rig("refresh-openai");
     await s.up.script({ match: "/openai/v1/models", body: { object: "list", data: [{ id: "gpt-test-2099", object: "model", created: 1790000000, owned_by: "system" }] } });
     expect((await s.gw.fetch("/v1/models/openai/gpt-test-2099")).status).toBe(404);
     await runCron(s);
@@ -201,7 +203,7 @@ describe("catalog refresh through the Cron Trigger", () => {
   });
 
   it("a failed refresh keeps the last good catalog", async () => {
-    const s = await setup("refresh-fail");
+    const s = await rig("refresh-fail");
     await s.up.script({ match: "/openrouter/v1/models", body: { data: [newModel] } });
     await runCron(s);
     expect((await s.gw.fetch("/v1/models/newlab/wonder-1")).status).toBe(200);

@@ -2,10 +2,12 @@
 // what never falls back (a 400, a stream that already sent content), cool-down, Retry-After and
 // the total routing deadline.
 import { beforeEach, describe, expect, it } from "vitest";
-import { readSse } from "../helpers/gateway";
-import { CLOSED_PORT_URL, resetRouting, setup, user } from "./helpers";
-// The catalog lists OpenRouter's endpoint of most models; tests whose premise is a single endpoint disable it.
-const NO_OPENROUTER = { OPENROUTER_API_KEY: "" };
+import { readSse } from "../helpers/sse";
+import { readReply } from "../helpers/surface-reply";
+import { openaiChunk } from "../helpers/upstream-scripts";
+import { NO_OPENROUTER } from "../helpers/fake-upstream";
+import { rig } from "../helpers/rig";
+import { CLOSED_PORT_URL, resetRouting, user } from "./helpers";
 
 beforeEach(resetRouting);
 
@@ -15,27 +17,23 @@ const GROQ_FIRST = { order: ["groq", "cerebras"] };
 const GROQ = "groq:openai/gpt-oss-120b";
 const CEREBRAS = "cerebras:gpt-oss-120b";
 
-const streamText = async (res: Response) => {
-  const { events } = await readSse(res);
-  const chunks = events.filter((e) => e.data !== "[DONE]").map((e) => JSON.parse(e.data));
-  return { chunks, text: chunks.flatMap((c) => c.choices ?? []).map((ch: any) => ch.delta?.content ?? "").join(""), done: events.at(-1)?.data === "[DONE]" };
-};
+/** An OpenAI-surface stream read whole (ends with [DONE], one error chunk at most: checked by the reader). */
+const streamReply = (res: Response) => readReply({ surface: "openai", framing: "sse" }, res);
 
-const contentChunk = (text: string) =>
-  `data: ${JSON.stringify({ id: "chatcmpl-x", object: "chat.completion.chunk", created: 1, model: "openai/gpt-oss-120b", choices: [{ index: 0, delta: { role: "assistant", content: text }, finish_reason: null }] })}\n\n`;
+const contentChunk = (text: string) => openaiChunk({ role: "assistant", content: text }, { id: "chatcmpl-x", model: "openai/gpt-oss-120b" });
 
 describe("endpoint fallback before the first byte", () => {
   for (const status of [429, 500, 502, 503]) {
     for (const stream of [false, true]) {
       it(`${status} → the next endpoint answers (${stream ? "stream" : "non-stream"})`, async () => {
-        const s = await setup(`fb-${status}`);
+        const s = await rig(`fb-${status}`);
         await s.up.script({ match: "/groq/", status });
         const res = await s.chat({ model: MODEL, messages: user(), stream, provider: GROQ_FIRST });
         expect(res.status).toBe(200);
         expect(res.headers.get("x-arouter-provider")).toBe("cerebras");
         if (stream) {
-          const { chunks, text, done } = await streamText(res);
-          expect(done).toBe(true);
+          const { chunks, text, ok } = await streamReply(res);
+          expect(ok).toBe(true);
           expect(text.length).toBeGreaterThan(0);
           expect(chunks.every((c) => c.provider === "cerebras")).toBe(true);
           expect(chunks.some((c) => c.error)).toBe(false);
@@ -52,13 +50,13 @@ describe("endpoint fallback before the first byte", () => {
 
   for (const stream of [false, true]) {
     it(`a timeout (upstream hangs) → the next endpoint answers (${stream ? "stream" : "non-stream"})`, async () => {
-      const s = await setup("fb-timeout", { UPSTREAM_TIMEOUT_MS: "250", STREAM_KEEPALIVE_MS: "5000" });
+      const s = await rig("fb-timeout", { env: { UPSTREAM_TIMEOUT_MS: "250", STREAM_KEEPALIVE_MS: "5000" } });
       await s.up.script({ match: "/groq/", fault: "hang" });
       const t0 = Date.now();
       const res = await s.chat({ model: MODEL, messages: user(), stream, provider: GROQ_FIRST });
       expect(res.status).toBe(200);
       expect(res.headers.get("x-arouter-provider")).toBe("cerebras");
-      if (stream) expect((await streamText(res)).done).toBe(true);
+      if (stream) expect((await streamReply(res)).ok).toBe(true);
       else expect(((await res.json()) as any).provider).toBe("cerebras");
       expect(Date.now() - t0).toBeGreaterThanOrEqual(240);
       expect(Date.now() - t0).toBeLessThan(3000);
@@ -68,30 +66,30 @@ describe("endpoint fallback before the first byte", () => {
     });
 
     it(`a connection error (closed port) → the next endpoint answers (${stream ? "stream" : "non-stream"})`, async () => {
-      const s = await setup("fb-conn", { GROQ_BASE_URL: CLOSED_PORT_URL });
+      const s = await rig("fb-conn", { env: { GROQ_BASE_URL: CLOSED_PORT_URL } });
       const res = await s.chat({ model: MODEL, messages: user(), stream, provider: GROQ_FIRST });
       expect(res.status).toBe(200);
       expect(res.headers.get("x-arouter-provider")).toBe("cerebras");
-      if (stream) expect((await streamText(res)).done).toBe(true);
+      if (stream) expect((await streamReply(res)).ok).toBe(true);
       else expect(((await res.json()) as any).provider).toBe("cerebras");
       // Groq never reached the fake: only Cerebras did.
       expect(await s.hits()).toEqual([CEREBRAS]);
     });
 
     it(`a reset connection → the next endpoint answers (${stream ? "stream" : "non-stream"})`, async () => {
-      const s = await setup("fb-reset");
+      const s = await rig("fb-reset");
       await s.up.script({ match: "/groq/", fault: "reset" });
       const res = await s.chat({ model: MODEL, messages: user(), stream, provider: GROQ_FIRST });
       expect(res.status).toBe(200);
       expect(res.headers.get("x-arouter-provider")).toBe("cerebras");
-      if (stream) expect((await streamText(res)).done).toBe(true);
+      if (stream) expect((await streamReply(res)).ok).toBe(true);
       else expect(((await res.json()) as any).provider).toBe("cerebras");
       expect(await s.hits()).toEqual([GROQ, CEREBRAS]);
     });
   }
 
   it("a non-stream body cut off mid-way (nothing sent to the client yet) → the next endpoint answers", async () => {
-    const s = await setup("fb-cut-body");
+    const s = await rig("fb-cut-body");
     await s.up.script({ match: "/groq/", chunks: ['{"id":"chatcmpl-1","object":"chat.completion","choices":[{"index":0,', '"message":{}}]}'], fault: "reset-after", resetAfterChunks: 1 });
     const res = await s.chat({ model: MODEL, messages: user(), provider: GROQ_FIRST });
     expect(res.status).toBe(200);
@@ -100,7 +98,7 @@ describe("endpoint fallback before the first byte", () => {
   });
 
   it("a stream whose headers came but no token within the timeout → the next endpoint answers", async () => {
-    const s = await setup("fb-stall", { UPSTREAM_TIMEOUT_MS: "250", STREAM_KEEPALIVE_MS: "100" });
+    const s = await rig("fb-stall", { env: { UPSTREAM_TIMEOUT_MS: "250", STREAM_KEEPALIVE_MS: "100" } });
     await s.up.script({ match: "/groq/", chunks: [contentChunk("never")], fault: "stall", stallAfterChunks: 0 });
     const t0 = Date.now();
     const res = await s.chat({ model: MODEL, messages: user(), stream: true, provider: GROQ_FIRST });
@@ -116,18 +114,18 @@ describe("endpoint fallback before the first byte", () => {
   });
 
   it("a stream that errors in-band before any content → the next endpoint answers", async () => {
-    const s = await setup("fb-inband-early");
+    const s = await rig("fb-inband-early");
     await s.up.script({ match: "/groq/", chunks: [`data: ${JSON.stringify({ error: { message: "overloaded", code: 503 } })}\n\n`] });
     const res = await s.chat({ model: MODEL, messages: user(), stream: true, provider: GROQ_FIRST });
     expect(res.status).toBe(200);
-    const { chunks, done } = await streamText(res);
-    expect(done).toBe(true);
+    const { chunks, ok } = await streamReply(res);
+    expect(ok).toBe(true);
     expect(chunks.some((c) => c.error)).toBe(false);
     expect(await s.hits()).toEqual([GROQ, CEREBRAS]);
   });
 
   it("keeps going through several failing endpoints in order", async () => {
-    const s = await setup("fb-chain");
+    const s = await rig("fb-chain");
     await s.up.script([{ match: "/groq/", status: 500 }, { match: "/cerebras/", status: 503 }]);
     const res = await s.chat({ model: MODEL, messages: user(), provider: { order: ["groq", "cerebras", "together"] } });
     expect(res.status).toBe(200);
@@ -139,7 +137,7 @@ describe("endpoint fallback before the first byte", () => {
 describe("what does not fall back", () => {
   for (const stream of [false, true]) {
     it(`a 400 from the upstream is the caller's error: no fallback (${stream ? "stream" : "non-stream"})`, async () => {
-      const s = await setup("no-fb-400");
+      const s = await rig("no-fb-400");
       await s.up.script({ match: "/groq/", status: 400, message: "Invalid value for 'temperature'" });
       const res = await s.chat({ model: MODEL, messages: user(), stream, provider: GROQ_FIRST });
       expect(res.status).toBe(400);
@@ -151,11 +149,12 @@ describe("what does not fall back", () => {
   }
 
   it("once content was streamed, a failure is an in-band error, not a fallback", async () => {
-    const s = await setup("no-fb-midstream");
+    const s = await rig("no-fb-midstream");
     await s.up.script({ match: "/groq/", chunks: [contentChunk("Hello"), contentChunk(" world")], fault: "reset-after", resetAfterChunks: 1 });
     const res = await s.chat({ model: MODEL, messages: user(), stream: true, provider: GROQ_FIRST });
     expect(res.status).toBe(200);
-    const { chunks, text } = await streamText(res);
+    const { chunks, text, error } = await streamReply(res);
+    expect(error?.inBand).toBe(true);
     expect(text).toBe("Hello");
     const err = chunks.find((c) => c.error);
     expect(err).toBeDefined();
@@ -167,7 +166,7 @@ describe("what does not fall back", () => {
   });
 
   it("allow_fallbacks:false stops after the first endpoint", async () => {
-    const s = await setup("no-fb-allow");
+    const s = await rig("no-fb-allow");
     await s.up.script({ match: "/groq/", status: 503 });
     const res = await s.chat({ model: MODEL, messages: user(), provider: { order: ["groq"], allow_fallbacks: false } });
     // An overloaded upstream is the OpenAI surface's 503 (test/resilience/overloaded.test.ts).
@@ -178,7 +177,7 @@ describe("what does not fall back", () => {
 
 describe("all candidates fail", () => {
   it("one OpenAI-shaped error listing every attempt (non-stream)", async () => {
-    const s = await setup("all-fail");
+    const s = await rig("all-fail");
     await s.up.script({ status: 503, times: 10 });
     const res = await s.chat({ model: MODEL, messages: user(), provider: { only: ["groq", "cerebras", "together"] } });
     // The last failure (an overloaded upstream) decides the status: 503.
@@ -194,7 +193,7 @@ describe("all candidates fail", () => {
   });
 
   it("lists attempts when the last failure is a timeout", async () => {
-    const s = await setup("all-fail-timeout", { UPSTREAM_TIMEOUT_MS: "200" });
+    const s = await rig("all-fail-timeout", { env: { UPSTREAM_TIMEOUT_MS: "200" } });
     await s.up.script([{ match: "/groq/", status: 500 }, { match: "/cerebras/", fault: "hang" }]);
     const res = await s.chat({ model: MODEL, messages: user(), provider: { only: ["groq", "cerebras"], order: ["groq", "cerebras"] } });
     expect(res.status).toBe(504);
@@ -206,7 +205,7 @@ describe("all candidates fail", () => {
   });
 
   it("a stream that fails everywhere before content: an HTTP error, not a 200 stream", async () => {
-    const s = await setup("all-fail-stream", { STREAM_KEEPALIVE_MS: "5000" });
+    const s = await rig("all-fail-stream", { env: { STREAM_KEEPALIVE_MS: "5000" } });
     await s.up.script({ status: 500, times: 10 });
     const res = await s.chat({ model: MODEL, messages: user(), stream: true, provider: { only: ["groq", "cerebras"] } });
     expect(res.status).toBe(502);
@@ -216,7 +215,7 @@ describe("all candidates fail", () => {
   });
 
   it("after keep-alives committed the stream: one in-band error listing the attempts", async () => {
-    const s = await setup("all-fail-stream-ka", { STREAM_KEEPALIVE_MS: "50" });
+    const s = await rig("all-fail-stream-ka", { env: { STREAM_KEEPALIVE_MS: "50" } });
     await s.up.script([
       { match: "/groq/", status: 500, firstByteDelayMs: 150 },
       { match: "/cerebras/", status: 502, firstByteDelayMs: 50 },
@@ -242,14 +241,14 @@ describe("all candidates fail", () => {
 describe("fallback models", () => {
   for (const stream of [false, true]) {
     it(`models: [a, b] → b answers when a fails; the response names b (${stream ? "stream" : "non-stream"})`, async () => {
-      const s = await setup("models-list");
+      const s = await rig("models-list");
       await s.up.script({ match: "/anthropic/", status: 529 });
       const res = await s.chat({ model: "anthropic/claude-sonnet-4.6", models: ["openai/gpt-4o-mini"], messages: user(), stream, provider: { only: ["anthropic", "openai"] } });
       expect(res.status).toBe(200);
       expect(res.headers.get("x-arouter-model")).toBe("openai/gpt-4o-mini");
       expect(res.headers.get("x-arouter-provider")).toBe("openai");
       if (stream) {
-        const { chunks } = await streamText(res);
+        const { chunks } = await streamReply(res);
         expect(chunks.every((c) => c.model === "gpt-4o-mini" && c.provider === "openai")).toBe(true);
       } else {
         const body = (await res.json()) as any;
@@ -261,7 +260,7 @@ describe("fallback models", () => {
   }
 
   it("tries the models in the order given, model first", async () => {
-    const s = await setup("models-order");
+    const s = await rig("models-order");
     await s.up.script([{ match: "/gemini/", status: 500 }, { match: "/anthropic/", status: 500 }]);
     const res = await s.chat({
       model: "google/gemini-2.5-flash",
@@ -274,7 +273,7 @@ describe("fallback models", () => {
   });
 
   it("allow_fallbacks:false still tries the fallback models (one endpoint each)", async () => {
-    const s = await setup("models-nofb");
+    const s = await rig("models-nofb");
     await s.up.script({ match: "/groq/", status: 500 });
     const res = await s.chat({ model: MODEL, models: ["openai/gpt-4o-mini"], messages: user(), provider: { order: ["groq", "openai"], allow_fallbacks: false } });
     expect(res.status).toBe(200);
@@ -282,7 +281,7 @@ describe("fallback models", () => {
   });
 
   it("a 400 from model a does not try model b", async () => {
-    const s = await setup("models-400");
+    const s = await rig("models-400");
     await s.up.script({ match: "/anthropic/", status: 400 });
     const res = await s.chat({ model: "anthropic/claude-sonnet-4.6", models: ["openai/gpt-4o-mini"], messages: user() });
     expect(res.status).toBe(400);
@@ -292,7 +291,7 @@ describe("fallback models", () => {
 
 describe("cool-down", () => {
   it("an endpoint failing repeatedly is skipped until its cool-down ends", async () => {
-    const s = await setup("cooldown");
+    const s = await rig("cooldown");
     await s.up.script({ match: "/groq/", status: 503, times: 3 });
     for (let i = 0; i < 3; i++) {
       const r = await s.chat({ model: MODEL, messages: user(), provider: GROQ_FIRST });
@@ -310,7 +309,7 @@ describe("cool-down", () => {
   });
 
   it("a cooling endpoint is still used when it is the only one", async () => {
-    const s = await setup("cooldown-only", NO_OPENROUTER);
+    const s = await rig("cooldown-only", { env: NO_OPENROUTER });
     await s.up.script({ match: "/anthropic/", status: 503, times: 3 });
     for (let i = 0; i < 3; i++) expect((await s.chat({ model: "anthropic/claude-sonnet-4.6", messages: user() })).status).toBe(503);
     const r = await s.chat({ model: "anthropic/claude-sonnet-4.6", messages: user() });
@@ -318,7 +317,7 @@ describe("cool-down", () => {
   });
 
   it("400s do not count towards a cool-down", async () => {
-    const s = await setup("cooldown-400");
+    const s = await rig("cooldown-400");
     await s.up.script({ match: "/groq/", status: 400, times: 4 });
     for (let i = 0; i < 4; i++) expect((await s.chat({ model: MODEL, messages: user(), provider: GROQ_FIRST })).status).toBe(400);
     const r = await s.chat({ model: MODEL, messages: user(), provider: GROQ_FIRST });
@@ -328,7 +327,7 @@ describe("cool-down", () => {
 
 describe("Retry-After", () => {
   it("a 429 with another endpoint available moves on at once", async () => {
-    const s = await setup("ra-next");
+    const s = await rig("ra-next");
     await s.up.script({ match: "/groq/", status: 429, headers: { "retry-after": "2" } });
     const t0 = Date.now();
     const res = await s.chat({ model: MODEL, messages: user(), provider: GROQ_FIRST });
@@ -338,7 +337,7 @@ describe("Retry-After", () => {
   });
 
   it("the rate-limited endpoint is skipped while its Retry-After lasts", async () => {
-    const s = await setup("ra-skip");
+    const s = await rig("ra-skip");
     await s.up.script({ match: "/groq/", status: 429, headers: { "retry-after": "30" } });
     expect((await s.chat({ model: MODEL, messages: user(), provider: GROQ_FIRST })).status).toBe(200);
     expect((await s.chat({ model: MODEL, messages: user(), provider: GROQ_FIRST })).status).toBe(200);
@@ -347,7 +346,7 @@ describe("Retry-After", () => {
 
   for (const stream of [false, true]) {
     it(`the only endpoint: waits a short Retry-After and retries it once (${stream ? "stream" : "non-stream"})`, async () => {
-      const s = await setup("ra-wait", { ...NO_OPENROUTER, STREAM_KEEPALIVE_MS: "5000" });
+      const s = await rig("ra-wait", { env: { ...NO_OPENROUTER, STREAM_KEEPALIVE_MS: "5000" } });
       await s.up.script({ match: "/anthropic/", status: 429, headers: { "retry-after": "1" } });
       const t0 = Date.now();
       const res = await s.chat({ model: "anthropic/claude-sonnet-4.6", messages: user(), stream });
@@ -359,7 +358,7 @@ describe("Retry-After", () => {
   }
 
   it("a Retry-After beyond the bound is not waited for: 429 passes it on", async () => {
-    const s = await setup("ra-long", NO_OPENROUTER);
+    const s = await rig("ra-long", { env: NO_OPENROUTER });
     await s.up.script({ match: "/anthropic/", status: 429, headers: { "retry-after": "120" } });
     const t0 = Date.now();
     const res = await s.chat({ model: "anthropic/claude-sonnet-4.6", messages: user() });
@@ -371,7 +370,7 @@ describe("Retry-After", () => {
   });
 
   it("retries are bounded: a second 429 is returned", async () => {
-    const s = await setup("ra-bounded", NO_OPENROUTER);
+    const s = await rig("ra-bounded", { env: NO_OPENROUTER });
     await s.up.script({ match: "/anthropic/", status: 429, headers: { "retry-after": "0" }, times: 5 });
     const res = await s.chat({ model: "anthropic/claude-sonnet-4.6", messages: user() });
     expect(res.status).toBe(429);
@@ -385,7 +384,7 @@ describe("total deadline", () => {
     it(`stops trying endpoints when ROUTING_DEADLINE_MS is spent (${stream ? "stream" : "non-stream"})`, async () => {
       // Each attempt may wait 400 ms, all of them 600 ms: the second attempt gets only 200 ms and
       // the other two endpoints are never tried (without a deadline: 4 × 400 ms).
-      const s = await setup("deadline", { UPSTREAM_TIMEOUT_MS: "400", ROUTING_DEADLINE_MS: "600", STREAM_KEEPALIVE_MS: "5000" });
+      const s = await rig("deadline", { env: { UPSTREAM_TIMEOUT_MS: "400", ROUTING_DEADLINE_MS: "600", STREAM_KEEPALIVE_MS: "5000" } });
       await s.up.script({ fault: "hang", times: 10 });
       const t0 = Date.now();
       const res = await s.chat({ model: MODEL, messages: user(), stream, provider: { only: ["groq", "cerebras", "together", "fireworks"] } });
@@ -403,7 +402,7 @@ describe("total deadline", () => {
   }
 
   it("defaults to twice UPSTREAM_TIMEOUT_MS", async () => {
-    const s = await setup("deadline-default", { UPSTREAM_TIMEOUT_MS: "300" });
+    const s = await rig("deadline-default", { env: { UPSTREAM_TIMEOUT_MS: "300" } });
     await s.up.script({ fault: "hang", times: 10 });
     const t0 = Date.now();
     const res = await s.chat({ model: MODEL, messages: user(), provider: { only: ["groq", "cerebras", "together", "fireworks"] } });

@@ -1,7 +1,8 @@
 // provider: {order, only, ignore, sort, max_price, require_parameters} end to end: the fake shows
 // which endpoint each preference sends the request to.
 import { beforeEach, describe, expect, it } from "vitest";
-import { resetRouting, setup, user, type Setup } from "./helpers";
+import { rig, type Rig } from "../helpers/rig";
+import { resetRouting, user } from "./helpers";
 
 beforeEach(resetRouting);
 
@@ -13,16 +14,16 @@ const providerOf = async (res: Response) => {
   expect(res.status, JSON.stringify(body)).toBe(200);
   return body.provider as string;
 };
-const ask = (s: Setup, provider: Record<string, unknown>, extra: Record<string, unknown> = {}) => s.chat({ model: MODEL, messages: user(), provider, ...extra });
+const ask = (s: Rig, provider: Record<string, unknown>, extra: Record<string, unknown> = {}) => s.chat({ model: MODEL, messages: user(), provider, ...extra });
 
 describe("provider preferences", () => {
   it("without preferences: the catalog order", async () => {
-    const s = await setup("prefs-none");
+    const s = await rig("prefs-none");
     expect(await providerOf(await s.chat({ model: MODEL, messages: user() }))).toBe("fireworks");
   });
 
   it("only / ignore / order", async () => {
-    const s = await setup("prefs-basic");
+    const s = await rig("prefs-basic");
     expect(await providerOf(await ask(s, { only: ["together"] }))).toBe("together");
     expect(await providerOf(await ask(s, { ignore: ["fireworks", "together"] }))).toBe("groq");
     expect(await providerOf(await ask(s, { order: ["cerebras", "groq"] }))).toBe("cerebras");
@@ -37,7 +38,7 @@ describe("provider preferences", () => {
   });
 
   it("only never falls back outside the list; ignore never uses an ignored one", async () => {
-    const s = await setup("prefs-strict");
+    const s = await rig("prefs-strict");
     await s.up.script({ status: 503, times: 10 });
     const res = await ask(s, { only: ["together", "groq"] });
     expect(res.status).toBe(503); // every endpoint overloaded
@@ -45,7 +46,7 @@ describe("provider preferences", () => {
   });
 
   it("an impossible preference is a 400 before any upstream call", async () => {
-    const s = await setup("prefs-impossible");
+    const s = await rig("prefs-impossible");
     for (const provider of [{ only: ["anthropic"] }, { ignore: ["fireworks", "together", "groq", "cerebras", "openrouter"] }, { order: ["anthropic"], allow_fallbacks: false }]) {
       const res = await ask(s, provider);
       expect(res.status).toBe(400);
@@ -54,14 +55,14 @@ describe("provider preferences", () => {
   });
 
   it("sort: price picks the cheapest endpoint", async () => {
-    const s = await setup("prefs-price");
+    const s = await rig("prefs-price");
     expect(await providerOf(await ask(s, { sort: "price" }))).toBe("openrouter");
     // order wins over sort for the providers it names.
     expect(await providerOf(await ask(s, { sort: "price", order: ["groq"] }))).toBe("groq");
   });
 
   it("sort: throughput and sort: latency use the measured stats", async () => {
-    const s = await setup("prefs-speed");
+    const s = await rig("prefs-speed");
     // Cerebras answers late (high latency, low throughput); Groq fast; nothing else is measured.
     await s.up.script({ match: "/cerebras/", firstByteDelayMs: 300 });
     expect(await providerOf(await ask(s, { only: ["cerebras"] }))).toBe("cerebras");
@@ -74,7 +75,7 @@ describe("provider preferences", () => {
   });
 
   it("max_price (USD per million tokens) keeps only endpoints within it", async () => {
-    const s = await setup("prefs-max-price");
+    const s = await rig("prefs-max-price");
     // Only OpenRouter ($0.039 / $0.18) is within $0.10 prompt and $0.50 completion.
     expect(await providerOf(await ask(s, { max_price: { prompt: 0.1, completion: 0.5 } }))).toBe("openrouter");
     // Fireworks and Together ($0.15 / $0.60) also fit $0.15 / $0.60; catalog order then picks Fireworks.
@@ -86,7 +87,7 @@ describe("provider preferences", () => {
   });
 
   it("max_price also bounds the fallbacks", async () => {
-    const s = await setup("prefs-max-price-fb");
+    const s = await rig("prefs-max-price-fb");
     await s.up.script({ match: "/fireworks/", status: 503 });
     // Groq is next in catalog order and within $0.15 / $0.60.
     expect(await providerOf(await ask(s, { max_price: { prompt: 0.15, completion: 0.6 } }))).toBe("groq");
@@ -98,7 +99,7 @@ describe("provider preferences", () => {
   });
 
   it("a max_tokens above an endpoint's output limit goes to an endpoint that allows it", async () => {
-    const s = await setup("prefs-max-tokens");
+    const s = await rig("prefs-max-tokens");
     // Fireworks (first) allows 32768 output tokens, Together 131072.
     expect(await providerOf(await s.chat({ model: MODEL, messages: user(), max_tokens: 50_000 }))).toBe("together");
     expect((await s.up.lastRequest())!.body.max_tokens).toBe(50_000);
@@ -113,7 +114,7 @@ describe("provider preferences", () => {
   });
 
   it("require_parameters skips endpoints that do not support what the request uses", async () => {
-    const s = await setup("prefs-require");
+    const s = await rig("prefs-require");
     const rf = { type: "json_schema", json_schema: { name: "out", schema: { type: "object", properties: { a: { type: "string" } } } } };
     // kimi-k2: DeepInfra (first) has no structured outputs.
     const plain = await s.chat({ model: "moonshotai/kimi-k2", messages: user(), response_format: rf });

@@ -1,27 +1,29 @@
 // Fallback and the all-failed error on each surface, in that surface's own format; fields clients
 // still send that ARouter accepts and ignores.
 import { beforeEach, describe, expect, it } from "vitest";
-import { readSse } from "../helpers/gateway";
-import { resetRouting, setup, user } from "./helpers";
+import { expectOk, readReply } from "../helpers/surface-reply";
+import { anthropicEvent } from "../helpers/upstream-scripts";
+import { rig } from "../helpers/rig";
+import { resetRouting, user } from "./helpers";
 
 beforeEach(resetRouting);
 
 // claude-sonnet-4 is served by Anthropic and by OpenRouter; gemini-2.5-flash by Google and OpenRouter.
 const CLAUDE = "anthropic/claude-sonnet-4";
 const GEMINI = "google/gemini-2.5-flash";
-const anthropicEvent = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+/** A stream read whole on the surface's own grammar (checked by the reader). */
+const readStream = (surface: "openai" | "anthropic", res: Response) => readReply({ surface, framing: "sse" }, res);
 
 describe("Anthropic surface", () => {
   for (const stream of [false, true]) {
     it(`falls back from Anthropic to OpenRouter on a 529 (${stream ? "stream" : "non-stream"})`, async () => {
-      const s = await setup("anth-fb");
+      const s = await rig("anth-fb");
       await s.up.script({ match: "/anthropic/", status: 529 });
       const res = await s.messages({ model: CLAUDE, max_tokens: 200, messages: user(), stream });
       expect(res.status).toBe(200);
       expect(res.headers.get("x-arouter-provider")).toBe("openrouter");
       if (stream) {
-        const { events } = await readSse(res);
-        const types = events.map((e) => e.event);
+        const types = expectOk(await readStream("anthropic", res)).chunks.map((e) => e.type);
         expect(types[0]).toBe("message_start");
         expect(types.at(-1)).toBe("message_stop");
         expect(types).not.toContain("error");
@@ -35,31 +37,31 @@ describe("Anthropic surface", () => {
   }
 
   it("same-format stream whose first event is an overloaded error → falls back", async () => {
-    const s = await setup("anth-fb-inband");
+    const s = await rig("anth-fb-inband");
     await s.up.script({ match: "/anthropic/", chunks: [anthropicEvent("error", { error: { type: "overloaded_error", message: "Overloaded" } })] });
     const res = await s.messages({ model: CLAUDE, max_tokens: 200, messages: user(), stream: true });
     expect(res.status).toBe(200);
-    const { events } = await readSse(res);
-    expect(events.map((e) => e.event)).not.toContain("error");
-    expect(events.at(-1)!.event).toBe("message_stop");
+    const { chunks } = expectOk(await readStream("anthropic", res));
+    expect(chunks.map((e) => e.type)).not.toContain("error");
+    expect(chunks.at(-1).type).toBe("message_stop");
     expect(await s.hits()).toEqual(["anthropic:claude-sonnet-4-20250514", "openrouter:anthropic/claude-sonnet-4"]);
   });
 
   it("same-format stream: headers but no token within the timeout → falls back", async () => {
-    const s = await setup("anth-fb-stall", { UPSTREAM_TIMEOUT_MS: "250", STREAM_KEEPALIVE_MS: "5000" });
+    const s = await rig("anth-fb-stall", { env: { UPSTREAM_TIMEOUT_MS: "250", STREAM_KEEPALIVE_MS: "5000" } });
     await s.up.script({ match: "/anthropic/", chunks: [anthropicEvent("ping", {})], fault: "stall", stallAfterChunks: 0 });
     const t0 = Date.now();
     const res = await s.messages({ model: CLAUDE, max_tokens: 200, messages: user(), stream: true });
     expect(res.status).toBe(200);
-    const { events } = await readSse(res);
+    const { chunks } = expectOk(await readStream("anthropic", res));
     expect(Date.now() - t0).toBeLessThan(3000);
-    expect(events.at(-1)!.event).toBe("message_stop");
+    expect(chunks.at(-1).type).toBe("message_stop");
     expect(res.headers.get("x-arouter-provider")).toBe("openrouter");
     expect(await s.hits()).toEqual(["anthropic:claude-sonnet-4-20250514", "openrouter:anthropic/claude-sonnet-4"]);
   });
 
   it("all endpoints fail: one Anthropic-shaped error listing the attempts", async () => {
-    const s = await setup("anth-all-fail");
+    const s = await rig("anth-all-fail");
     await s.up.script({ status: 503, times: 4 });
     const res = await s.messages({ model: CLAUDE, max_tokens: 200, messages: user() });
     // Every endpoint overloaded: Anthropic's own 529 overloaded_error, which its SDKs retry.
@@ -73,7 +75,7 @@ describe("Anthropic surface", () => {
   });
 
   it("a 400 is returned as is, without trying OpenRouter", async () => {
-    const s = await setup("anth-400");
+    const s = await rig("anth-400");
     await s.up.script({ match: "/anthropic/", status: 400, message: "messages.0.content: bad" });
     const res = await s.messages({ model: CLAUDE, max_tokens: 200, messages: user() });
     expect(res.status).toBe(400);
@@ -89,7 +91,7 @@ describe("Gemini surface", () => {
     ["stream, SSE", "streamGenerateContent", "?alt=sse"],
   ] as const) {
     it(`falls back from Google to OpenRouter on a 503 (${label})`, async () => {
-      const s = await setup("gem-fb");
+      const s = await rig("gem-fb");
       await s.up.script({ match: "/gemini/", status: 503 });
       const res = await s.gemini(GEMINI, action, { contents: [{ role: "user", parts: [{ text: "Hello" }] }] }, query);
       expect(res.status).toBe(200);
@@ -102,7 +104,7 @@ describe("Gemini surface", () => {
   }
 
   it("all endpoints fail: one Gemini-shaped error listing the attempts", async () => {
-    const s = await setup("gem-all-fail");
+    const s = await rig("gem-all-fail");
     await s.up.script({ status: 500, times: 4 });
     const res = await s.gemini(GEMINI, "generateContent", { contents: [{ role: "user", parts: [{ text: "Hello" }] }] });
     expect(res.status).toBe(502);
@@ -116,7 +118,7 @@ describe("Gemini surface", () => {
 
 describe("OpenAI surface: accepted and ignored fields", () => {
   it("transforms, route, usage.include and stream_options cause no error and are not sent upstream", async () => {
-    const s = await setup("ignored");
+    const s = await rig("ignored");
     const res = await s.chat({
       model: "openai/gpt-4o-mini",
       messages: user(),
@@ -140,7 +142,7 @@ describe("OpenAI surface: accepted and ignored fields", () => {
   });
 
   it("stream_options.include_usage with a stream: usage arrives in the trailer", async () => {
-    const s = await setup("ignored-stream");
+    const s = await rig("ignored-stream");
     const res = await s.chat({
       model: "openai/gpt-4o-mini",
       messages: user(),
@@ -151,9 +153,8 @@ describe("OpenAI surface: accepted and ignored fields", () => {
       provider: { only: ["openai"] },
     });
     expect(res.status).toBe(200);
-    const { events } = await readSse(res);
-    expect(events.at(-1)!.data).toBe("[DONE]");
-    const trailer = JSON.parse(events.at(-2)!.data);
+    // (ends with [DONE] right after the trailer: checked by the reader)
+    const trailer = expectOk(await readStream("openai", res)).chunks.at(-1);
     expect(trailer.choices).toEqual([]);
     expect(trailer.usage.total_tokens).toBeGreaterThan(0);
     expect((await s.up.lastRequest())!.body.transforms).toBeUndefined();

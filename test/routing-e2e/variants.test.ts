@@ -1,13 +1,14 @@
 // Variants end to end: the fake upstream shows which endpoint the gateway picked and what knob it sent.
 import { beforeEach, describe, expect, it } from "vitest";
-import { readSse } from "../helpers/gateway";
-import { resetRouting, setup, user } from "./helpers";
+import { expectOk, readReply } from "../helpers/surface-reply";
+import { rig } from "../helpers/rig";
+import { resetRouting, user } from "./helpers";
 
 beforeEach(resetRouting);
 
 describe(":floor", () => {
   it("sends the request to the cheapest endpoint of a multi-endpoint model", async () => {
-    const s = await setup("floor");
+    const s = await rig("floor");
     // Plain id: the catalog order's first endpoint (Fireworks), which is not the cheapest.
     const plain = await s.chat({ model: "openai/gpt-oss-120b", messages: user() });
     expect(plain.status).toBe(200);
@@ -30,11 +31,10 @@ describe(":floor", () => {
   });
 
   it("picks the cheapest for streams too, and reports the provider in the chunks", async () => {
-    const s = await setup("floor-stream");
+    const s = await rig("floor-stream");
     const res = await s.chat({ model: "qwen/qwen3-coder:floor", messages: user(), stream: true });
     expect(res.status).toBe(200);
-    const { events } = await readSse(res);
-    const chunks = events.filter((e) => e.data !== "[DONE]").map((e) => JSON.parse(e.data));
+    const { chunks } = expectOk(await readReply({ surface: "openai", framing: "sse" }, res));
     expect(chunks.length).toBeGreaterThan(0);
     // qwen3-coder: DeepInfra's FP4 "Turbo" endpoint ($0.30 / $1.20) is the cheapest paid endpoint.
     expect(await s.hits()).toEqual(["deepinfra:Qwen/Qwen3-Coder-480B-A35B-Instruct-Turbo"]);
@@ -45,7 +45,7 @@ describe(":floor", () => {
 
 describe(":nitro", () => {
   it("picks the endpoint with the best measured throughput once stats exist", async () => {
-    const s = await setup("nitro");
+    const s = await rig("nitro");
     const model = "openai/gpt-oss-120b";
     // Measure two endpoints: Fireworks (first in catalog order, so what the plain id gets) is slow,
     // Groq is fast.
@@ -74,7 +74,7 @@ describe(":nitro", () => {
   });
 
   it("measures streamed throughput too", async () => {
-    const s = await setup("nitro-stream");
+    const s = await rig("nitro-stream");
     const model = "openai/gpt-oss-120b";
     await s.up.script({ match: "/fireworks/", chunkDelayMs: 60 });
     for (const only of ["fireworks", "groq"]) {
@@ -91,7 +91,7 @@ describe(":nitro", () => {
 
 describe(":free", () => {
   it("uses only zero-price endpoints and bills nothing", async () => {
-    const s = await setup("free");
+    const s = await rig("free");
     const res = await s.chat({ model: "meta-llama/llama-3.3-70b-instruct:free", messages: user() });
     expect(res.status).toBe(200);
     const body = (await res.json()) as any;
@@ -106,7 +106,7 @@ describe(":free", () => {
   });
 
   it("does not fall back to a paid endpoint when the free one fails", async () => {
-    const s = await setup("free-fail");
+    const s = await rig("free-fail");
     await s.up.script({ status: 503 });
     const res = await s.chat({ model: "meta-llama/llama-3.3-70b-instruct:free", messages: user() });
     expect(res.status).toBe(503); // the free endpoint overloaded
@@ -114,7 +114,7 @@ describe(":free", () => {
   });
 
   it("is rate limited per key like a free tier (429 with Retry-After), the paid id is not", async () => {
-    const s = await setup("free-rate", { FREE_TIER_REQUESTS_PER_MINUTE: "2" });
+    const s = await rig("free-rate", { env: { FREE_TIER_REQUESTS_PER_MINUTE: "2" } });
     const model = "meta-llama/llama-3.3-70b-instruct";
     for (let i = 0; i < 2; i++) expect((await s.chat({ model: `${model}:free`, messages: user() })).status).toBe(200);
     const limited = await s.chat({ model: `${model}:free`, messages: user() });
@@ -127,7 +127,7 @@ describe(":free", () => {
   });
 
   it("rejects a model without free endpoints", async () => {
-    const s = await setup("free-none");
+    const s = await rig("free-none");
     const res = await s.chat({ model: "anthropic/claude-sonnet-4.6:free", messages: user() });
     expect(res.status).toBe(400);
     expect(((await res.json()) as any).error.message).toMatch(/no free endpoints/);
@@ -137,7 +137,7 @@ describe(":free", () => {
 
 describe(":thinking", () => {
   it("Anthropic: sends a thinking budget", async () => {
-    const s = await setup("think-anthropic");
+    const s = await rig("think-anthropic");
     const res = await s.chat({ model: "anthropic/claude-sonnet-4.6:thinking", messages: user() });
     expect(res.status).toBe(200);
     const sent = (await s.up.lastRequest())!;
@@ -155,7 +155,7 @@ describe(":thinking", () => {
   });
 
   it("Anthropic surface (same format): the variant still turns thinking on", async () => {
-    const s = await setup("think-anthropic-native");
+    const s = await rig("think-anthropic-native");
     const res = await s.messages({ model: "anthropic/claude-sonnet-4.6:thinking", max_tokens: 20000, messages: user() });
     expect(res.status).toBe(200);
     const sent = (await s.up.lastRequest())!;
@@ -166,7 +166,7 @@ describe(":thinking", () => {
   });
 
   it("Gemini: sends thinkingConfig", async () => {
-    const s = await setup("think-gemini");
+    const s = await rig("think-gemini");
     const res = await s.chat({ model: "google/gemini-2.5-flash:thinking", messages: user(), provider: { only: ["google"] } });
     expect(res.status).toBe(200);
     const sent = (await s.up.lastRequest())!;
@@ -179,7 +179,7 @@ describe(":thinking", () => {
   });
 
   it("OpenAI: sends reasoning_effort", async () => {
-    const s = await setup("think-openai");
+    const s = await rig("think-openai");
     const res = await s.chat({ model: "openai/o4-mini:thinking", messages: user(), provider: { only: ["openai"] } });
     expect(res.status).toBe(200);
     const sent = (await s.up.lastRequest())!;
@@ -191,7 +191,7 @@ describe(":thinking", () => {
   });
 
   it("OpenRouter endpoint: sends its reasoning object", async () => {
-    const s = await setup("think-openrouter");
+    const s = await rig("think-openrouter");
     await s.chat({ model: "openai/o4-mini:thinking", messages: user(), provider: { only: ["openrouter"] } });
     const sent = (await s.up.lastRequest())!;
     expect(sent.path).toBe("/openrouter/v1/chat/completions");
@@ -199,7 +199,7 @@ describe(":thinking", () => {
   });
 
   it("DeepSeek: turns thinking mode on", async () => {
-    const s = await setup("think-deepseek");
+    const s = await rig("think-deepseek");
     const res = await s.chat({ model: "deepseek/deepseek-v4-flash:thinking", messages: user() });
     expect(res.status).toBe(200);
     const sent = (await s.up.lastRequest())!;
@@ -218,7 +218,7 @@ describe(":thinking", () => {
   });
 
   it("rejects a model that cannot reason", async () => {
-    const s = await setup("think-none");
+    const s = await rig("think-none");
     const res = await s.chat({ model: "openai/gpt-4o-mini:thinking", messages: user() });
     expect(res.status).toBe(400);
     expect(((await res.json()) as any).error.message).toMatch(/does not support reasoning/);

@@ -9,9 +9,10 @@ import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { cachedKey } from "../../src/auth/key-cache";
 import { getKeySpend, reserve } from "../../src/spend/client";
-import { patchKey, setup } from "../accounting/helpers";
+import { patchKey } from "../helpers/books";
 import { jsonPost, MANAGEMENT_KEY } from "../helpers/gateway";
 import { createKey, env } from "../keys/helpers";
+import { rig } from "../helpers/rig";
 import { genId, stubFor } from "./helpers";
 
 const chat = (key: string, model: string) =>
@@ -22,7 +23,7 @@ const storedReservations = (hash: string) =>
 
 describe("key cache", () => {
   it("routes with the cached copy; the key's object applies every change to the very next request", async () => {
-    const { up, gw, key, hash } = await setup("key-cache-changes");
+    const { up, gw, key, hash } = await rig("key-cache-changes");
     expect((await gw.fetch("/v1/chat/completions", chat(key, "openai/gpt-4o-mini"))).status).toBe(200);
     const first = cachedKey(hash);
     expect(first).toMatchObject({ hash, allowedProviders: null });
@@ -53,7 +54,7 @@ describe("key cache", () => {
   });
 
   it("a cached key that was deleted or disabled answers 401/403 before a body or routing error", async () => {
-    const { up, gw, key, hash } = await setup("key-cache-auth-first");
+    const { up, gw, key, hash } = await rig("key-cache-auth-first");
     expect((await gw.fetch("/v1/chat/completions", chat(key, "openai/gpt-4o-mini"))).status).toBe(200);
     expect(cachedKey(hash)).toBeDefined();
     const calls = (await up.requests()).length;
