@@ -1,7 +1,7 @@
-import { expect } from "vitest";
+import { generation, keyObject } from "../helpers/books";
 import { workersAiEnv } from "../helpers/cloud-env";
 import { fakeSession, type FakeSession } from "../helpers/fake-upstream";
-import { gateway, jsonPost, MANAGEMENT_KEY, type Gateway } from "../helpers/gateway";
+import { gateway, jsonPost, type Gateway } from "../helpers/gateway";
 import catalog from "../../data/models.json";
 import { toPricingMicros } from "../../src/catalog/pricing";
 import type { PricingMicros } from "../../src/catalog/types";
@@ -27,21 +27,18 @@ export async function setup(name: string, keyBody: Record<string, unknown> = {},
     up, gw, key, hash,
     post: (path, body) => gw.fetch(path, jsonPost(body, auth)),
     postForm: (path, form) => gw.fetch(path, { method: "POST", headers: auth, body: form }),
-    async generation(id) {
-      await gw.settled();
-      const res = await gw.fetch(`/api/v1/generation?id=${id}`, { headers: auth });
-      expect(res.status).toBe(200);
-      return ((await res.json()) as { data: Record<string, any> }).data;
-    },
+    generation: (id) => generation(gw, key, id),
     async usage() {
       await gw.settled();
-      const res = await gw.fetch(`/api/v1/keys/${hash}`, { headers: { authorization: `Bearer ${MANAGEMENT_KEY}` } });
-      return ((await res.json()) as { data: { usage: number } }).data.usage;
+      return (await keyObject(gw, hash)).usage as number;
     },
   };
 }
 
-/** An endpoint's catalog prices in micro-USD (what the gateway must charge from). */
+/**
+ * An endpoint's catalog prices in micro-USD per unit, media units included (test/helpers/prices.ts
+ * has the token prices only); expected costs are then written out in each test.
+ */
 export function prices(modelId: string, provider: string): PricingMicros {
   const m = catalog.models.find((x) => x.id === modelId);
   const e = m?.endpoints.find((x) => x.provider === provider);

@@ -5,7 +5,7 @@
  */
 import OpenAI, { toFile } from "openai";
 import { describe, expect, it } from "vitest";
-import { SDK_BASE, sdkFetch, type SdkCall } from "../matrix/harness";
+import { SDK_BASE, sdkFetch, type SdkCall } from "../helpers/sdk-fetch";
 import { PNG_1X1, pngBytes, setup, wav } from "./helpers";
 
 async function sdk(name: string) {
