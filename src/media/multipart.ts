@@ -2,9 +2,8 @@
 // JSON bodies, parsed by the runtime's own form-data parser; a malformed body is the caller's 400.
 import type { Context } from "hono";
 import type { AppBindings } from "../env";
-import { BadRequestError, PayloadTooLargeError } from "../errors/gateway-error";
-
-const DEFAULT_MAX_BODY = 10 * 1024 * 1024;
+import { BadRequestError } from "../errors/gateway-error";
+import { readBodyCapped } from "../gateway/request-body";
 
 export interface MultipartBody {
   form: FormData;
@@ -17,10 +16,7 @@ export async function readMultipart(c: Context<AppBindings>): Promise<MultipartB
   if (!/^multipart\/form-data\s*;/i.test(type) || !/boundary=/i.test(type)) {
     throw new BadRequestError("Expected a multipart/form-data body (with a boundary), as the OpenAI SDKs send for uploads.");
   }
-  const max = Number(c.env.MAX_BODY_BYTES) || DEFAULT_MAX_BODY;
-  const declared = Number(c.req.header("content-length"));
-  if (Number.isFinite(declared) && declared > max) throw new PayloadTooLargeError(`Request body is ${declared} bytes; the limit is ${max} bytes.`);
-  const buf = await readCapped(c.req.raw, max);
+  const buf = await readBodyCapped(c);
   if (buf.byteLength === 0) throw new BadRequestError("Request body is empty; expected multipart/form-data.");
   try {
     const form = await new Request("http://multipart.local/", { method: "POST", headers: { "content-type": type }, body: buf }).formData();
@@ -29,31 +25,6 @@ export async function readMultipart(c: Context<AppBindings>): Promise<MultipartB
     const detail = err instanceof Error ? `: ${err.message}` : "";
     throw new BadRequestError(`Malformed multipart/form-data body${detail}`);
   }
-}
-
-/** Stops (413) as soon as the body passes the cap, so a huge upload is never buffered whole. */
-async function readCapped(req: Request, max: number): Promise<Uint8Array> {
-  if (!req.body) return new Uint8Array();
-  const reader = req.body.getReader();
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > max) {
-      await reader.cancel().catch(() => {});
-      throw new PayloadTooLargeError(`Request body exceeds the limit of ${max} bytes.`);
-    }
-    parts.push(value);
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  return out;
 }
 
 /** A text field of a form ("" and absent are both undefined). */
