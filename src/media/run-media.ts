@@ -1,19 +1,24 @@
 // What the media endpoints (images, speech, transcription) share around the attempt runner:
 // routing to the endpoints whose provider serves the API, one prepared attempt per endpoint, and
 // upstream calls read whole (several in parallel for hosts that make one image per call).
-import type { RoutingOptions } from "../canonical/types";
+import type { RoutingOptions, Usage } from "../canonical/types";
+import type { MediaUsage } from "../catalog/media-pricing";
+import { costMicros } from "../catalog/pricing";
 import { codecFor } from "../codecs";
 import type { UpstreamCodec } from "../codecs/codec";
-import type { Env } from "../env";
+import { openaiCodec } from "../codecs/openai";
+import type { Env, WaitUntil } from "../env";
 import { BadRequestError, GatewayError, UpstreamError } from "../errors/gateway-error";
-import type { Attempt, AttemptCall } from "../gateway/attempt-runner";
-import { costHeaders, type RequestLedger } from "../gateway/ledger";
+import { runAttempts, type Attempt, type AttemptCall, type Delivered } from "../gateway/attempt-runner";
+import { costHeaders, RequestLedger } from "../gateway/ledger";
+import { renderError } from "../gateway/render-error";
 import { callUpstreamText } from "../gateway/upstream";
 import type { KeyContext } from "../keys/types";
 import type { MediaKind, MediaOperation } from "../providers/types";
 import { resolveRoute } from "../routing/resolve";
 import type { Endpoint, RouteResolution } from "../routing/types";
 import { safeJsonParse } from "../streams/json";
+import type { Surface } from "../usage/types";
 
 /** A media attempt: the endpoint, its cost bound, and the codec that reads the provider's errors. */
 export interface MediaAttempt extends Attempt {
@@ -88,5 +93,63 @@ export function mediaHeaders(ledger: RequestLedger, endpoint: Endpoint, costMicr
     "x-arouter-provider": endpoint.provider.id,
     "x-arouter-model": endpoint.modelId,
     ...costHeaders(endpoint, costMicros),
+  };
+}
+
+/** Who asked for a media call (the route's invocation). */
+export interface MediaInvocation<R> {
+  env: Env;
+  ctx: WaitUntil;
+  req: R;
+  key: KeyContext;
+  clientSignal?: AbortSignal;
+}
+
+/** A whole-answer media API (images, transcriptions): how to prepare, call and answer. */
+export interface WholeMediaApi<R extends { model: string; routing?: RoutingOptions }, A extends MediaAttempt, V> {
+  kind: MediaKind;
+  surface: Surface;
+  prepare(req: R, endpoint: Endpoint, upstream: UpstreamCodec): A;
+  send(inv: MediaInvocation<R>, attempt: A, call: AttemptCall): Promise<Delivered<V>>;
+  /** The caller's answer; `headers` name the request, the endpoint and the cost. */
+  answer(value: V, endpoint: Endpoint, costMicros: number, headers: Record<string, string>): Response;
+}
+
+/**
+ * One media request read whole through the attempt runner: route, per-endpoint prepare with its
+ * cost bound, the calls, settlement; errors rendered in OpenAI's shape.
+ */
+export async function runWholeMedia<R extends { model: string; routing?: RoutingOptions }, A extends MediaAttempt, V>(
+  api: WholeMediaApi<R, A, V>,
+  inv: MediaInvocation<R>,
+): Promise<Response> {
+  const { env, ctx, req } = inv;
+  const ledger = new RequestLedger({ env, ctx, key: inv.key, surface: api.surface, requestedModel: req.model, streamed: false });
+  let attempts = new Map<Endpoint, A>();
+  try {
+    const { value, endpoint, costMicros: cost } = await runAttempts(
+      ledger,
+      {
+        route: async (key) => {
+          const r = await routeMedia(env, key, api.kind, req, (endpoint, upstream) => api.prepare(req, endpoint, upstream));
+          attempts = r.attempts;
+          return r.route;
+        },
+        prepare: (_route, endpoint) => attempts.get(endpoint)!,
+        send: (attempt, call) => api.send(inv, attempt, call),
+      },
+      { env, ctx, signal: inv.clientSignal },
+    );
+    return api.answer(value, endpoint, cost, mediaHeaders(ledger, endpoint, cost));
+  } catch (err) {
+    return renderError(openaiCodec, err, { "x-generation-id": ledger.id });
+  }
+}
+
+/** A produced answer's outcome, priced from the catalog (0 on an unpriced endpoint). */
+export function mediaOutcome(endpoint: Endpoint, usage: Usage, media: MediaUsage): Delivered<undefined>["outcome"] {
+  return {
+    endpoint, usage, status: 200, finishReason: "stop", servedModel: endpoint.modelId, firstTokenAt: Date.now(),
+    costMicros: endpoint.pricing ? costMicros(endpoint.pricing, usage, media) : 0,
   };
 }

@@ -4,17 +4,10 @@
  * wire's bodies and cost bound → call → decode → settle the catalog price of what was produced
  * (usage record, surface "images") → OpenAI's images answer with usage.cost.
  */
-import { openaiCodec } from "../../codecs/openai";
-import { costMicros } from "../../catalog/pricing";
-import type { Env, WaitUntil } from "../../env";
 import { UpstreamError } from "../../errors/gateway-error";
-import { runAttempts, type AttemptCall, type Delivered } from "../../gateway/attempt-runner";
-import { RequestLedger } from "../../gateway/ledger";
-import { renderError } from "../../gateway/render-error";
-import type { KeyContext } from "../../keys/types";
+import type { AttemptCall, Delivered } from "../../gateway/attempt-runner";
 import type { MediaWires } from "../../providers/types";
-import type { Endpoint } from "../../routing/types";
-import { callAllJson, malformed, mediaHeaders, routeMedia, type MediaAttempt } from "../run-media";
+import { callAllJson, malformed, mediaOutcome, runWholeMedia, type MediaAttempt, type MediaInvocation, type WholeMediaApi } from "../run-media";
 import { fireworksImagesWire, togetherImagesWire, workersAiImagesWire } from "./flux-hosts";
 import { geminiImagesWire, imagenWire } from "./google-images";
 import { encodeImagesResponse } from "./images-api";
@@ -36,41 +29,25 @@ interface ImagesAttempt extends MediaAttempt {
   prepared: PreparedImages;
 }
 
-export interface ImagesInvocation {
-  env: Env;
-  ctx: WaitUntil;
-  req: ImagesRequest;
-  key: KeyContext;
-  clientSignal?: AbortSignal;
-}
+export type ImagesInvocation = MediaInvocation<ImagesRequest>;
 
-export async function runImages(inv: ImagesInvocation): Promise<Response> {
-  const { env, ctx, req } = inv;
-  const ledger = new RequestLedger({ env, ctx, key: inv.key, surface: "images", requestedModel: req.model, streamed: false });
-  let attempts = new Map<Endpoint, ImagesAttempt>();
-  try {
-    const { value, endpoint, costMicros: cost } = await runAttempts(
-      ledger,
-      {
-        route: async (key) => {
-          const r = await routeMedia(env, key, "images", req, (endpoint, upstream) => {
-            const wire = WIRES[endpoint.provider.media!.images!(endpoint.upstreamModel)!];
-            const prepared = wire.prepare(req, endpoint);
-            return { endpoint, upstream, wire, prepared, bound: { micros: prepared.bound } };
-          });
-          attempts = r.attempts;
-          return r.route;
-        },
-        prepare: (_route, endpoint) => attempts.get(endpoint)!,
-        send: (attempt, call) => send(inv, attempt, call),
-      },
-      { env, ctx, signal: inv.clientSignal },
-    );
+const IMAGES: WholeMediaApi<ImagesRequest, ImagesAttempt, GeneratedImages> = {
+  kind: "images",
+  surface: "images",
+  prepare(req, endpoint, upstream) {
+    const wire = WIRES[endpoint.provider.media!.images!(endpoint.upstreamModel)!];
+    const prepared = wire.prepare(req, endpoint);
+    return { endpoint, upstream, wire, prepared, bound: { micros: prepared.bound } };
+  },
+  send,
+  answer(value, endpoint, cost, headers) {
     const body = encodeImagesResponse(value, endpoint.pricing ? cost / 1e6 : undefined);
-    return new Response(JSON.stringify(body), { status: 200, headers: { ...mediaHeaders(ledger, endpoint, cost), "content-type": "application/json" } });
-  } catch (err) {
-    return renderError(openaiCodec, err, { "x-generation-id": ledger.id });
-  }
+    return new Response(JSON.stringify(body), { status: 200, headers: { ...headers, "content-type": "application/json" } });
+  },
+};
+
+export function runImages(inv: ImagesInvocation): Promise<Response> {
+  return runWholeMedia(IMAGES, inv);
 }
 
 async function send(inv: ImagesInvocation, attempt: ImagesAttempt, call: AttemptCall): Promise<Delivered<GeneratedImages>> {
@@ -88,10 +65,5 @@ async function send(inv: ImagesInvocation, attempt: ImagesAttempt, call: Attempt
     const id = endpoint.provider.id;
     throw new UpstreamError(`Upstream '${id}' returned no image (the prompt may have been blocked by its safety filters)${images.text ? `: ${images.text.slice(0, 300)}` : ""}`, { provider_name: id }, 400);
   }
-  const cost = endpoint.pricing ? costMicros(endpoint.pricing, images.usage, images.media) : 0;
-  return {
-    outcome: { endpoint, usage: images.usage, status: 200, finishReason: "stop", servedModel: endpoint.modelId, firstTokenAt: Date.now(), costMicros: cost },
-    ttftMs: Date.now() - started,
-    value: images,
-  };
+  return { outcome: mediaOutcome(endpoint, images.usage, images.media), ttftMs: Date.now() - started, value: images };
 }
