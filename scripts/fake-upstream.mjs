@@ -109,6 +109,9 @@ function splitEvery(s, size) {
 }
 
 // Example arguments for a tool's JSON schema.
+/** The patch a fake apply_patch call writes (Codex's patch grammar): adds fake.txt. */
+const FAKE_PATCH = "*** Begin Patch\n*** Add File: fake.txt\n+fake upstream\n*** End Patch\n";
+
 function exampleArgs(schema, variant) {
   const cities = ["San Francisco", "Boston", "Paris", "Tokyo"];
   const props = schema && typeof schema === "object" && schema.properties && typeof schema.properties === "object" ? schema.properties : {};
@@ -230,7 +233,8 @@ function analyze(provider, format, body, rawLen, url, headers, cfg) {
   if (tools.length && !noTools) {
     let pick = null;
     if (forced) pick = (typeof forced === "string" && tools.find((t) => t.name === forced)) || tools[0];
-    else if (lastUserText && /weather/i.test(lastUserText)) pick = tools[0];
+    // A text naming one of the tools ("…with apply_patch") calls that one, else the first.
+    else if (lastUserText && /weather/i.test(lastUserText)) pick = tools.find((t) => lastUserText.includes(t.name)) ?? tools[0];
     if (pick) {
       a.tool = pick;
       a.parallel = !!(lastUserText && /parallel/i.test(lastUserText));
@@ -261,7 +265,8 @@ function planAnswer(a, override) {
   if (a.tool && !override) {
     const count = a.parallel ? 2 : 1;
     for (let i = 0; i < count; i++) {
-      const args = exampleArgs(a.tool.schema, i);
+      // apply_patch as a one-string function (a custom tool seen by a format without them) gets a real patch.
+      const args = a.tool.name === "apply_patch" && a.tool.schema?.properties?.input ? { input: FAKE_PATCH } : exampleArgs(a.tool.schema, i);
       const argsJson = J(args);
       calls.push({ name: a.tool.name, args, argsJson, fragments: splitEvery(argsJson, 6) });
     }
@@ -1256,7 +1261,7 @@ export async function startFakeUpstream(opts = {}) {
 
 // Building blocks for the format plugins in scripts/fake-upstream/ (used at request time only, so
 // the import cycle plugin → this file is harmless).
-export { J, rid, nowSec, toInt, sleep, fillerPieces, fillerText, splitEvery, exampleArgs, contentText, embedVector, analyze, planAnswer, errorPlan, DEFAULT_MESSAGES, REASONING_PIECES, FAKE_SIGNATURE };
+export { J, rid, nowSec, toInt, sleep, fillerPieces, fillerText, splitEvery, exampleArgs, contentText, embedVector, analyze, planAnswer, errorPlan, DEFAULT_MESSAGES, REASONING_PIECES, FAKE_SIGNATURE, FAKE_PATCH };
 /** The built-in formats' answer for a request (plugins that wrap a built-in protocol delegate to it). */
 export { builtinPlan };
 

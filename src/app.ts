@@ -15,6 +15,7 @@ import { managementRoutes } from "./routes/management";
 import { messagesRoutes } from "./routes/messages";
 import { modelsRoutes } from "./routes/models";
 import { optionalKeyForModels } from "./routes/models-auth";
+import { responsesRoutes } from "./routes/responses";
 import { webRoutes } from "./web";
 
 /**
@@ -32,6 +33,8 @@ app.get("/health", (c) => c.json({ ok: true }));
 app.route("/v1/chat/completions", chatCompletionsRoutes);
 app.route("/api/v1/chat/completions", chatCompletionsRoutes);
 app.route("/v1/messages", messagesRoutes);
+app.route("/v1/responses", responsesRoutes);
+app.route("/api/v1/responses", responsesRoutes);
 app.route("/v1/embeddings", embeddingsRoutes);
 app.route("/api/v1/embeddings", embeddingsRoutes);
 app.route("/v1/images", imagesRoutes);

@@ -1,3 +1,4 @@
+import type { ResponseStore } from "./response-store/response-store";
 import type { SpendCounter } from "./spend/spend-counter";
 
 /**
@@ -9,6 +10,8 @@ export interface Env {
   DB: D1Database;
   CATALOG: KVNamespace;
   SPEND: DurableObjectNamespace<SpendCounter>;
+  /** Stored Responses API responses, one object per API key (src/response-store). */
+  RESPONSES: DurableObjectNamespace<ResponseStore>;
   MANAGEMENT_KEY?: string;
   /** Upstream timeout in ms (default 60000): until the whole answer when not streamed, until the first token of a stream. */
   UPSTREAM_TIMEOUT_MS?: string;
@@ -26,6 +29,8 @@ export interface Env {
   FREE_TIER_REQUESTS_PER_MINUTE?: string;
   /** Max request body in bytes (default 10 MiB). */
   MAX_BODY_BYTES?: string;
+  /** Days a stored response (`store: true` on /v1/responses) is kept (default 30). */
+  RESPONSES_RETENTION_DAYS?: string;
   /** "1" when `npm start` runs the built-in demo upstream: every answer is labelled as a demo (src/demo). */
   DEMO?: string;
   [providerVar: string]: unknown;

@@ -9,7 +9,7 @@ import { portkeyWorker } from "./portkey.mjs";
 
 /**
  * One Miniflare instance (one workerd process) with these Workers:
- *   gateway     — the wrangler bundle, bindings as in wrangler.toml (DB, CATALOG, SPEND), the
+ *   gateway     — the wrangler bundle, bindings as in wrangler.toml (DB, CATALOG, SPEND, RESPONSES), the
  *                 OpenAI/Anthropic/Gemini providers enabled
  *   gateway-all — the same bundle with every provider enabled, sharing the gateway's D1, KV and
  *                 SpendCounter objects (one deployment, two configurations)
@@ -69,7 +69,7 @@ export async function startRuntime({ root, entry, compat, fakeUrl, managementKey
         bindings: vars,
         d1Databases: { DB: "bench-db" },
         kvNamespaces: { CATALOG: "bench-catalog" },
-        durableObjects: { SPEND: { className: "SpendCounter", useSQLite: true } },
+        durableObjects: { SPEND: { className: "SpendCounter", useSQLite: true }, RESPONSES: { className: "ResponseStore", useSQLite: true } },
         unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
       },
       {
@@ -83,7 +83,7 @@ export async function startRuntime({ root, entry, compat, fakeUrl, managementKey
         d1Databases: { DB: "bench-db" },
         kvNamespaces: { CATALOG: "bench-catalog" },
         // The key lives in the gateway's SpendCounter objects: bind to those, not to a second copy.
-        durableObjects: { SPEND: { className: "SpendCounter", scriptName: "gateway", useSQLite: true } },
+        durableObjects: { SPEND: { className: "SpendCounter", scriptName: "gateway", useSQLite: true }, RESPONSES: { className: "ResponseStore", scriptName: "gateway", useSQLite: true } },
         unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
       },
       {

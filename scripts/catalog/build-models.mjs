@@ -46,11 +46,22 @@ export function buildModels(offers, curated, firstSeen) {
   return models;
 }
 
+const FULL_FEATURE_RESELLERS = new Set(["amazon-bedrock", "google-vertex", "azure", "openrouter"]);
+
 function toModel(id, offers, meta, curated, firstSeen) {
   const author = id.slice(0, id.indexOf("/"));
   const ownOffer = offers.find((o) => o.provider === ownProvider[author]);
   const byLabel = [...offers].sort((a, b) => LABEL_ORDER.indexOf(a.rank) - LABEL_ORDER.indexOf(b.rank));
   const best = ownOffer ?? byLabel[0];
+  // Tool calling and reasoning belong to the model: a cloud that resells the lab's own model with
+  // the lab's API features (Bedrock, Vertex, Azure, OpenRouter) but whose listing says nothing
+  // about them (newer Claude models there) serves the model's own. Other hosts say for themselves:
+  // an open-weight model's host may serve it without tool calling.
+  for (const o of offers) {
+    if (o === best || !FULL_FEATURE_RESELLERS.has(o.provider)) continue;
+    if (o.tool_call === undefined) o.tool_call = best.tool_call;
+    if (o.reasoning === undefined) o.reasoning = best.reasoning;
+  }
   const endpoints = offers.map(toEndpoint);
   // OpenRouter routes a model to its makers' endpoints, so where its listing gives no limits the
   // model's own (first-party, else any) limits are OpenRouter's too.

@@ -2,11 +2,13 @@
 //   POST /azure/openai/deployments/{deployment}/chat/completions?api-version=…   (classic)
 //   POST /azure/openai/deployments/{deployment}/embeddings?api-version=…
 //   POST /azure/openai/v1/chat/completions | /azure/openai/v1/embeddings       (v1: deployment in `model`)
+//   POST /azure/openai/v1/responses                                              (the Responses API, v1 only)
 //   GET  /azure/openai/deployments?api-version=2022-12-01                        (deployment list)
 //   GET  /azure/openai/v1/models                                                 (model list)
 // With the session config `azureDeployments: [...]`, only those deployments exist (404
 // DeploymentNotFound otherwise), which is how tests check a model→deployment mapping.
 import { J, builtinPlan } from "../fake-upstream.mjs";
+import { responsesFormat } from "./responses.mjs";
 
 function azureError(status, code, message) {
   return { status, headers: { "content-type": "application/json" }, chunks: [J({ error: { code, message } })], single: true };
@@ -47,6 +49,12 @@ export const azureFormat = {
       if (missing) return missing;
       const body = ctx.body && typeof ctx.body === "object" ? { ...ctx.body, model: deployment } : ctx.body;
       return asOpenAI(`/${classic[2]}`, body);
+    }
+    if (ctx.rest === "/openai/v1/responses" && ctx.method === "POST") {
+      if (typeof ctx.body?.model !== "string") return azureError(400, "invalid_request_error", "Missing required parameter: 'model'.");
+      const missing = deploymentMissing(ctx, ctx.body.model);
+      if (missing) return missing;
+      return responsesFormat.plan({ ...ctx, headers: { ...ctx.headers, authorization: `Bearer ${ctx.headers["api-key"] ?? "x"}` } }, override);
     }
     const v1 = /^\/openai\/v1\/(chat\/completions|embeddings)$/.exec(ctx.rest);
     if (v1 && ctx.method === "POST") {

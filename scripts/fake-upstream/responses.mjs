@@ -4,7 +4,8 @@
 // response.completed / response.incomplete), every event with a sequence_number.
 //
 // Default answers follow the other formats (analyze()/planAnswer() in ../fake-upstream.mjs): text,
-// tool calls when tools are given and the last user text says "weather" ("parallel" → two calls),
+// tool calls when tools are given and the last user text says "weather" ("parallel" → two calls; a
+// tool the text names is the one called, else the first),
 // function tools and custom tools (free-form input: apply_patch gets a real patch), reasoning when
 // reasoning is asked for (summary parts when reasoning.summary is set, encrypted_content when
 // include asks for reasoning.encrypted_content), usage, a max_output_tokens cut as
@@ -13,10 +14,9 @@
 // Validation (on by default) answers like api.openai.com does to mistakes a gateway could make:
 // no Bearer key, no model or input, a previous_response_id or an item id with store:false, a
 // reasoning item whose encrypted_content OpenAI did not issue.
-import { J, analyze, errorPlan, planAnswer, rid, nowSec, splitEvery } from "../fake-upstream.mjs";
+import { FAKE_PATCH, J, analyze, errorPlan, planAnswer, rid, nowSec, splitEvery } from "../fake-upstream.mjs";
 
 const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" };
-const FAKE_PATCH = "*** Begin Patch\n*** Add File: fake.txt\n+fake upstream\n*** End Patch\n";
 
 const err = (status, message, extra = {}) => {
   const plan = errorPlan("openai", status, message);
@@ -81,7 +81,9 @@ function analyzeResponses(ctx) {
   if (tools.length && tc !== "none") {
     const forced = tc === "required" ? tools[0] : tc && typeof tc === "object" ? (tools.find((t) => t.name === tc.name) ?? tools[0]) : null;
     const text = lastUserText(body.input);
-    const pick = forced ?? (text && /weather/i.test(text) ? tools[0] : null);
+    // A user text naming a tool ("use apply_patch") calls that one, else the first.
+    const named = text ? tools.find((t) => text.includes(t.name)) : undefined;
+    const pick = forced ?? (text && /weather/i.test(text) ? (named ?? tools[0]) : null);
     if (pick) {
       a.tool = pick;
       a.parallel = !!(text && /parallel/i.test(text));

@@ -25,6 +25,13 @@ export interface EncodeContext {
    * returns encrypted reasoning only when `include` asked for it. Absent → defaults.
    */
   request?: CanonicalRequest;
+  /**
+   * Set when the gateway keeps this answer (a stored Responses response): the encoder calls it once,
+   * synchronously, with the final answer as it will be sent — but with every reasoning payload in
+   * it, whether or not the caller asked to see them (a continuation needs them) — before it
+   * produces the JSON body or a stream's final event. Only successful and incomplete answers.
+   */
+  capture?: (answer: Record<string, unknown>) => void;
 }
 
 export interface DecodeRequestHints {

@@ -21,6 +21,15 @@ interface CodecOwner {
   format: UpstreamFormatName;
   codec?: UpstreamCodec;
   codecForModel?(upstreamModel: string): UpstreamCodec | undefined;
+  alsoServes?: Partial<Record<UpstreamFormatName, unknown>>;
+}
+
+/** What picks an endpoint's codec: its provider, upstream model and the API the catalog names. */
+export interface CodecTarget {
+  provider: CodecOwner;
+  upstreamModel: string;
+  /** The catalog's `wire`: "responses" = the model answers only through the Responses API. */
+  wire?: string;
 }
 
 /**
@@ -29,4 +38,16 @@ interface CodecOwner {
  */
 export function codecFor(provider: CodecOwner, upstreamModel?: string): UpstreamCodec {
   return (upstreamModel !== undefined ? provider.codecForModel?.(upstreamModel) : undefined) ?? provider.codec ?? UPSTREAM_CODECS[provider.format];
+}
+
+/**
+ * The codec of one endpoint for a caller speaking `callerFormat`: the Responses API for a model
+ * served only there (catalog `wire: "responses"`); the caller's own format where the provider also
+ * serves it (a Responses caller reaches OpenAI through /responses, so nothing is lost in
+ * translation); else the provider's codec for the model.
+ */
+export function endpointCodec(target: CodecTarget, callerFormat?: FormatName): UpstreamCodec {
+  if (target.wire === "responses") return UPSTREAM_CODECS.responses;
+  if (callerFormat !== undefined && target.provider.alsoServes?.[callerFormat]) return UPSTREAM_CODECS[callerFormat];
+  return codecFor(target.provider, target.upstreamModel);
 }

@@ -1,5 +1,5 @@
 import type { CanonicalRequest } from "../canonical/types";
-import { codecFor } from "../codecs";
+import { endpointCodec } from "../codecs";
 import type { Codec } from "../codecs/codec";
 import type { Env, WaitUntil } from "../env";
 import { UpstreamError } from "../errors/gateway-error";
@@ -62,9 +62,11 @@ export async function countTokens(inv: CountTokensInvocation): Promise<Response>
 }
 
 async function count(inv: CountTokensInvocation, endpoint: Endpoint, call: AttemptCall): Promise<Delivered<Count>> {
-  const upstream = codecFor(endpoint.provider, endpoint.upstreamModel);
+  const upstream = endpointCodec(endpoint, inv.surface.name);
   let value: Count = { inputTokens: estimatePromptTokens(inv.req), exact: false };
-  if (endpoint.provider.supports?.count_tokens && upstream.encodeCountTokensRequest && upstream.decodeCountTokensResponse) {
+  // A provider's second format (OpenAI's Responses API) says for itself whether it counts tokens.
+  const counts = endpoint.provider.alsoServes?.[upstream.name]?.countTokens ?? endpoint.provider.supports?.count_tokens;
+  if (counts && upstream.encodeCountTokensRequest && upstream.decodeCountTokensResponse) {
     const text = await callUpstreamText(inv.env, upstream, {
       endpoint, op: "count_tokens", body: upstream.encodeCountTokensRequest(inv.req, endpoint.upstreamModel),
       headers: inv.forwardHeaders, signal: new AbortController().signal, timeoutMs: call.timeoutMs,

@@ -78,6 +78,7 @@ export const isContentEvent = (ev: StreamEvent) =>
   ev.type === "reasoning-delta" ||
   ev.type === "reasoning-signature" ||
   ev.type === "reasoning-redacted" ||
+  ev.type === "reasoning-encrypted" ||
   ev.type === "tool-call-start" ||
   ev.type === "tool-call-delta" ||
   ev.type === "image" ||

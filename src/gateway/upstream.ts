@@ -55,6 +55,7 @@ async function send(env: Env, codec: UpstreamCodec, call: UpstreamCall): Promise
     stream: call.stream,
     headers: call.headers,
     body: payload,
+    ...(codec.name !== endpoint.provider.format ? { format: codec.name } : {}),
   });
   // Most providers answer synchronously; only signing ones (SigV4, OAuth) cost an await.
   const { url, headers, body = form ?? payload } = built instanceof Promise ? await built : built;

@@ -2,7 +2,9 @@
 // header auth. Two URL schemes: the v1 API (`/openai/v1/chat/completions`, deployment name in
 // the body's `model`; the default) and the classic per-deployment one
 // (`/openai/deployments/{d}/chat/completions?api-version=…`, chosen by AZURE_OPENAI_API_VERSION).
-// Deployments are named like the models unless AZURE_OPENAI_DEPLOYMENTS maps them.
+// Deployments are named like the models unless AZURE_OPENAI_DEPLOYMENTS maps them. The Responses
+// API (a Responses caller, or a model the catalog serves only there) is the v1 API's
+// `/openai/v1/responses`, whichever scheme is configured: Azure serves it nowhere else.
 import type { DiscoveredModel } from "../catalog/types";
 import type { Env } from "../env";
 import { isRecord, safeJsonParse } from "../streams/json";
@@ -69,9 +71,13 @@ function safeHost(url: string): string | undefined {
   }
 }
 
-/** The URL of one call, in the configured scheme. */
-export function azureUrl(cfg: ProviderConfig, op: UpstreamOperation, model: string): string {
+/**
+ * The URL of one call, in the configured scheme. The Responses API is served only by the v1 API
+ * (`/openai/v1/responses`, deployment in the body's `model`), so it goes there in either scheme.
+ */
+export function azureUrl(cfg: ProviderConfig, op: UpstreamOperation, model: string, format?: string): string {
   const s = cfg.settings ?? {};
+  if (format === "responses") return `${s.resource ?? cfg.baseUrl}/openai/v1/responses`;
   if (s.mode !== "classic") return `${cfg.baseUrl}/openai/v1${PATHS[op]}`;
   const deployment = encodeURIComponent(deploymentFor(cfg, model));
   const prefix = s.gateway ? `${cfg.baseUrl}/${deployment}` : `${cfg.baseUrl}/openai/deployments/${deployment}`;
@@ -87,15 +93,18 @@ export const azureProvider: ProviderEntry = {
   enabledBy: "AZURE_OPENAI_API_KEY and AZURE_OPENAI_BASE_URL",
   aiGateway: { slug: "azure-openai" },
   supports: { chat: true, embeddings: true, list_models: true, count_tokens: false },
+  // Azure's v1 API serves the Responses API (no input_tokens counting documented there).
+  alsoServes: { responses: { countTokens: false } },
   config: azureConfig,
   buildRequest(cfg, op, model, opts) {
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (cfg.apiKey) headers["api-key"] = cfg.apiKey;
     if (opts.stream) headers.accept = "text/event-stream";
-    const url = azureUrl(cfg, op, model);
+    const url = azureUrl(cfg, op, model, opts.format);
     // The v1 API takes the deployment name in `model`; only a mapped name needs the body rewritten.
     const deployment = deploymentFor(cfg, model);
-    if (cfg.settings?.mode === "classic" || deployment === model || !opts.body) return { url, headers };
+    const v1 = cfg.settings?.mode !== "classic" || opts.format === "responses";
+    if (!v1 || deployment === model || !opts.body) return { url, headers };
     const parsed = safeJsonParse(opts.body);
     if (!parsed.ok || !isRecord(parsed.value)) return { url, headers };
     return { url, headers, body: JSON.stringify({ ...parsed.value, model: deployment }) };

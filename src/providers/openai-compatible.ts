@@ -14,6 +14,9 @@ export const OPENAI_PATHS: Record<UpstreamOperation, string> = {
   translation: "/audio/translations",
 };
 
+/** The Responses API's paths, for a provider that serves it (`responses` option). */
+const RESPONSES_PATHS: Record<UpstreamOperation, string> = { ...OPENAI_PATHS, chat: "/responses", count_tokens: "/responses/input_tokens" };
+
 export interface OpenAICompatibleOptions {
   id: string;
   name: string;
@@ -34,6 +37,8 @@ export interface OpenAICompatibleOptions {
   media?: ProviderMedia;
   /** A media API at a path other than OpenAI's (Fireworks' FLUX workflows): the path after the base URL. */
   mediaPath?: (op: MediaOperation, model: string) => string | undefined;
+  /** The provider also serves OpenAI's Responses API (`/responses`, `/responses/input_tokens`). */
+  responses?: boolean;
 }
 
 const isMedia = (op: UpstreamOperation): op is MediaOperation => op in MEDIA_OPS;
@@ -56,6 +61,7 @@ export function openAICompatibleProvider(o: OpenAICompatibleOptions): ProviderEn
     aiGateway: o.aiGateway,
     media: o.media,
     supports: { chat: true, embeddings: o.embeddings ?? false, list_models: o.listModels ?? true, count_tokens: false },
+    alsoServes: o.responses ? { responses: { countTokens: true } } : undefined,
     buildRequest(cfg, op, model, opts) {
       const headers: Record<string, string> = { "content-type": "application/json", ...o.headers };
       if (cfg.apiKey) headers.authorization = `Bearer ${cfg.apiKey}`;
@@ -64,7 +70,8 @@ export function openAICompatibleProvider(o: OpenAICompatibleOptions): ProviderEn
       const own = isMedia(op) ? o.mediaPath?.(op, model) : undefined;
       // A provider's own media API (Fireworks' workflows) answers JSON only when asked to (else image bytes).
       if (own) headers.accept = "application/json";
-      return { url: trimSlash(cfg.baseUrl) + (own ?? OPENAI_PATHS[op]), headers };
+      const paths = o.responses && opts.format === "responses" ? RESPONSES_PATHS : OPENAI_PATHS;
+      return { url: trimSlash(cfg.baseUrl) + (own ?? paths[op]), headers };
     },
   };
 }

@@ -19,4 +19,6 @@ export const openaiProvider = openAICompatibleProvider({
     speech: (m) => (/(^tts-|-tts($|-))/.test(m) ? "openai" : undefined),
     transcription: (m) => (/(^whisper|transcribe)/.test(m) ? "openai" : undefined),
   },
+  // Every OpenAI chat model also answers on /v1/responses (the -pro and codex families only there).
+  responses: true,
 });

@@ -76,12 +76,25 @@ export interface ProviderEntry {
     cfg: ProviderConfig,
     op: UpstreamOperation,
     model: string,
-    opts: { stream: boolean; headers?: Record<string, string>; body?: string },
+    opts: {
+      stream: boolean;
+      headers?: Record<string, string>;
+      body?: string;
+      /** The wire format of the call when it is not the provider's main one (see `alsoServes`). */
+      format?: UpstreamFormatName;
+    },
   ): UpstreamRequest | Promise<UpstreamRequest>;
   /** A provider-tuned codec (e.g. OpenAI's max_completion_tokens), or an upstream-only one (Bedrock). */
   codec?: UpstreamCodec;
   /** One provider serving several wire formats picks the codec per upstream model (Vertex: Gemini or Claude). */
   codecForModel?(upstreamModel: string): UpstreamCodec | undefined;
+  /**
+   * Wire formats the provider serves besides `format`, for every chat model (OpenAI and Azure: the
+   * Responses API). A caller speaking one of them is answered through it (same-format passthrough:
+   * Codex on OpenAI keeps built-in tools and encrypted reasoning); buildRequest gets the format in
+   * `opts.format`. `countTokens`: the format has a token-counting endpoint there.
+   */
+  alsoServes?: Partial<Record<UpstreamFormatName, { countTokens: boolean }>>;
   /** Operations this provider supports; chat is implied. */
   supports?: Partial<Record<UpstreamOperation, boolean>>;
   /**

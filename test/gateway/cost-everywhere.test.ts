@@ -46,12 +46,13 @@ describe("cost on every answer", () => {
     expect(reply.cost).toBe(Number(comment!.slice(COST_COMMENT.length)));
   });
 
-  it("Gemini → Gemini (same-format bytes, SSE): a final SSE comment carries the cost", async () => {
+  it("Gemini → Gemini (same-format bytes, SSE): no trailing comment (Gemini CLI's SDK would fail on it); the cost is in the record", async () => {
     const r = await rig("cost-gemini-passthrough");
     const reply = await readReply({ surface: "gemini", framing: "sse" }, await r.gemini("gemini-2.5-flash", "streamGenerateContent", geminiBody, "?alt=sse"));
-    const comment = parseSse(reply.raw).comments.find((c) => c.startsWith(COST_COMMENT));
-    expect(comment).toBeDefined();
-    expect(Number(comment!.slice(COST_COMMENT.length))).toBeCloseTo(await recordedCost(r, reply), 6);
-    expect(reply.cost).toBe(Number(comment!.slice(COST_COMMENT.length)));
+    // @google/genai 1.x throws "Incomplete JSON segment at the end" on anything after the last data: event.
+    expect(parseSse(reply.raw).comments).toEqual([]);
+    expect(reply.raw.endsWith("}\r\n\r\n")).toBe(true);
+    expect(reply.cost).toBeUndefined();
+    expect(await recordedCost(r, reply)).toBeGreaterThan(0);
   });
 });

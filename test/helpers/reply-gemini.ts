@@ -2,7 +2,7 @@
 import { expect } from "vitest";
 import { geminiResponseSchema, geminiStreamChunkSchema } from "../../src/codecs/gemini";
 import type { Call } from "./surface-request";
-import { jsonOf, keepAliveComments, noContent, valid, type Answer, type ReplyError, type Usage } from "./reply-shape";
+import { jsonOf, noContent, valid, type Answer, type ReplyError, type Usage } from "./reply-shape";
 import type { ParsedSse } from "./sse";
 
 function geminiUsage(u: any): Usage {
@@ -47,6 +47,16 @@ export function geminiSseElements({ events, raw }: ParsedSse): unknown[] {
 }
 
 /**
+ * Keep-alives of an alt=sse stream: blank lines between events. The gateway writes no SSE comment
+ * on this surface, since @google/genai 1.x (inside Gemini CLI) reads nothing but `data:` events
+ * (src/codecs/gemini/encode-stream.ts).
+ */
+function geminiKeepAlives({ comments, raw }: ParsedSse): number {
+  expect(comments, "no SSE comment in a Gemini stream").toEqual([]);
+  return raw.replace(/data: [^\r\n]*\r\n\r\n/g, "").split("\r\n").length - 1;
+}
+
+/**
  * A whole stream, from either framing. Every element valid; a failed one ends with its one
  * `{error}` element; in a complete one every element carries usageMetadata (a running total that
  * never goes down) and only the last a finishReason.
@@ -55,7 +65,7 @@ export function readGeminiStream(elements: unknown[], sse: ParsedSse | undefined
   const raw = sse?.raw ?? JSON.stringify(elements);
   expect(elements.length, raw).toBeGreaterThan(0);
   const chunks = elements.map((el) => valid(geminiStreamChunkSchema, el, "Gemini stream chunk"));
-  const keepAlives = sse ? keepAliveComments(sse.comments) : 0;
+  const keepAlives = sse ? geminiKeepAlives(sse) : 0;
   const errorAt = chunks.findIndex((c) => c.error);
   if (errorAt >= 0) {
     expect(errorAt, `nothing after an error element: ${raw.slice(-300)}`).toBe(chunks.length - 1);

@@ -51,11 +51,11 @@ export interface Reply {
    * The cost (USD) the caller was told: OpenAI `usage.cost` (body or final usage chunk); elsewhere
    * the x-arouter-cost header, or for a stream the cost in its final usage (translated Anthropic
    * message_delta, Gemini's last usageMetadata) or in a final `: x-arouter-cost: …` SSE comment
-   * (same-format Anthropic and Gemini streams).
+   * (same-format Anthropic streams; a same-format Gemini stream carries none, see reply-gemini.ts).
    */
   cost?: number;
   error?: ReplyError;
-  /** Keep-alives received while waiting: SSE comments, or Anthropic pings before the first event. */
+  /** Keep-alives received while waiting: SSE comments, Anthropic pings before the first event, Gemini blank lines. */
   keepAlives: number;
   /** Streams: every payload (OpenAI chunks without [DONE], Anthropic events with pings, Gemini elements). */
   chunks: any[];

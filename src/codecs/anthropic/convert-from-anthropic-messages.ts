@@ -6,6 +6,11 @@
  * messages…) cannot travel through the canonical model. They are dropped from the canonical
  * messages and `lossy` is set; decodeRequest then keeps the raw messages in
  * extensions.anthropic so an Anthropic upstream still receives them verbatim.
+ *
+ * Two of them are translated for the other upstreams rather than dropped, because an agent
+ * depends on them: `tool_reference` blocks in a tool result become the referenced tools'
+ * definitions as text (convert-deferred-tools.ts), and a mid-conversation `role: "system"`
+ * message becomes user text marked as a system reminder (system-messages.ts).
  */
 import type {
   AssistantContentPart,
@@ -28,6 +33,9 @@ import {
   type MessageParam,
 } from "./anthropic-api";
 import { fromWireCacheControl, utf8ToBase64 } from "./content-utils";
+import { toolReferencesText, type ToolTableEntry } from "./convert-deferred-tools";
+import { searchCallPart, searchResultPart } from "./convert-tool-search-history";
+import { systemReminder } from "./system-messages";
 import { parseOrThrow, type Path } from "./validation";
 
 type RawBlock = { type: string; [key: string]: unknown };
@@ -39,18 +47,30 @@ export interface DecodedMessages {
   lossy: boolean;
 }
 
-export function decodeAnthropicMessages(raw: MessageParam[]): DecodedMessages {
-  const state = new DecodeState();
+/**
+ * `tools`: the request's tools by name, for the definitions tool_reference blocks point at;
+ * `searchTools`: the names of its server-side search tools (their calls stay in the history).
+ */
+export function decodeAnthropicMessages(
+  raw: MessageParam[],
+  tools: ReadonlyMap<string, ToolTableEntry> = new Map(),
+  searchTools: ReadonlySet<string> = new Set(),
+): DecodedMessages {
+  const state = new DecodeState(tools, searchTools);
   let conversationStarted = false;
   raw.forEach((msg, i) => {
     const path: Path = ["messages", i, "content"];
     const blocks: RawBlock[] = typeof msg.content === "string" ? [{ type: "text", text: msg.content }] : msg.content;
     if (msg.role === "system") {
       // Mid-conversation system messages (Claude Opus 4.8+) have no canonical slot: leading ones
-      // join the system prompt, later ones become user text for other upstreams.
+      // join the system prompt, later ones become user text marked as a system reminder. Their
+      // tool changes are applied to the tools (convert-deferred-tools.ts); one that is only shown
+      // until the next user message (clear_at) is gone once there is one.
       state.lossy = true;
-      const texts = blocks.map((b, j) => state.text(b, [...path, j]));
-      if (conversationStarted) state.push({ role: "user", content: texts });
+      if (msg.clear_at === "next_user_message" && raw.slice(i + 1).some((m) => m.role === "user")) return;
+      const texts = blocks.flatMap((b, j) => (b.type === "text" ? [state.text(b, [...path, j])] : []));
+      if (texts.length === 0) return;
+      if (conversationStarted) state.appendUserText(systemReminder(texts));
       else state.leadingSystem.push(...texts);
       return;
     }
@@ -68,8 +88,20 @@ class DecodeState {
   /** tool_use id → name, so tool results carry the function name (Gemini needs it). */
   private toolNames = new Map<string, string>();
 
+  constructor(
+    private readonly tools: ReadonlyMap<string, ToolTableEntry>,
+    private readonly searchTools: ReadonlySet<string>,
+  ) {}
+
   push(message: Message): void {
     if (message.content.length > 0) this.messages.push(message);
+  }
+
+  /** Text that ends the user turn before it (one turn, as Anthropic merges them), or starts one. */
+  appendUserText(part: TextPart): void {
+    const last = this.messages[this.messages.length - 1];
+    if (last?.role === "user") last.content.push(part);
+    else this.messages.push({ role: "user", content: [part] });
   }
 
   text(block: RawBlock, path: Path): TextPart {
@@ -184,10 +216,19 @@ class DecodeState {
     const content: ToolResultPart["content"] = [];
     if (typeof b.content === "string") content.push({ type: "text", text: b.content });
     else if (b.content) {
+      const references: string[] = [];
       b.content.forEach((c, k) => {
+        if (c.type === "tool_reference" && typeof c.tool_name === "string") {
+          references.push(c.tool_name);
+          return;
+        }
         const part = this.userPart(c, [...path, "content", k]);
         if (part) content.push(part);
       });
+      if (references.length > 0) {
+        this.lossy = true;
+        content.push(toolReferencesText(references, this.tools));
+      }
     }
     const part: ToolResultPart = { type: "tool-result", toolCallId: id, content };
     const name = this.toolNames.get(id);
@@ -232,6 +273,11 @@ class DecodeState {
           });
           return;
         }
+        case "server_tool_use":
+        case "tool_search_tool_result":
+          this.lossy = true;
+          this.searchBlock(block, content);
+          return;
         default:
           // server_tool_use, web_search_tool_result, compaction, … (or an image in an
           // assistant turn): the canonical assistant message cannot hold them.
@@ -239,6 +285,21 @@ class DecodeState {
       }
     });
     this.push({ role: "assistant", content });
+  }
+
+  /** A tool search in the turn: its call joins the turn, its result ends it (a tool message follows). */
+  private searchBlock(block: RawBlock, content: AssistantContentPart[]): void {
+    if (block.type === "server_tool_use") {
+      const call = searchCallPart(block, this.searchTools);
+      if (call) this.toolNames.set(call.id, call.name);
+      if (call) content.push(call);
+      return;
+    }
+    const id = typeof block.tool_use_id === "string" ? unpackToolCallId(block.tool_use_id).id : "";
+    const result = searchResultPart(block, this.toolNames.get(id), this.tools);
+    if (!result || !this.toolNames.has(id)) return;
+    this.push({ role: "assistant", content: content.splice(0) });
+    this.push({ role: "tool", content: [result] });
   }
 }
 

@@ -6,6 +6,7 @@
 import type { CanonicalRequest } from "../../canonical/types";
 import { isRecord } from "../../streams/json";
 import { encodeAnthropicRequest } from "./encode-request";
+import { adaptSystemMessages } from "./system-messages";
 
 const COUNT_TOKENS_FIELDS = [
   "model",
@@ -35,9 +36,13 @@ export function decodeAnthropicCountTokensResponse(body: unknown): number {
   return isRecord(body) && typeof body.input_tokens === "number" ? body.input_tokens : Number.NaN;
 }
 
-/** The caller's own Anthropic body, with only the model (and the stream flag) replaced. */
+/**
+ * The caller's own Anthropic body, with only the model (and the stream flag) replaced — and its
+ * mid-conversation system messages inlined for a model that would reject them (system-messages.ts).
+ */
 export function anthropicPassthroughRequest(raw: Record<string, unknown>, upstreamModel: string, stream: boolean): Record<string, unknown> {
   const body: Record<string, unknown> = { ...raw, model: upstreamModel };
+  adaptSystemMessages(body, upstreamModel);
   if (stream) body.stream = true;
   else delete body.stream;
   return body;

@@ -6,16 +6,21 @@
  * - Anthropic-only top-level fields (service_tier, container, mcp_servers, …);
  * - `thinking` when it is adaptive / between_tools or has `display`;
  * - `output_config` minus `format` (e.g. effort);
- * - `tools` (all of them) when any is a server tool or uses Anthropic-only tool fields;
+ * - `tools` (all of them) when any is a server tool or uses Anthropic-only tool fields; a deferred
+ *   tool (`defer_loading`) reaches other upstreams only once loaded (convert-deferred-tools.ts),
+ *   and a server-side tool search reaches them as a function the gateway answers;
  * - `messages` (+ `system`) when any block has no canonical equivalent (see
  *   convert-from-anthropic-messages.ts).
  */
+import type { z } from "zod";
 import type { CanonicalRequest, ReasoningEffort, TextPart, ToolChoice, ToolDefinition } from "../../canonical/types";
 import { BadRequestError } from "../../errors/gateway-error";
 import { isRecord } from "../../streams/json";
 import { PASSTHROUGH_FIELDS, customToolSchema, messagesRequestSchema, type MessagesRequest } from "./anthropic-api";
 import { fromWireCacheControl } from "./content-utils";
+import { isDeferred, toolAvailability, toolTable } from "./convert-deferred-tools";
 import { decodeAnthropicMessages } from "./convert-from-anthropic-messages";
+import { findToolSearch, searchFunction } from "./gateway-tool-search";
 import { parseOrThrow } from "./validation";
 
 const CUSTOM_TOOL_KEYS = new Set(["type", "name", "description", "input_schema", "cache_control", "strict"]);
@@ -26,7 +31,8 @@ export function decodeAnthropicRequest(body: unknown): CanonicalRequest {
   const req = parseOrThrow(messagesRequestSchema, body);
   const ext: Record<string, unknown> = {};
 
-  const decoded = decodeAnthropicMessages(req.messages);
+  const search = findToolSearch(req.tools);
+  const decoded = decodeAnthropicMessages(req.messages, toolTable(req.tools), new Set(search ? [search.name] : []));
   const out: CanonicalRequest = {
     model: req.model,
     messages: decoded.messages,
@@ -48,6 +54,8 @@ export function decodeAnthropicRequest(body: unknown): CanonicalRequest {
   if (typeof req.metadata?.user_id === "string") out.user = req.metadata.user_id;
 
   decodeTools(req, body, out, ext);
+  // Other upstreams run Anthropic's server-side tool search through the gateway (gateway-tool-search.ts).
+  if (search) out.tools = [...(out.tools ?? []), searchFunction(search)];
   decodeThinking(req, body, out, ext);
   decodeOutputConfig(req, body, out, ext);
 
@@ -68,27 +76,30 @@ function decodeSystem(system: MessagesRequest["system"]): TextPart[] {
 }
 
 function decodeTools(req: MessagesRequest, body: Record<string, unknown>, out: CanonicalRequest, ext: Record<string, unknown>): void {
-  if (req.tools) {
-    const tools: ToolDefinition[] = [];
-    let anthropicOnly = false;
-    req.tools.forEach((tool, i) => {
-      if (tool.type != null && tool.type !== "custom") {
-        // Server tools (web_search_20250305, bash_20250124, code_execution_*, …): only Anthropic runs them.
-        anthropicOnly = true;
-        return;
-      }
-      const t = parseOrThrow(customToolSchema, tool, ["tools", i]);
-      if (Object.keys(tool).some((k) => !CUSTOM_TOOL_KEYS.has(k))) anthropicOnly = true;
-      const def: ToolDefinition = { name: t.name, parameters: t.input_schema };
-      if (t.description !== undefined) def.description = t.description;
-      if (t.strict !== undefined) def.strict = t.strict;
-      const cc = fromWireCacheControl(t.cache_control);
-      if (cc) def.cacheControl = cc;
-      tools.push(def);
-    });
-    if (tools.length > 0) out.tools = tools;
-    if (anthropicOnly) ext.tools = body.tools;
+  const { loaded, added, removed } = toolAvailability(req.messages);
+  if (req.tool_choice?.type === "tool") loaded.add(req.tool_choice.name);
+  const tools: ToolDefinition[] = [];
+  let anthropicOnly = added.size > 0 || removed.size > 0;
+  req.tools?.forEach((tool, i) => {
+    if (tool.type != null && tool.type !== "custom") {
+      // Server tools (web_search_20250305, bash_20250124, code_execution_*, …): only Anthropic runs them.
+      anthropicOnly = true;
+      return;
+    }
+    const t = parseOrThrow(customToolSchema, tool, ["tools", i]);
+    if (Object.keys(tool).some((k) => !CUSTOM_TOOL_KEYS.has(k))) anthropicOnly = true;
+    // Not loaded yet, withdrawn or redefined mid-conversation: what Anthropic would show the model.
+    if ((isDeferred(tool) && !loaded.has(t.name)) || removed.has(t.name) || added.has(t.name)) return;
+    tools.push(toolDefinition(t));
+  });
+  let k = 0;
+  for (const definition of added.values()) {
+    if (definition.type == null || definition.type === "custom") tools.push(toolDefinition(parseOrThrow(customToolSchema, definition, ["tool_addition", k])));
+    k++;
   }
+  if (tools.length > 0) out.tools = tools;
+  // An Anthropic upstream gets the tools as sent (tool changes stay in the raw messages).
+  if (anthropicOnly) ext.tools = body.tools ?? [];
 
   const tc = req.tool_choice;
   if (!tc) return;
@@ -96,6 +107,15 @@ function decodeTools(req: MessagesRequest, body: Record<string, unknown>, out: C
     tc.type === "any" ? { type: "required" } : tc.type === "tool" ? { type: "tool", name: tc.name } : { type: tc.type };
   out.toolChoice = choice;
   if (tc.type !== "none" && tc.disable_parallel_tool_use === true) out.parallelToolCalls = false;
+}
+
+function toolDefinition(t: z.infer<typeof customToolSchema>): ToolDefinition {
+  const def: ToolDefinition = { name: t.name, parameters: t.input_schema };
+  if (t.description !== undefined) def.description = t.description;
+  if (t.strict !== undefined) def.strict = t.strict;
+  const cc = fromWireCacheControl(t.cache_control);
+  if (cc) def.cacheControl = cc;
+  return def;
 }
 
 function decodeThinking(req: MessagesRequest, body: Record<string, unknown>, out: CanonicalRequest, ext: Record<string, unknown>): void {

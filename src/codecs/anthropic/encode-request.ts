@@ -17,6 +17,7 @@ import type { CanonicalRequest, ReasoningEffort, TextPart, ToolDefinition } from
 import { isRecord } from "../../streams/json";
 import { wireCacheControl } from "./content-utils";
 import { toAnthropicMessages } from "./convert-to-anthropic-messages";
+import { adaptSystemMessages } from "./system-messages";
 
 export const DEFAULT_MAX_TOKENS = 4096;
 const MIN_THINKING_BUDGET = 1024;
@@ -42,6 +43,7 @@ export function encodeAnthropicRequest(req: CanonicalRequest, upstreamModel: str
   if (Array.isArray(ext.messages)) {
     body.messages = ext.messages;
     if (ext.system !== undefined) body.system = ext.system;
+    adaptSystemMessages(body, upstreamModel);
   } else {
     const system = systemBlocks(req);
     if (system.length > 0) body.system = system;

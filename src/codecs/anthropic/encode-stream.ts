@@ -18,6 +18,7 @@ import type { EncodeContext } from "../codec";
 import { toAnthropicUsage } from "./anthropic-usage";
 import { toolUseIdForCaller } from "./content-utils";
 import { anthropicErrorTypeOf, isAnthropicErrorType } from "./errors";
+import { type GatewayToolSearch, requestToolSearch, searchBlocks, searchedStopReason } from "./gateway-tool-search";
 import { toAnthropicStopReason } from "./map-anthropic-finish-reason";
 
 type Emit = (bytes: Uint8Array) => void;
@@ -34,13 +35,22 @@ class AnthropicStreamEncoder implements SyncTransformer<StreamEvent, Uint8Array>
   private finish: { reason: FinishReason; native?: string } | undefined;
   private hasToolCalls = false;
   private readonly includeReasoning: boolean;
+  /** A search the gateway answers (gateway-tool-search.ts), and the call to it being received. */
+  private readonly search: GatewayToolSearch | undefined;
+  private searchCall: { toolIndex: number; id: string; thoughtSignature?: string; arguments: string } | undefined;
+  private searched = false;
 
   constructor(private readonly ctx: EncodeContext) {
     this.includeReasoning = ctx.includeReasoning !== false;
+    this.search = requestToolSearch(ctx.request);
   }
 
   transform(ev: StreamEvent, emit: Emit): void {
     if (this.done) return;
+    if (this.searchCall && ev.type !== "tool-call-delta" && ev.type !== "usage" && ev.type !== "keep-alive" && ev.type !== "comment") {
+      if (ev.type === "error") this.searchCall = undefined; // cut mid-arguments: nothing to answer
+      else this.answerSearch(emit);
+    }
     switch (ev.type) {
       case "start":
         if (ev.usage) this.usage = ev.usage;
@@ -76,6 +86,10 @@ class AnthropicStreamEncoder implements SyncTransformer<StreamEvent, Uint8Array>
       case "tool-call-start": {
         this.closeBlock(emit);
         this.ensureStarted(emit);
+        if (this.search && ev.name === this.search.name) {
+          this.searchCall = { toolIndex: ev.index, id: ev.id, thoughtSignature: ev.thoughtSignature, arguments: "" };
+          return;
+        }
         const index = this.nextIndex++;
         this.block = { kind: "tool", index, toolIndex: ev.index };
         this.toolBlocks.set(ev.index, index);
@@ -86,6 +100,10 @@ class AnthropicStreamEncoder implements SyncTransformer<StreamEvent, Uint8Array>
       }
       case "tool-call-delta": {
         if (!ev.argumentsDelta) return;
+        if (this.searchCall?.toolIndex === ev.index) {
+          this.searchCall.arguments += ev.argumentsDelta; // a search pattern: small
+          return;
+        }
         // Deltas normally belong to the open block; a late delta for an earlier call (never seen
         // from real upstreams) still goes to that call's block rather than being lost.
         const index = this.block?.kind === "tool" && this.block.toolIndex === ev.index ? this.block.index : this.toolBlocks.get(ev.index);
@@ -123,7 +141,10 @@ class AnthropicStreamEncoder implements SyncTransformer<StreamEvent, Uint8Array>
     if (this.done) return;
     this.ensureStarted(emit);
     this.closeBlock(emit);
-    const stopReason = toAnthropicStopReason(this.finish?.reason ?? "stop", this.finish?.native, this.hasToolCalls);
+    if (this.searchCall) this.answerSearch(emit);
+    const finish = this.finish?.reason ?? "stop";
+    const stopReason =
+      (this.searched ? searchedStopReason(finish, this.hasToolCalls) : undefined) ?? toAnthropicStopReason(finish, this.finish?.native, this.hasToolCalls);
     const usage = this.usage ?? emptyUsage();
     // The cost (USD) rides in the final usage, the one place a stream can carry it; Anthropic
     // clients keep unknown usage fields. Non-streamed answers have the x-arouter-cost header.
@@ -133,6 +154,22 @@ class AnthropicStreamEncoder implements SyncTransformer<StreamEvent, Uint8Array>
       usage: cost === undefined ? toAnthropicUsage(usage) : { ...toAnthropicUsage(usage), cost },
     });
     this.send(emit, "message_stop", {});
+  }
+
+  /** The finished search call, answered with Anthropic's two blocks (the result whole, as Anthropic streams it). */
+  private answerSearch(emit: Emit): void {
+    const call = this.searchCall;
+    if (!call || !this.search) return;
+    this.searchCall = undefined;
+    this.searched = true;
+    const [use, result] = searchBlocks(this.search, call);
+    const index = this.nextIndex;
+    this.nextIndex += 2;
+    this.send(emit, "content_block_start", { index, content_block: { ...use, input: {} } });
+    this.sendDelta(emit, index, `{"type":"input_json_delta","partial_json":${JSON.stringify(JSON.stringify(use.input))}}`);
+    this.send(emit, "content_block_stop", { index });
+    this.send(emit, "content_block_start", { index: index + 1, content_block: result });
+    this.send(emit, "content_block_stop", { index: index + 1 });
   }
 
   private send(emit: Emit, type: string, payload: Record<string, unknown>): void {

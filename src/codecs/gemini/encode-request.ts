@@ -131,7 +131,8 @@ function encodeThinking(r: ReasoningConfig | undefined, traits: GeminiModelTrait
   } else if (off) {
     tc.thinkingBudget = traits.minThinkingBudget;
   } else if (r.maxTokens !== undefined) {
-    tc.thinkingBudget = Math.max(r.maxTokens, traits.minThinkingBudget);
+    // A budget is a ceiling: above the model's maximum (Claude Code asks for 31999) it is lowered.
+    tc.thinkingBudget = Math.min(Math.max(r.maxTokens, traits.minThinkingBudget), traits.maxThinkingBudget ?? Infinity);
   } else if (r.effort && r.effort !== "none") {
     tc.thinkingBudget = BUDGETS[r.effort];
   } else if (r.enabled === true) {

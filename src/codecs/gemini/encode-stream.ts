@@ -7,6 +7,12 @@
  * buffered until the call is complete (next call, other content, finish, or end). The finish
  * chunk is written in flush() because usage may still arrive after the finish event.
  *
+ * No SSE comment is ever written: @google/genai before 2.x (inside Gemini CLI 0.61) reads an SSE
+ * stream as nothing but `data:` events (/^\s*data: (.*)(?:\n\n|\r\r|\r\n\r\n)/), so a
+ * comment before the first chunk hides every chunk and one at the end fails the stream ("Incomplete
+ * JSON segment at the end"). Keep-alives are blank lines, which that pattern and every SSE parser
+ * skip; `comment` events (a same-format stream's cost) are dropped, as in the array framing.
+ *
  * Written as a SyncTransformer (see streams/sync-transformer.ts). Each chunk is built as one
  * string, byte-identical to JSON.stringify of the chunk object: the candidate is serialized per
  * chunk, the usage/model/id tail only when usage or model change.
@@ -136,12 +142,11 @@ class GeminiStreamEncoder implements SyncTransformer<StreamEvent, Uint8Array> {
         this.finish = { reason: event.finishReason, native: event.nativeFinishReason };
         break;
       case "comment":
-        // The JSON-array framing has no comments (its cost is in the last usageMetadata anyway).
-        if (this.sse) emit(bytes.encode(`: ${event.text}\r\n\r\n`));
+        // No comments in either framing (see the header): Gemini's SDKs do not all skip them.
         break;
       case "keep-alive":
-        // SSE comment; in the array framing, whitespace is valid JSON between elements.
-        if (this.sse) emit(bytes.encode(": keep-alive\r\n\r\n"));
+        // Whitespace: blank lines in SSE, whitespace between elements in the array (both ignored).
+        if (this.sse) emit(bytes.encode("\r\n"));
         else {
           emit(bytes.encode(this.opened ? "\n" : "[\n"));
           this.opened = true;

@@ -14,6 +14,11 @@ export interface GeminiModelTraits {
   minimalLevel: boolean;
   /** Smallest accepted thinkingBudget: 2.5 Pro cannot turn thinking off (128..32768). */
   minThinkingBudget: number;
+  /**
+   * Largest accepted thinkingBudget (2.5 Flash and Flash-Lite 24576, 2.5 Pro 32768; larger is a
+   * 400). Undefined where Google documents no limit the gateway knows.
+   */
+  maxThinkingBudget?: number;
   /** presencePenalty/frequencyPenalty: only gemini-2.0-flash and the 1.5 "-002" models accept them. */
   penalties: boolean;
 }
@@ -36,6 +41,7 @@ export function geminiModelTraits(model: string): GeminiModelTraits {
     levelsLowHighOnly: /^gemini-3-pro(?:-|$)/.test(id),
     minimalLevel: /^gemini-3-flash(?:-|$)/.test(id),
     minThinkingBudget: /^gemini-2\.5-pro/.test(id) ? 128 : 0,
+    maxThinkingBudget: /^gemini-2\.5-pro/.test(id) ? 32768 : /^gemini-2\.5-flash/.test(id) ? 24576 : undefined,
     penalties: /^gemini-2\.0-flash/.test(id) || /^gemini-1\.5-.*-002$/.test(id),
   };
 }

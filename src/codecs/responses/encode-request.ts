@@ -7,8 +7,8 @@
  * responses itself, under its own retention and per key; an upstream copy would outlive both and
  * be readable by anyone holding the gateway's OpenAI key), and never `previous_response_id` (the
  * gateway's ids mean nothing upstream; it expands the conversation into `input` first). With
- * `store: false` OpenAI can only continue reasoning from `encrypted_content`, so it is always
- * requested; the Responses surface shows it to a caller only when the caller asked.
+ * `store: false` OpenAI can only continue reasoning from `encrypted_content`, so it is requested
+ * whenever the request reasons; the Responses surface shows it to a caller only when the caller asked.
  *
  * Dropped (no Responses slot): topK, stop, seed, frequency / presence penalties.
  */
@@ -58,10 +58,23 @@ export function encodeResponsesRequest(req: CanonicalRequest, upstreamModel: str
   if (req.user !== undefined) body.user = req.user;
 
   body.store = false;
-  body.include = [...new Set([...(ext.include ?? []), ENCRYPTED_REASONING])];
+  const include = (ext.include ?? []).filter((i) => i !== ENCRYPTED_REASONING);
+  if (wantsEncryptedReasoning(req, ext)) include.push(ENCRYPTED_REASONING);
+  if (include.length > 0) body.include = [...new Set(include)];
   if (req.stream) body.stream = true;
   else delete body.stream_options;
   return body;
+}
+
+/**
+ * Encrypted reasoning is asked for whenever the request reasons, or the caller asked for it without
+ * saying anything about reasoning. Not when the gateway dropped the caller's reasoning settings
+ * (canonical reasoning gone, the caller's object still here): the model takes none, and OpenAI
+ * answers `include: reasoning.encrypted_content` for such a model (gpt-4o) with a 400.
+ */
+function wantsEncryptedReasoning(req: CanonicalRequest, ext: ResponsesExtensions): boolean {
+  if (req.reasoning) return true;
+  return ext.reasoning === undefined && ext.include?.includes(ENCRYPTED_REASONING) === true;
 }
 
 /**

@@ -8,15 +8,31 @@ import { unwrapCustomInput } from "../../canonical/tools";
 import type { CanonicalResponse } from "../../canonical/types";
 import type { EncodeContext } from "../codec";
 import { toResponsesStatus } from "./map-responses-finish-reason";
-import { callItem, imageGenerationItem, ItemIds, messageItem, reasoningPartItem, reasoningView, ToolTable, wireCallId } from "./output-items";
+import { callItem, imageGenerationItem, ItemIds, messageItem, reasoningPartItem, reasoningView, ToolTable, wireCallId, type ReasoningView } from "./output-items";
 import { responseObject } from "./response-object";
 
 type Wire = Record<string, unknown>;
 
 export function encodeResponsesResponse(res: CanonicalResponse, ctx: EncodeContext): Record<string, unknown> {
+  const view = reasoningView(ctx);
+  const { status, incompleteReason } = toResponsesStatus(res.finishReason, res.nativeFinishReason);
+  const answer = (output: Wire[]) =>
+    responseObject(ctx, {
+      model: res.model || ctx.model,
+      status,
+      output,
+      usage: res.usage,
+      incompleteReason,
+      error: status === "failed" ? { code: "server_error", message: `The model stopped with an error (${res.nativeFinishReason ?? "error"}).` } : undefined,
+    });
+  // A kept answer holds every reasoning payload (item ids are the same in both renderings).
+  if (ctx.capture && status !== "failed") ctx.capture(answer(outputItems(res, ctx, { ...view, encrypted: true })));
+  return answer(outputItems(res, ctx, view));
+}
+
+function outputItems(res: CanonicalResponse, ctx: EncodeContext, view: ReasoningView): Wire[] {
   const ids = new ItemIds(ctx.id);
   const tools = new ToolTable(ctx.request);
-  const view = reasoningView(ctx);
   const output: Wire[] = [];
   let text: string | undefined;
   const flushText = () => {
@@ -41,13 +57,5 @@ export function encodeResponsesResponse(res: CanonicalResponse, ctx: EncodeConte
   }
   flushText();
   for (const m of res.media ?? []) if (m.type === "generated-image") output.push(imageGenerationItem(ids.take("ig"), m));
-  const { status, incompleteReason } = toResponsesStatus(res.finishReason, res.nativeFinishReason);
-  return responseObject(ctx, {
-    model: res.model || ctx.model,
-    status,
-    output,
-    usage: res.usage,
-    incompleteReason,
-    error: status === "failed" ? { code: "server_error", message: `The model stopped with an error (${res.nativeFinishReason ?? "error"}).` } : undefined,
-  });
+  return output;
 }

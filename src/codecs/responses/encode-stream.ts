@@ -60,6 +60,8 @@ class ResponsesStreamEncoder implements SyncTransformer<StreamEvent, Uint8Array>
   private nextOutput = 0;
   /** Finished items, by output index. */
   private readonly output: Wire[] = [];
+  /** For a kept answer (ctx.capture): reasoning items with their payload, by output index. */
+  private readonly kept: Wire[] = [];
   private block?: OpenBlock;
   private readonly calls = new Map<number, OpenCall>();
   private readonly ids: ItemIds;
@@ -82,8 +84,12 @@ class ResponsesStreamEncoder implements SyncTransformer<StreamEvent, Uint8Array>
     emit(sseFrame(`{"type":"${type}","sequence_number":${this.seq++},${head}${extra},"delta":${JSON.stringify(delta)}${tail}}`, type));
   }
 
-  private snapshot(status: "in_progress" | "completed" | "incomplete" | "failed", extra: { usage?: Usage; incompleteReason?: string; error?: { code: string; message: string } } = {}): Wire {
-    return responseObject(this.ctx, { model: this.model, status, output: this.output.filter((i) => i !== undefined), ...extra });
+  private snapshot(
+    status: "in_progress" | "completed" | "incomplete" | "failed",
+    extra: { usage?: Usage; incompleteReason?: string; error?: { code: string; message: string } } = {},
+    items: Wire[] = this.output,
+  ): Wire {
+    return responseObject(this.ctx, { model: this.model, status, output: items.filter((i) => i !== undefined), ...extra });
   }
 
   private start(emit: Emit): void {
@@ -126,7 +132,9 @@ class ResponsesStreamEncoder implements SyncTransformer<StreamEvent, Uint8Array>
       this.frame(emit, "response.reasoning_summary_part.done", { ...at, summary_index: 0, part: summaryPart(b.text) });
     }
     const part: ReasoningPart = { type: "reasoning", text: b.text, ...b.payload };
-    this.done(emit, b.index, reasoningPartItem(b.id, part, this.view) ?? { id: b.id, type: "reasoning", summary: [] });
+    const item = reasoningPartItem(b.id, part, this.view) ?? { id: b.id, type: "reasoning", summary: [] };
+    if (this.ctx.capture) this.kept[b.index] = reasoningPartItem(b.id, part, { ...this.view, encrypted: true }) ?? item;
+    this.done(emit, b.index, item);
   }
 
   private done(emit: Emit, index: number, item: Wire): void {
@@ -269,6 +277,7 @@ class ResponsesStreamEncoder implements SyncTransformer<StreamEvent, Uint8Array>
       const error = { code: "server_error", message: `The model stopped with an error (${this.finish?.native ?? "error"}).` };
       this.frame(emit, "response.failed", { response: this.snapshot("failed", { usage, error }) });
     } else {
+      if (this.ctx.capture) this.ctx.capture(this.snapshot(status, { usage, incompleteReason }, this.output.map((item, i) => this.kept[i] ?? item)));
       this.frame(emit, status === "completed" ? "response.completed" : "response.incomplete", { response: this.snapshot(status, { usage, incompleteReason }) });
     }
   }

@@ -2,9 +2,9 @@
  * Responses → Responses (OpenAI): the caller's own body, so every built-in tool, item and option
  * reaches OpenAI untouched, with only what the gateway must change:
  * - the model id; `store: false` and no `previous_response_id` (see encode-request.ts: the gateway
- *   keeps state; it expands a previous_response_id into `input` before calling this);
- * - `include` gains reasoning.encrypted_content when the gateway will store the response (the
- *   caller did not say `store: false`): a stored conversation continues reasoning only from it;
+ *   keeps state; it expands a previous_response_id into `input` before calling this). A request
+ *   the gateway stores is never passed through (its answer must carry the gateway's ids), so the
+ *   caller's `include` is left as it is;
  * - in `input`, reasoning items OpenAI cannot use are left out (a payload another provider
  *   issued, or none at all: with store false OpenAI would look the item id up and fail), and call
  *   ids lose a packed Gemini signature. Items that need no change are not copied.
@@ -22,10 +22,6 @@ export function responsesPassthroughRequest(raw: Record<string, unknown>, upstre
   else {
     delete body.stream;
     delete body.stream_options;
-  }
-  if (raw.store !== false) {
-    const include = Array.isArray(raw.include) ? raw.include : [];
-    if (!include.includes("reasoning.encrypted_content")) body.include = [...include, "reasoning.encrypted_content"];
   }
   if (Array.isArray(raw.input)) body.input = sanitizeInput(raw.input);
   return body;

@@ -25,6 +25,8 @@ export async function completeChat(inv: ChatInvocation, ledger: RequestLedger): 
     const headers = { ...answerHeaders(ledger, value.attempt), ...costHeaders(endpoint, costMicros), "content-type": "application/json" };
     // Same format: the upstream's own body, untouched (server tools, citations, signatures survive).
     const body = value.attempt.passthrough ? value.json : inv.surface.encodeResponse(value.decoded, encodeContext(ledger, endpoint, inv));
+    // A kept answer is readable before the caller gets it (so it can continue it at once).
+    await inv.keep?.saved();
     return new Response(JSON.stringify(body), { status: 200, headers });
   } catch (err) {
     return renderError(inv.surface, err, { "x-generation-id": ledger.id });

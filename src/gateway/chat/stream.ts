@@ -303,6 +303,8 @@ class StreamExchange implements Exchange<ChatAttempt, undefined> {
       const text = `x-arouter-cost: ${(costMicros / 1e6).toFixed(6)}`;
       this.inv.surface.streamEncoder(this.neutralContext()).transform({ type: "comment", text }, batch.push);
     }
+    // A kept answer (captured by the encoder's flush) is readable before its final event is sent.
+    await this.inv.keep?.saved();
     const bytes = batch.take();
     if (bytes) await this.out.write(bytes);
     this.out.close();

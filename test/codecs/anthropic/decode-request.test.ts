@@ -171,7 +171,7 @@ describe("anthropic decodeRequest", () => {
     expect(req.extensions?.anthropic).toEqual({ messages, system: "S" });
   });
 
-  it("folds leading system-role messages into the system prompt and later ones into user text", () => {
+  it("folds leading system-role messages into the system prompt and later ones into system-reminder user text", () => {
     const messages = [
       { role: "system", content: "Be brief." },
       { role: "user", content: "Hi" },
@@ -181,8 +181,7 @@ describe("anthropic decodeRequest", () => {
     const req = decode({ ...base, messages });
     expect(req.system).toEqual([{ type: "text", text: "Be brief." }]);
     expect(req.messages).toEqual([
-      { role: "user", content: [{ type: "text", text: "Hi" }] },
-      { role: "user", content: [{ type: "text", text: "Now be verbose." }] },
+      { role: "user", content: [{ type: "text", text: "Hi" }, { type: "text", text: "<system-reminder>\nNow be verbose.\n</system-reminder>" }] },
       { role: "assistant", content: [{ type: "text", text: "Hello" }] },
     ]);
     expect(req.extensions?.anthropic).toEqual({ messages });

@@ -137,10 +137,21 @@ describe("gemini encodeStream", () => {
     expect(geminiCodec.streamContentType(ctx)).toBe("application/json; charset=UTF-8");
   });
 
-  it("renders keep-alives in both framings", async () => {
-    const events: StreamEvent[] = [{ type: "keep-alive" }, { type: "keep-alive" }, { type: "text-delta", text: "x" }];
+  it("renders keep-alives in both framings, and no SSE comment (older @google/genai reads only data: events)", async () => {
+    const events: StreamEvent[] = [{ type: "keep-alive" }, { type: "keep-alive" }, { type: "text-delta", text: "x" }, { type: "comment", text: "x-arouter-cost: 0.000001" }];
     const sse = await encodeEvents(events, sseCtx);
-    expect(sse.startsWith(": keep-alive\r\n\r\n: keep-alive\r\n\r\ndata: ")).toBe(true);
+    expect(sse.startsWith("\r\n\r\ndata: ")).toBe(true);
+    expect(sse.split("\r\n").filter((line) => line.startsWith(":"))).toEqual([]);
+    // @google/genai 1.x (Gemini CLI 0.61): one match per chunk, then nothing but whitespace may be left.
+    const responseLineRE = /^\s*data: (.*)(?:\n\n|\r\r|\r\n\r\n)/;
+    let buffer = sse;
+    const chunks: unknown[] = [];
+    for (let m = buffer.match(responseLineRE); m; m = buffer.match(responseLineRE)) {
+      chunks.push(JSON.parse(m[1]));
+      buffer = buffer.slice(m[0].length);
+    }
+    expect(chunks).toHaveLength(2);
+    expect(buffer.trim()).toBe("");
     const array = await encodeEvents(events, arrayCtx);
     expect(array.startsWith("[\n\n{")).toBe(true);
     expect(JSON.parse(array)).toHaveLength(2);

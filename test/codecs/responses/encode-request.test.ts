@@ -218,7 +218,7 @@ describe("responses passthroughRequest (Responses → OpenAI)", () => {
     expect(body).toEqual({
       model: "gpt-5.1-codex",
       store: false,
-      include: ["web_search_call.results", "reasoning.encrypted_content"],
+      include: ["web_search_call.results"],
       tools: [{ type: "web_search" }],
       input: [raw.input[0], raw.input[1], { type: "function_call", call_id: "call_1", name: "f", arguments: "{}" }, raw.input[5], raw.input[6]],
     });
@@ -226,7 +226,7 @@ describe("responses passthroughRequest (Responses → OpenAI)", () => {
     expect((body.input as unknown[])[3]).toBe(raw.input[5]);
   });
 
-  it("leaves include alone when the caller keeps no state", () => {
+  it("leaves include alone (a stored request is never passed through)", () => {
     const body = codec.passthroughRequest!({ model: "m", input: "x", store: false, include: [] }, "gpt-5", true);
     expect(body).toEqual({ model: "gpt-5", input: "x", store: false, include: [], stream: true });
   });
