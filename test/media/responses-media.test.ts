@@ -1,12 +1,13 @@
 /**
- * The Responses codec as an upstream (OpenAI's image_generation tool answers) and as a surface for generated images (the /v1/responses route is another
- * engineer's work in progress, so the codec is driven directly): a canonical answer's images
- * become image_generation_call items, streamed with the item's lifecycle events.
+ * Generated images on the Responses API: the codec as an upstream (OpenAI's image_generation
+ * tool answers decode to images) and as a surface (a canonical answer's images become
+ * image_generation_call items, streamed with the item's lifecycle events), then /v1/responses
+ * end to end with a Gemini image model.
  */
 import { describe, expect, it } from "vitest";
 import type { CanonicalResponse, StreamEvent } from "../../src/canonical/types";
 import { codec, ctx, decodeSse, encodeEvents, wireEvents } from "../codecs/responses/helpers";
-import { PNG_1X1 } from "./helpers";
+import { PNG_1X1, prices, setup } from "./helpers";
 
 describe("Responses surface: image output", () => {
   it("a generated image is an image_generation_call item after the message", () => {
@@ -68,5 +69,31 @@ describe("Responses upstream: image_generation_call items", () => {
     const events = await decodeSse(sse, 97);
     expect(events.filter((e) => e.type === "image")).toEqual([{ type: "image", mediaType: "image/webp", data: PNG_1X1 }]);
     expect(events.find((e) => e.type === "finish")).toMatchObject({ finishReason: "stop" });
+  });
+});
+
+describe("POST /v1/responses with an image model", () => {
+  const body = { model: "google/gemini-2.5-flash-image", input: "Draw a boat", provider: { only: ["google"] } };
+
+  it("answers the Gemini model's image as an image_generation_call item, billed at the image rate", async () => {
+    const s = await setup("responses-route-img");
+    const res = await s.post("/v1/responses", body);
+    expect(res.status).toBe(200);
+    const json = (await res.json()) as any;
+    expect(json.output.map((o: any) => o.type)).toEqual(["message", "image_generation_call"]);
+    expect(json.output[1]).toMatchObject({ status: "completed", result: PNG_1X1 });
+    const p = prices("google/gemini-2.5-flash-image", "google");
+    const g = await s.generation(res.headers.get("x-generation-id")!);
+    expect(g.cost_micros).toBe(Math.ceil(g.tokens_prompt * p.prompt + 5 * p.completion + 1290 * p.imageOutputToken!));
+  });
+
+  it("streamed: the image_generation_call item's events, the image in the done item", async () => {
+    const s = await setup("responses-route-img-stream");
+    const res = await s.post("/v1/responses", { ...body, stream: true });
+    expect(res.status).toBe(200);
+    const wire = wireEvents(await res.text());
+    const done = wire.find((e) => e.type === "response.output_item.done" && e.item.type === "image_generation_call");
+    expect(done?.item).toMatchObject({ status: "completed", result: PNG_1X1 });
+    expect(wire.map((e) => e.type)).toContain("response.image_generation_call.completed");
   });
 });
