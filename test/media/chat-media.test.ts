@@ -247,3 +247,17 @@ describe("Gemini surface: same-format media answers", () => {
     expect(g.cost_micros).toBe(expected);
   });
 });
+
+describe("chat codec: audio in several parts", () => {
+  it("joins the parts' bytes, not their base64 texts (each may end in padding)", async () => {
+    const { openaiCodec } = await import("../../src/codecs/openai");
+    const body = openaiCodec.encodeResponse(
+      {
+        id: "x", model: "m", content: [], finishReason: "stop", usage: { inputTokens: 1, outputTokens: 2 },
+        media: [{ type: "generated-audio", data: "AQ==", format: "pcm16" }, { type: "generated-audio", data: "Ag==", format: "pcm16" }],
+      },
+      { id: "gen-1", model: "m", provider: "google", created: 1 },
+    ) as any;
+    expect(body.choices[0].message.audio.data).toBe("AQI=");
+  });
+});

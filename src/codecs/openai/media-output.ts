@@ -89,6 +89,19 @@ export function mediaDeltaEvents(delta: Record<string, unknown>, emit: (e: Strea
 
 const imageUrl = (mediaType: string, data: string, index: number) => ({ type: "image_url", image_url: { url: `data:${mediaType};base64,${data}` }, index });
 
+/** Several base64 pieces as one (their texts cannot simply be joined: each may end in padding). */
+function joinBase64(pieces: string[]): string {
+  if (pieces.length === 1) return pieces[0];
+  const parts = pieces.map(base64ToBytes);
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return bytesToBase64(out);
+}
+
 /**
  * Raw 24 kHz 16-bit PCM (Gemini TTS) for a caller that asked for `wav`: the same samples behind a
  * WAV header. Other formats pass as they are (an mp3 would need an encoder).
@@ -111,7 +124,7 @@ export function writeMessageMedia(media: GeneratedMediaPart[] | undefined, messa
   if (audio.length) {
     const a = audio[0];
     message.audio = {
-      id: a.id ?? "", data: asRequested(audio.map((x) => x.data).join(""), a.format, audioFormat), expires_at: a.expiresAt ?? 0,
+      id: a.id ?? "", data: asRequested(joinBase64(audio.map((x) => x.data)), a.format, audioFormat), expires_at: a.expiresAt ?? 0,
       transcript: audio.map((x) => x.transcript ?? "").join(""),
     };
   }
