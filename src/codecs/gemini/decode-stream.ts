@@ -17,7 +17,9 @@ import { chain, type SyncTransformer, toTransformStream } from "../../streams/sy
 import { type GeminiResponse, type GeminiResponsePart, generateContentResponseSchema } from "./gemini-api";
 import { mapGeminiFinishReason } from "./map-gemini-finish-reason";
 import { applyPartialArgs, type PartialArgsState } from "./partial-args";
-import { hasTokenCounts, usageFromGemini } from "./usage";
+import { hasTokenCounts } from "./usage";
+import { geminiMediaTokens } from "./media-usage";
+import { mediaEventOfPart } from "./media-output";
 
 type Emit = (event: StreamEvent) => void;
 
@@ -133,7 +135,7 @@ class GeminiChunkDecoder implements SyncTransformer<string, StreamEvent> {
       }
     }
     if (candidate && !this.finished) for (const part of candidate.content?.parts ?? []) this.part(part, emit);
-    if (hasTokenCounts(r.usageMetadata)) emit({ type: "usage", usage: usageFromGemini(r.usageMetadata) });
+    if (hasTokenCounts(r.usageMetadata)) emit({ type: "usage", usage: geminiMediaTokens(r.usageMetadata) });
     if (this.finished) return;
     if (candidate?.finishReason) {
       this.completePartial(emit);
@@ -153,6 +155,11 @@ class GeminiChunkDecoder implements SyncTransformer<string, StreamEvent> {
   }
 
   private part(part: GeminiResponsePart, emit: Emit): void {
+    const media = mediaEventOfPart(part);
+    if (media) {
+      this.completePartial(emit);
+      return emit(media);
+    }
     const fc = part.functionCall;
     if (fc) {
       if (fc.name) {
