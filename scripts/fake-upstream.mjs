@@ -708,7 +708,7 @@ function errorPlan(format, status, message, extraHeaders = {}) {
  * if any: the three built-in formats stay in this file, every newer protocol is a plugin.
  */
 function extraFormatFor(ctx) {
-  return EXTRA_FORMATS.find((f) => f.handles(ctx.provider, ctx.rest, ctx.method, ctx.url));
+  return EXTRA_FORMATS.find((f) => f.handles(ctx.provider, ctx.rest, ctx.method, ctx.url, ctx));
 }
 
 function formatOf(provider) {

@@ -3,7 +3,8 @@
 //
 // A format is an object:
 //   name: string
-//   handles(provider, rest, method, url): boolean — provider is the first path segment after the
+//   handles(provider, rest, method, url, ctx): boolean — ctx is the request context (body included,
+//       for protocols told apart by the body, e.g. chat with `modalities`); provider is the first path segment after the
 //       optional /s/<session> prefix (e.g. "bedrock", "openai"); rest is the remainder of the path.
 //   plan(ctx, override): Plan — the default answer (ctx: {provider, rest, method, url, body,
 //       rawLen, headers, cfg, analysis?}; override: null or {textPieces} for sized answers).
@@ -19,9 +20,15 @@ import { aiGatewayFormat } from "./ai-gateway.mjs";
 import { azureFormat } from "./azure.mjs";
 import { bedrockFormat } from "./bedrock.mjs";
 import { googleOAuthFormat } from "./google-oauth.mjs";
+import { audioFormat } from "./media-audio.mjs";
+import { mediaChatFormat } from "./media-chat.mjs";
+import { imagesFormat } from "./media-images.mjs";
 import { responsesFormat } from "./responses.mjs";
 import { vertexFormat } from "./vertex.mjs";
 import { workersAiFormat } from "./workers-ai.mjs";
 
 // Provider-specific protocols first; the Responses API answers any provider's `…/responses` path.
-export const EXTRA_FORMATS = [bedrockFormat, vertexFormat, googleOAuthFormat, azureFormat, workersAiFormat, aiGatewayFormat, responsesFormat];
+// Media APIs (images, audio, chat answers with image/audio output) come after the cloud protocols.
+export const EXTRA_FORMATS = [
+  bedrockFormat, vertexFormat, googleOAuthFormat, azureFormat, workersAiFormat, aiGatewayFormat, imagesFormat, audioFormat, mediaChatFormat, responsesFormat,
+];

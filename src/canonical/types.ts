@@ -97,8 +97,37 @@ export interface ToolResultPart {
   cacheControl?: CacheControl;
 }
 
+/**
+ * An image the model produced (Gemini image models' inlineData, OpenRouter's `message.images`,
+ * the Responses API's image_generation_call): base64 bytes and their media type.
+ */
+export interface GeneratedImagePart {
+  type: "generated-image";
+  mediaType: string;
+  data: string;
+}
+
+/**
+ * Audio the model produced (OpenAI `message.audio`, Gemini TTS inlineData): base64 bytes in
+ * `format` (OpenAI's names: wav, mp3, pcm16…), with what was said and OpenAI's reference to it.
+ */
+export interface GeneratedAudioPart {
+  type: "generated-audio";
+  data: string;
+  format: string;
+  transcript?: string;
+  /** OpenAI's audio id (a later turn may refer to it), and when it expires (epoch seconds). */
+  id?: string;
+  expiresAt?: number;
+}
+
 export type UserContentPart = TextPart | ImagePart | FilePart;
 export type AssistantContentPart = TextPart | ReasoningPart | ToolCallPart;
+/**
+ * Media in an answer. Kept beside the content (CanonicalResponse.media), not in it: formats
+ * without media output (Anthropic, Bedrock) then never meet a part they cannot encode.
+ */
+export type GeneratedMediaPart = GeneratedImagePart | GeneratedAudioPart;
 
 export type Message =
   | { role: "user"; content: UserContentPart[] }
@@ -202,7 +231,13 @@ export interface CanonicalRequest {
   routing?: RoutingOptions;
   /** What only an upstream of one format can honour (see NativeFeature). */
   nativeFeatures?: NativeFeature[];
+  /** Output modalities asked for (OpenAI `modalities`, Gemini `responseModalities`); absent = text. */
+  outputModalities?: OutputModality[];
+  /** Spoken output: OpenAI `audio: {voice, format}`, Gemini's speechConfig voice. */
+  audioOutput?: { voice?: string; format?: string };
 }
+
+export type OutputModality = "text" | "image" | "audio";
 
 export interface RoutingOptions {
   models?: string[];
@@ -232,6 +267,15 @@ export interface Usage {
    * `web_search` price.
    */
   webSearchRequests?: number;
+  /**
+   * Media token counts, parts of inputTokens / outputTokens that providers bill at their own rates
+   * (OpenAI `prompt_tokens_details.audio_tokens` / `completion_tokens_details.audio_tokens`,
+   * Gemini's per-modality token details). Priced by catalog/pricing.ts costMicros.
+   */
+  audioInputTokens?: number;
+  audioOutputTokens?: number;
+  imageInputTokens?: number;
+  imageOutputTokens?: number;
 }
 
 export interface CanonicalResponse {
@@ -239,6 +283,8 @@ export interface CanonicalResponse {
   /** The model that answered, as the upstream reported it. */
   model: string;
   content: AssistantContentPart[];
+  /** Images and audio the model produced, in the order it produced them. */
+  media?: GeneratedMediaPart[];
   finishReason: FinishReason;
   /** The upstream's own finish/stop reason string (end_turn, STOP, tool_calls…). */
   nativeFinishReason?: string;
@@ -267,6 +313,13 @@ export type StreamEvent =
   /** `index` counts tool calls in this response from 0; it is not a content-block index. */
   | { type: "tool-call-start"; index: number; id: string; name: string; thoughtSignature?: string; custom?: boolean }
   | { type: "tool-call-delta"; index: number; argumentsDelta: string }
+  /** A whole generated image (images are not streamed in pieces by any provider). */
+  | { type: "image"; mediaType: string; data: string }
+  /**
+   * A piece of generated audio: base64 bytes and/or transcript text, with the audio's id, format
+   * and expiry when the upstream says them (OpenAI sends id first and expires_at last).
+   */
+  | { type: "audio-delta"; data?: string; transcript?: string; id?: string; format?: string; expiresAt?: number }
   | { type: "usage"; usage: Usage }
   | { type: "finish"; finishReason: FinishReason; nativeFinishReason?: string }
   /** Sent by the gateway while waiting for the first token; encoders render their keep-alive. */

@@ -107,7 +107,7 @@ export function ceilMicros(x: number): number {
  * token counts are parts of usage.inputTokens / outputTokens billed at their own rates, and its
  * units (images, megapixels, steps, audio seconds, characters) at theirs.
  */
-export function costMicros(pricing: PricingMicros, usage: Usage, media?: MediaUsage): number {
+export function costMicros(pricing: PricingMicros, usage: Usage, media: MediaUsage | undefined = mediaTokensOf(usage)): number {
   const cached = Math.max(0, usage.cachedInputTokens ?? 0);
   const written = Math.max(0, usage.cacheWriteTokens ?? 0);
   const tokens = media ? mediaTokenCost(pricing, usage, media) : undefined;
@@ -123,6 +123,12 @@ export function costMicros(pricing: PricingMicros, usage: Usage, media?: MediaUs
     (pricing.request ?? 0) +
     Math.max(0, usage.webSearchRequests ?? 0) * (pricing.webSearch ?? 0);
   return ceilMicros(total);
+}
+
+/** The media token counts a Usage carries (chat answers with audio or images), as MediaUsage. */
+function mediaTokensOf(u: Usage): MediaUsage | undefined {
+  if (!u.audioInputTokens && !u.audioOutputTokens && !u.imageInputTokens && !u.imageOutputTokens) return undefined;
+  return { inputAudioTokens: u.audioInputTokens, outputAudioTokens: u.audioOutputTokens, inputImageTokens: u.imageInputTokens, outputImageTokens: u.imageOutputTokens };
 }
 
 /**

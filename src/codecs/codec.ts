@@ -128,4 +128,9 @@ export interface Codec extends UpstreamCodec {
   encodeError(err: GatewayError): { status: number; body: unknown };
   /** content-type of a streamed response. */
   streamContentType(ctx: EncodeContext): string;
+  /**
+   * false: the format cannot carry generated images or audio (Anthropic Messages), so a request
+   * to a model that answers with them is refused before the call instead of losing them.
+   */
+  readonly mediaOutput?: boolean;
 }

@@ -33,6 +33,10 @@ export class StreamMeter {
       case "tool-call-delta":
         this.contentChars += ev.argumentsDelta.length;
         return;
+      case "image":
+      case "audio-delta":
+        this.firstTokenAt ??= Date.now();
+        return;
       case "usage":
         this.usage = ev.usage;
         return;
@@ -77,6 +81,8 @@ export const isContentEvent = (ev: StreamEvent) =>
   ev.type === "reasoning-encrypted" ||
   ev.type === "tool-call-start" ||
   ev.type === "tool-call-delta" ||
+  ev.type === "image" ||
+  ev.type === "audio-delta" ||
   ev.type === "finish";
 
 /**

@@ -10,6 +10,7 @@ import type { Endpoint } from "../routing/types";
 export interface UpstreamCall {
   endpoint: Endpoint;
   op: UpstreamOperation;
+  /** JSON-serialized, except a FormData (multipart upload), sent as is. */
   body: unknown;
   stream: boolean;
   /** Caller headers a provider may forward (anthropic-version / anthropic-beta). */
@@ -49,7 +50,9 @@ async function send(env: Env, codec: UpstreamCodec, call: UpstreamCall): Promise
   const meta = { provider_name: endpoint.provider.id };
   // 502, not 503: a provider without credentials is not "overloaded"; the next endpoint is still tried.
   if (!cfg) throw new UpstreamError(`Provider '${endpoint.provider.id}' is not configured`, meta, 502);
-  const payload = call.op === "list_models" ? undefined : JSON.stringify(call.body);
+  // A multipart upload (media APIs) goes as is: fetch writes its content-type with the boundary.
+  const form = call.body instanceof FormData ? call.body : undefined;
+  const payload = call.op === "list_models" || form ? undefined : JSON.stringify(call.body);
   const built = endpoint.provider.buildRequest(cfg, call.op, endpoint.upstreamModel, {
     stream: call.stream,
     headers: call.headers,
@@ -57,7 +60,8 @@ async function send(env: Env, codec: UpstreamCodec, call: UpstreamCall): Promise
     ...(codec.name !== endpoint.provider.format ? { format: codec.name } : {}),
   });
   // Most providers answer synchronously; only signing ones (SigV4, OAuth) cost an await.
-  const { url, headers, body = payload } = built instanceof Promise ? await built : built;
+  const { url, headers, body = form ?? payload } = built instanceof Promise ? await built : built;
+  if (form) delete headers["content-type"];
 
   const id = endpoint.provider.id;
   // One controller for both the caller's signal and the timeout (cheaper than AbortSignal.any).

@@ -9,10 +9,10 @@ import type { DiscoveredModel } from "../catalog/types";
 import type { Env } from "../env";
 import { isRecord, safeJsonParse } from "../streams/json";
 import { aiGatewayHeaders, aiGatewaySettings, aiGatewayUrl } from "./ai-gateway";
-import { trimSlash } from "./openai-compatible";
+import { OPENAI_PATHS, trimSlash } from "./openai-compatible";
 import type { FetchLike, ProviderConfig, ProviderEntry, UpstreamOperation } from "./types";
 
-const PATHS: Record<UpstreamOperation, string> = { chat: "/chat/completions", embeddings: "/embeddings", list_models: "/models", count_tokens: "" };
+const PATHS: Record<UpstreamOperation, string> = OPENAI_PATHS;
 /** The data-plane version that still lists deployments. */
 const DEPLOYMENTS_API_VERSION = "2022-12-01";
 

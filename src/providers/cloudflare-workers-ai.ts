@@ -8,11 +8,11 @@ import { perMillionToUsdPerToken } from "../catalog/pricing";
 import type { Env } from "../env";
 import { isRecord } from "../streams/json";
 import { aiGatewayHeaders, aiGatewaySettings, aiGatewayUrl } from "./ai-gateway";
-import { trimSlash } from "./openai-compatible";
+import { OPENAI_PATHS, trimSlash } from "./openai-compatible";
 import type { FetchLike, ProviderConfig, ProviderEntry, UpstreamOperation } from "./types";
 import { bindingTransport, isAiBinding } from "./workers-ai-binding";
 
-const PATHS: Record<UpstreamOperation, string> = { chat: "/chat/completions", embeddings: "/embeddings", list_models: "/models", count_tokens: "" };
+const PATHS: Record<UpstreamOperation, string> = OPENAI_PATHS;
 const API = "https://api.cloudflare.com/client/v4";
 /** Stands for the binding in URLs (nothing is fetched from it). */
 const BINDING_BASE = "https://workers-ai.binding/v1";
@@ -50,10 +50,13 @@ export const cloudflareWorkersAiProvider: ProviderEntry = {
   ownsBareModel: (m) => m.startsWith("@cf/") || m.startsWith("@hf/"),
   aiGateway: { slug: "workers-ai", path: "/v1" },
   supports: { chat: true, embeddings: true, list_models: true, count_tokens: false },
+  // Text-to-image models run on Workers AI's own API (`…/ai/run/<model>`), not the OpenAI one.
+  media: { images: (m) => (/^@cf\/.*(flux|stable-diffusion|lucid|phoenix|dreamshaper)/.test(m) ? "workers-ai" : undefined) },
   config: workersAiConfig,
-  buildRequest(cfg, op, _model, opts) {
+  buildRequest(cfg, op, model, opts) {
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (cfg.apiKey) headers.authorization = `Bearer ${cfg.apiKey}`;
+    if (op === "images") return { url: `${trimSlash(cfg.baseUrl).replace(/\/v1$/, "")}/run/${model}`, headers };
     if (opts.stream) headers.accept = "text/event-stream";
     return { url: trimSlash(cfg.baseUrl) + PATHS[op], headers };
   },

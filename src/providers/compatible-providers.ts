@@ -12,7 +12,11 @@ const established: ProviderEntry[] = [
     codecOptions: { reasoningHistory: "reasoning_content", thinkingSwitch: true },
     aiGateway: { slug: "deepseek" },
   }),
-  compat({ id: "groq", name: "Groq", envPrefix: "GROQ", defaultBaseUrl: "https://api.groq.com/openai/v1", aiGateway: { slug: "groq" } }),
+  compat({
+    id: "groq", name: "Groq", envPrefix: "GROQ", defaultBaseUrl: "https://api.groq.com/openai/v1", aiGateway: { slug: "groq" },
+    // Whisper on Groq's OpenAI-compatible /audio/transcriptions and /audio/translations.
+    media: { transcription: (m) => (m.startsWith("whisper") ? "openai" : undefined) },
+  }),
   compat({
     id: "mistral", name: "Mistral", envPrefix: "MISTRAL", defaultBaseUrl: "https://api.mistral.ai/v1", embeddings: true,
     ownsBareModel: (m) => /^(mistral-|magistral-|codestral-|ministral-|pixtral-|devstral-|open-mistral)/.test(m),
@@ -23,8 +27,17 @@ const established: ProviderEntry[] = [
     ownsBareModel: (m) => m.startsWith("grok-"),
     aiGateway: { slug: "grok", path: "/v1" },
   }),
-  compat({ id: "together", name: "Together AI", envPrefix: "TOGETHER", defaultBaseUrl: "https://api.together.xyz/v1", embeddings: true }),
-  compat({ id: "fireworks", name: "Fireworks", envPrefix: "FIREWORKS", defaultBaseUrl: "https://api.fireworks.ai/inference/v1" }),
+  compat({
+    id: "together", name: "Together AI", envPrefix: "TOGETHER", defaultBaseUrl: "https://api.together.xyz/v1", embeddings: true,
+    // FLUX and other image models on /images/generations (width/height/steps, not OpenAI's size).
+    media: { images: (m) => (/flux|stable-diffusion|imagen|ideogram|hidream|qwen-image/i.test(m) ? "together" : undefined) },
+  }),
+  compat({
+    id: "fireworks", name: "Fireworks", envPrefix: "FIREWORKS", defaultBaseUrl: "https://api.fireworks.ai/inference/v1",
+    // FLUX through Fireworks' image workflows: POST …/workflows/<model>/text_to_image.
+    media: { images: (m) => (/flux/i.test(m) ? "fireworks" : undefined) },
+    mediaPath: (op, model) => (op === "images" ? `/workflows/${model}/text_to_image` : undefined),
+  }),
   compat({ id: "deepinfra", name: "DeepInfra", envPrefix: "DEEPINFRA", defaultBaseUrl: "https://api.deepinfra.com/v1/openai", embeddings: true }),
   compat({ id: "cerebras", name: "Cerebras", envPrefix: "CEREBRAS", defaultBaseUrl: "https://api.cerebras.ai/v1", aiGateway: { slug: "cerebras" } }),
   compat({ id: "perplexity", name: "Perplexity", envPrefix: "PERPLEXITY", defaultBaseUrl: "https://api.perplexity.ai", aiGateway: { slug: "perplexity-ai" } }),

@@ -10,6 +10,7 @@ import type { Env } from "../env";
 import { UpstreamError } from "../errors/gateway-error";
 import { isRecord, safeJsonParse } from "../streams/json";
 import { aiGatewayHeaders, aiGatewaySettings, aiGatewayUrl } from "./ai-gateway";
+import { GOOGLE_MEDIA, googleMediaAction } from "./gemini";
 import { accessToken, parseServiceAccount, type ServiceAccount } from "./google-auth";
 import { trimSlash } from "./openai-compatible";
 import type { FetchLike, ProviderConfig, ProviderEntry } from "./types";
@@ -82,6 +83,7 @@ export const googleVertexProvider: ProviderEntry = {
   aiGateway: { slug: "google-vertex-ai" },
   supports: { chat: true, count_tokens: true, list_models: true, embeddings: false },
   config: vertexConfig,
+  media: GOOGLE_MEDIA,
   codecForModel: (model): UpstreamCodec | undefined => (isClaude(model) ? anthropicCodec : undefined),
   async buildRequest(cfg, op, model, opts) {
     const headers = await authHeaders(cfg);
@@ -97,7 +99,7 @@ export const googleVertexProvider: ProviderEntry = {
         : modelUrl(cfg, "anthropic", model, opts.stream ? "streamRawPredict" : "rawPredict");
       return { url, headers, body: vertexAnthropicBody(opts.body, counting) };
     }
-    const action = op === "count_tokens" ? "countTokens" : opts.stream ? "streamGenerateContent?alt=sse" : "generateContent";
+    const action = op === "count_tokens" ? "countTokens" : (googleMediaAction(op, model) ?? (opts.stream ? "streamGenerateContent?alt=sse" : "generateContent"));
     return { url: modelUrl(cfg, "google", model, action), headers };
   },
   listModels: listVertexModels,

@@ -3,7 +3,33 @@ import type { DiscoveredModel } from "../catalog/types";
 import type { UpstreamCodec } from "../codecs/codec";
 import type { Env } from "../env";
 
-export type UpstreamOperation = "chat" | "count_tokens" | "embeddings" | "list_models";
+export type UpstreamOperation = "chat" | "count_tokens" | "embeddings" | "list_models" | MediaOperation;
+
+/**
+ * Calls of the media APIs (src/media): image generation and editing, text to speech, speech to
+ * text. A provider builds their URLs in its own buildRequest, for the wire its `media` names.
+ */
+export type MediaOperation = "images" | "image_edits" | "speech" | "transcription" | "translation";
+
+/** The media APIs a request can ask for: what routing selects endpoints for (src/media). */
+export type MediaKind = "images" | "speech" | "transcription";
+
+/**
+ * Wire formats of the media APIs (one small codec each under src/media):
+ * - images: `openai` (/images/generations and /images/edits), `together` (/images/generations with
+ *   width/height/steps), `fireworks` (FLUX workflows …/text_to_image), `workers-ai` (/ai/run/<model>),
+ *   `imagen` (Google's :predict), `gemini` (generateContent with responseModalities IMAGE).
+ * - speech: `openai` (/audio/speech), `gemini` (generateContent with responseModalities AUDIO).
+ * - transcription: `openai` (/audio/transcriptions and /audio/translations, multipart).
+ */
+export interface MediaWires {
+  images: "openai" | "together" | "fireworks" | "workers-ai" | "imagen" | "gemini";
+  speech: "openai" | "gemini";
+  transcription: "openai";
+}
+
+/** Which wire a provider's media API speaks for one upstream model; undefined: it has none for it. */
+export type ProviderMedia = { [K in MediaKind]?: (upstreamModel: string) => MediaWires[K] | undefined };
 
 /** The part of `fetch` the gateway uses; a provider may supply another transport with this shape. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -87,6 +113,8 @@ export interface ProviderEntry {
   transport?(env: Env): FetchLike | undefined;
   /** The provider's own model listing, for listings that are not OpenAI-, Anthropic- or Gemini-shaped. */
   listModels?(cfg: ProviderConfig, fetch: FetchLike): Promise<DiscoveredModel[]>;
+  /** The media APIs this provider serves (images, speech, transcription) and their wire formats. */
+  media?: ProviderMedia;
   /** Upstream ids may contain ':' (Bedrock's `…-v1:0`): a suffix there is part of the id, not a variant. */
   colonModelIds?: boolean;
 }

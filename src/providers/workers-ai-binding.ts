@@ -24,6 +24,9 @@ const json = (status: number, body: unknown) => new Response(JSON.stringify(body
 export function bindingTransport(ai: AiBinding, gatewayId?: string): FetchLike {
   return async (url, init) => {
     const parsed = safeJsonParse(typeof init.body === "string" ? init.body : "");
+    // Workers AI's own API (text-to-image): the model is in the URL, the answer is `{result}`.
+    const run = /\/run\/(.+)$/.exec(url);
+    if (run && parsed.ok && isRecord(parsed.value)) return runNative(ai, run[1], parsed.value, gatewayId);
     if (!parsed.ok || !isRecord(parsed.value) || typeof parsed.value.model !== "string") {
       return json(400, { error: { message: "Workers AI binding: the request body must be a JSON object with a model", type: "invalid_request_error" } });
     }
@@ -134,4 +137,15 @@ function openAIChunks(model: string): TransformStream<Uint8Array, Uint8Array> {
       if (native) finish(emit);
     },
   });
+}
+
+/** One `…/ai/run/<model>` call through the binding, answered as the HTTP API would (`{result, success}`). */
+async function runNative(ai: AiBinding, model: string, inputs: Record<string, unknown>, gatewayId?: string): Promise<Response> {
+  try {
+    const out = await ai.run(model, inputs, gatewayId ? { gateway: { id: gatewayId } } : undefined);
+    return json(200, { result: out, success: true, errors: [], messages: [] });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : "Workers AI binding call failed";
+    return json(/\b(5\d\d|internal)\b/i.test(message) ? 500 : 400, { success: false, errors: [{ code: 0, message }], messages: [], result: null });
+  }
 }

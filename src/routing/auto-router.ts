@@ -101,6 +101,7 @@ export interface AutoRoute {
 export async function autoEndpoints(ctx: Ctx, catalog: Catalog, target: Extract<Target, { kind: "auto" }>, sessionId: string | undefined): Promise<AutoRoute> {
   const { env, features } = ctx;
   if (ctx.opts.kind === "embeddings") throw new BadRequestError("'auto' is not available for embeddings: name an embedding model.");
+  if (ctx.opts.kind !== "chat") throw new BadRequestError(`'auto' is not available for ${ctx.opts.kind}: name a model.`);
   const preference = typeof env.AUTO_ROUTER_MODELS === "string" ? env.AUTO_ROUTER_MODELS.split(",").map((s) => s.trim()).filter(Boolean) : [];
   let pool: CatalogModel[];
   if (preference.length) {

@@ -34,6 +34,7 @@ export function toEndpoint(model: CatalogModel, ce: CatalogEndpoint): Endpoint |
   if (isEmbeddingModel(model)) ep.embedding = true;
   if (ce.variant === "free") ep.freeTier = true;
   if (ce.wire) ep.wire = ce.wire;
+  ep.outputModalities = model.architecture.output_modalities;
   return ep;
 }
 

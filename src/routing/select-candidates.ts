@@ -4,11 +4,13 @@ import { BadRequestError, ProviderUnavailableError } from "../errors/gateway-err
 import { fail, isZeroPrice, toEndpoint, type Cand, type Ctx, type Selection } from "./candidates";
 import type { Target } from "./model-lookup";
 import { applyProviderFilters } from "./provider-preferences";
+import { selectMedia } from "./select-media";
 import type { Variant } from "./variants";
 
 /** Kind, variant, permission, enablement and preference filters (no ordering). */
 export function select(ctx: Ctx, target: Exclude<Target, { kind: "auto" }>, variant: Variant | undefined): Selection {
   const { opts, features } = ctx;
+  if (opts.kind !== "chat" && opts.kind !== "embeddings") return selectMedia(ctx, target, variant, opts.kind);
   const embeddings = opts.kind === "embeddings";
   let cands: Cand[];
   let label: string;

@@ -1,6 +1,6 @@
 import type { CanonicalRequest } from "../canonical/types";
 import type { EndpointWire, PricingMicros } from "../catalog/types";
-import type { ProviderEntry } from "../providers/types";
+import type { MediaKind, ProviderEntry } from "../providers/types";
 
 /** One way to serve a model: a provider, its upstream id and that endpoint's own limits and price. */
 export interface Endpoint {
@@ -25,6 +25,8 @@ export interface Endpoint {
    * (OpenAI's `-pro` / `codex` models answer nowhere else); absent = its chat API.
    */
   wire?: EndpointWire;
+  /** What the model outputs (catalog architecture.output_modalities: text, image, audio…). */
+  outputModalities?: string[];
 }
 
 export interface RouteResolution {
@@ -44,8 +46,8 @@ export interface RouteResolution {
 export interface ResolveOptions {
   /** The calling key's allowed providers (null = all). */
   allowedProviders: string[] | null;
-  /** Chat or embeddings. */
-  kind: "chat" | "embeddings";
+  /** Chat, embeddings, or one of the media APIs (images, speech, transcription). */
+  kind: "chat" | "embeddings" | MediaKind;
   /**
    * Size of the caller's body in bytes, when known: without inline media it bounds the prompt
    * (≈ bytes / 4 tokens) without serializing the request again.

@@ -71,7 +71,7 @@ export function unpricedDenial(model: string, provider: string, requestReason?: 
   return {
     kind: "unpriced",
     message:
-      `Model '${model}' (provider '${provider}') has no known price, so this API key's spend limit could not be enforced. ` +
+      `Model '${model}' (provider '${provider}') has no known price, or this request's cost cannot be known before the call (e.g. an audio upload of unknown length), so this API key's spend limit could not be enforced. ` +
       "Use a priced model, or remove the key's limit.",
     metadata: { provider_name: provider, model, reason: "unpriced_model" },
   };

@@ -1,7 +1,7 @@
 /** What one request leaves behind: its usage record (D1 table `usage`). */
 
 /** The caller-facing API a request came through (stored with its usage record). */
-export const SURFACES = ["openai", "anthropic", "gemini", "responses", "embeddings"] as const;
+export const SURFACES = ["openai", "anthropic", "gemini", "responses", "embeddings", "images", "audio"] as const;
 export type Surface = (typeof SURFACES)[number];
 
 /**

@@ -199,6 +199,15 @@ describe("model ids", () => {
     expect(geminiEmbed.status).toBe(400);
     const count = await gw.fetch("/v1/messages/count_tokens", jsonPost({ model: "claude\u0002", messages: [{ role: "user", content: "hi" }] }, { "x-api-key": key }));
     expect(count.status).toBe(400);
+    // The media routes too (images, speech).
+    for (const [path, body] of [
+      ["/v1/images/generations", { model: "openai/gpt-image-1\u0001", prompt: "a cat" }],
+      ["/v1/audio/speech", { model: "openai/" + "t".repeat(300), input: "hi", voice: "alloy" }],
+    ] as const) {
+      const res = await gw.fetch(path, jsonPost(body, { authorization: `Bearer ${key}` }));
+      expect(res.status, path).toBe(400);
+      expect(await errorOf("openai", res)).toMatch(/model/);
+    }
     expect(await up.requests()).toEqual([]);
     expect(await usageRows(gw, hash)).toBe(0);
   });

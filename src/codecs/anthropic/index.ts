@@ -13,6 +13,8 @@ export { anthropicResponseSchema, anthropicStreamChunkSchema } from "./anthropic
 
 export const anthropicCodec: Codec = {
   name: "anthropic",
+  // Messages content blocks have no generated image or audio.
+  mediaOutput: false,
   decodeRequest: (body) => decodeAnthropicRequest(body),
   encodeResponse: encodeAnthropicResponse,
   encodeStream: encodeAnthropicStream,

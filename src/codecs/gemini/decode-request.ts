@@ -2,6 +2,7 @@
  * Inbound Gemini generateContent request → CanonicalRequest. The model and the streaming flag
  * come from the URL (`/models/{model}:streamGenerateContent`), passed as hints.
  */
+import { decodeOutputOptions } from "./media-output";
 import type {
   CanonicalRequest,
   ReasoningConfig,
@@ -167,6 +168,7 @@ function decodeGenerationConfig(gc: GenerationConfig, out: CanonicalRequest, ext
     const reasoning = decodeThinking(thinkingConfig);
     if (reasoning) out.reasoning = reasoning;
   }
+  Object.assign(out, decodeOutputOptions(rest));
   if (Object.keys(rest).length > 0) ext.generationConfig = rest;
 }
 

@@ -2,9 +2,10 @@
  * Upstream GenerateContentResponse → CanonicalResponse. Only candidates[0] is read (requests never
  * ask for more). Parts the canonical model cannot hold are dropped: executableCode /
  * codeExecutionResult and server-side toolCall / toolResponse (Gemini's own tools already ran),
- * generated media (inlineData), and thought signatures on text parts (Google documents them as
+ * and thought signatures on text parts (Google documents them as
  * optional outside function calls; the canonical ReasoningPart.signature slot is Anthropic's and a
- * Gemini signature there would be replayed to Anthropic).
+ * Gemini signature there would be replayed to Anthropic). Generated images and audio (inlineData)
+ * go to CanonicalResponse.media.
  */
 import type { AssistantContentPart, CanonicalResponse } from "../../canonical/types";
 import { newToolCallId, randomToken } from "../../canonical/ids";
@@ -12,7 +13,9 @@ import { UpstreamError } from "../../errors/gateway-error";
 import { isRecord } from "../../streams/json";
 import { type GeminiResponsePart, generateContentResponseSchema } from "./gemini-api";
 import { mapGeminiFinishReason } from "./map-gemini-finish-reason";
-import { groundingQueries, usageWithSearches } from "./usage";
+import { groundingQueries, withSearches } from "./usage";
+import { geminiMediaTokens } from "./media-usage";
+import { mediaOfPart } from "./media-output";
 
 export function decodeGeminiResponse(body: unknown): CanonicalResponse {
   if (isRecord(body) && isRecord(body.error)) {
@@ -39,8 +42,10 @@ export function decodeGeminiResponse(body: unknown): CanonicalResponse {
     content,
     // A prompt blocked before generation has no candidate: promptFeedback.blockReason says why.
     finishReason: candidate ? mapGeminiFinishReason(native, hasToolCalls) : "content_filter",
-    usage: usageWithSearches(res.usageMetadata, groundingQueries(candidate)),
+    usage: withSearches(geminiMediaTokens(res.usageMetadata), groundingQueries(candidate)),
   };
+  const media = (candidate?.content?.parts ?? []).flatMap((p) => mediaOfPart(p) ?? []);
+  if (media.length) out.media = media;
   if (native) out.nativeFinishReason = native;
   return out;
 }

@@ -17,7 +17,9 @@ import { chain, type SyncTransformer, toTransformStream } from "../../streams/sy
 import { type GeminiResponse, type GeminiResponsePart, generateContentResponseSchema } from "./gemini-api";
 import { mapGeminiFinishReason } from "./map-gemini-finish-reason";
 import { applyPartialArgs, type PartialArgsState } from "./partial-args";
-import { groundingQueries, hasTokenCounts, usageWithSearches } from "./usage";
+import { groundingQueries, hasTokenCounts, withSearches } from "./usage";
+import { geminiMediaTokens } from "./media-usage";
+import { mediaEventOfPart } from "./media-output";
 
 type Emit = (event: StreamEvent) => void;
 
@@ -137,7 +139,7 @@ class GeminiChunkDecoder implements SyncTransformer<string, StreamEvent> {
     if (candidate && !this.finished) for (const part of candidate.content?.parts ?? []) this.part(part, emit);
     // Grounding metadata comes with every chunk, the queries usually only with the last.
     this.searches = Math.max(this.searches, groundingQueries(candidate));
-    if (hasTokenCounts(r.usageMetadata)) emit({ type: "usage", usage: usageWithSearches(r.usageMetadata, this.searches) });
+    if (hasTokenCounts(r.usageMetadata)) emit({ type: "usage", usage: withSearches(geminiMediaTokens(r.usageMetadata), this.searches) });
     if (this.finished) return;
     if (candidate?.finishReason) {
       this.completePartial(emit);
@@ -157,6 +159,11 @@ class GeminiChunkDecoder implements SyncTransformer<string, StreamEvent> {
   }
 
   private part(part: GeminiResponsePart, emit: Emit): void {
+    const media = mediaEventOfPart(part);
+    if (media) {
+      this.completePartial(emit);
+      return emit(media);
+    }
     const fc = part.functionCall;
     if (fc) {
       if (fc.name) {

@@ -4,6 +4,7 @@
  * caches implicitly, explicit caches are `cachedContent`), tool `strict`, stop sequences beyond
  * Google's limit of 5, and parameters the upstream model is known to reject (see gemini-models.ts).
  */
+import { encodeOutputOptions } from "./media-output";
 import type { CanonicalRequest, ReasoningConfig, ReasoningEffort, ToolChoice } from "../../canonical/types";
 import { messagesToGeminiContents } from "./convert-to-gemini-contents";
 import { type GeminiExtensions, readGeminiExtensions, STRUCTURED_EXTENSION_KEYS } from "./extensions";
@@ -87,6 +88,7 @@ function encodeGenerationConfig(
   if (req.maxTokens !== undefined) gc.maxOutputTokens = req.maxTokens;
   if (req.stop && req.stop.length > 0) gc.stopSequences = req.stop.slice(0, MAX_STOP_SEQUENCES);
   if (req.seed !== undefined) gc.seed = req.seed;
+  encodeOutputOptions(req, gc);
   if (traits.penalties) {
     if (req.presencePenalty !== undefined) gc.presencePenalty = req.presencePenalty;
     if (req.frequencyPenalty !== undefined) gc.frequencyPenalty = req.frequencyPenalty;

@@ -6,6 +6,7 @@ import type { EncodeContext } from "../codec";
 import { parseArgs } from "./convert-to-gemini-contents";
 import { toGeminiFinishReason } from "./map-gemini-finish-reason";
 import { type GeminiUsageOut, usageToGemini } from "./usage";
+import { inlineDataPart } from "./media-output";
 
 export interface GeminiResponseOut {
   candidates: Array<{
@@ -20,6 +21,7 @@ export interface GeminiResponseOut {
 
 export function encodeGeminiResponse(res: CanonicalResponse, ctx: EncodeContext): GeminiResponseOut {
   const parts = res.content.flatMap((p) => encodePart(p, ctx.includeReasoning !== false));
+  for (const m of res.media ?? []) parts.push(inlineDataPart(m));
   return {
     candidates: [
       {

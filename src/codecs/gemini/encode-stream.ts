@@ -24,6 +24,7 @@ import { functionCallPart } from "./encode-response";
 import { geminiErrorBody } from "./errors";
 import { toGeminiFinishReason } from "./map-gemini-finish-reason";
 import { usageToGemini } from "./usage";
+import { audioMimeOf } from "./media-output";
 
 const bytes = new TextEncoder();
 
@@ -113,6 +114,16 @@ class GeminiStreamEncoder implements SyncTransformer<StreamEvent, Uint8Array> {
         if (!this.includeReasoning || event.text === "") break;
         this.flushCall(emit);
         this.writeChunk(emit, `[{"text":${JSON.stringify(event.text)},"thought":true}]`);
+        break;
+      case "image":
+        this.flushCall(emit);
+        this.writeChunk(emit, JSON.stringify([{ inlineData: { mimeType: event.mediaType, data: event.data } }]));
+        break;
+      case "audio-delta":
+        // Transcript pieces have no place in Gemini's answer; the audio is its inlineData.
+        if (!event.data) break;
+        this.flushCall(emit);
+        this.writeChunk(emit, JSON.stringify([{ inlineData: { mimeType: audioMimeOf(event.format ?? "pcm16"), data: event.data } }]));
         break;
       case "tool-call-start":
         this.flushCall(emit);

@@ -26,9 +26,8 @@ export function groundingQueries(candidate: unknown): number {
   return Array.isArray(q) ? q.length : 0;
 }
 
-/** usageFromGemini plus the grounding queries billed with it. */
-export function usageWithSearches(u: GeminiUsageMetadata | undefined, searches: number): Usage {
-  const usage = usageFromGemini(u);
+/** A usage plus the grounding queries billed with it. */
+export function withSearches(usage: Usage, searches: number): Usage {
   if (searches > 0) usage.webSearchRequests = searches;
   return usage;
 }

@@ -17,6 +17,7 @@ import { isRecord } from "../../streams/json";
 import { chatRequestSchema, EXTENSION_FIELDS, KNOWN_REQUEST_FIELDS, type OpenAIChatRequest } from "./openai-api";
 import { convertFromOpenAIMessages } from "./convert-from-openai-messages";
 import { formatZodError } from "./zod-error";
+import { decodeOutputOptions } from "./media-output";
 import { sparseSafeParse } from "../zod-sparse";
 
 /** The request's required keys (test/codecs/zod-sparse.test.ts checks them against the schema). */
@@ -60,6 +61,8 @@ export function decodeOpenAIRequest(body: unknown): CanonicalRequest {
   if (reasoning) req.reasoning = reasoning;
   const routing = decodeRoutingOptions(r);
   if (routing) req.routing = routing;
+
+  Object.assign(req, decodeOutputOptions(body));
 
   const ext: Record<string, unknown> = {};
   for (const key of EXTENSION_FIELDS) if (body[key] != null) ext[key] = body[key];

@@ -15,6 +15,7 @@ import { decodeOpenAIUsage } from "./openai-usage";
 import { detailsToParts } from "./reasoning-details";
 import { upstreamErrorInfo } from "./errors";
 import { formatZodError } from "./zod-error";
+import { readMessageMedia } from "./media-output";
 
 export function decodeOpenAIResponse(body: unknown): CanonicalResponse {
   const parsed = upstreamResponseSchema.safeParse(body);
@@ -43,6 +44,8 @@ export function decodeOpenAIResponse(body: unknown): CanonicalResponse {
   const native = choice.native_finish_reason ?? choice.finish_reason;
   if (native) res.nativeFinishReason = native;
   if (r.created != null) res.created = r.created;
+  const media = choice.message ? readMessageMedia(choice.message) : [];
+  if (media.length) res.media = media;
   return res;
 }
 

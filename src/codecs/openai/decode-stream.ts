@@ -23,6 +23,7 @@ import { decodeOpenAIUsage } from "./openai-usage";
 import { type ReadChoice, readChunk, type ReadChunk } from "./stream-chunk-reader";
 import { originOfFormat } from "./reasoning-details";
 import { ToolCallAccumulator } from "./stream-tool-calls";
+import { mediaDeltaEvents } from "./media-output";
 
 type Emit = (e: StreamEvent) => void;
 
@@ -123,6 +124,7 @@ class ChunkDecoder implements SyncTransformer<SseEvent, StreamEvent> {
 
     for (const tc of d.tool_calls ?? NONE) this.tools.push(tc, emit);
     if (d.function_call) this.tools.push({ index: -1, id: null, function: d.function_call }, emit);
+    if (d.images !== undefined || d.audio !== undefined) mediaDeltaEvents(d, emit);
   }
 
   private fail(emit: Emit, e: Omit<Extract<StreamEvent, { type: "error" }>, "type">): void {

@@ -5,6 +5,7 @@
 import type { CanonicalRequest, ReasoningConfig, ReasoningEffort, ResponseFormat, ToolChoice } from "../../canonical/types";
 import { convertToOpenAIMessages } from "./convert-to-openai-messages";
 import type { OpenAIEncodeOptions } from "./encode-options";
+import { encodeOutputOptions } from "./media-output";
 
 export function encodeOpenAIRequest(
   req: CanonicalRequest,
@@ -18,7 +19,8 @@ export function encodeOpenAIRequest(
     (options.cacheControl ?? "none") === "none" && ext.prompt_cache_options != null
       ? { ...options, cacheControl: "prompt_cache_breakpoint" }
       : options;
-  const body: Record<string, unknown> = { ...ext };
+  // Output modalities from another surface (Gemini responseModalities); the caller's own fields win.
+  const body: Record<string, unknown> = { ...encodeOutputOptions(req), ...ext };
   body.model = upstreamModel;
   body.messages = convertToOpenAIMessages(req.system, req.messages, opts);
 

@@ -8,6 +8,7 @@ import type { EncodeContext } from "../codec";
 import { toOpenAIFinishReason } from "./map-openai-finish-reason";
 import { encodeOpenAIUsage } from "./openai-usage";
 import { partToDetails, reasoningText } from "./reasoning-details";
+import { writeMessageMedia } from "./media-output";
 
 export function encodeOpenAIResponse(res: CanonicalResponse, ctx: EncodeContext): Record<string, unknown> {
   let text: string | null = null;
@@ -33,6 +34,7 @@ export function encodeOpenAIResponse(res: CanonicalResponse, ctx: EncodeContext)
     message.reasoning_details = reasoning.flatMap((p, i) => partToDetails(p, i));
   }
   if (toolCalls.length > 0) message.tool_calls = toolCalls;
+  writeMessageMedia(res.media, message, ctx.request?.audioOutput?.format);
 
   const finishReason = toOpenAIFinishReason(res.finishReason, res.nativeFinishReason);
   return {

@@ -17,6 +17,7 @@ import { openAIErrorTypeOfKind } from "./errors";
 import { toOpenAIFinishReason } from "./map-openai-finish-reason";
 import { encodeOpenAIUsage } from "./openai-usage";
 import { ORIGIN_FORMATS } from "./reasoning-details";
+import { mediaDeltaJson } from "./media-output";
 
 const DONE = new TextEncoder().encode("data: [DONE]\n\n");
 // The fixed parts of a delta chunk: `…"choices":[{"index":0,"delta":<delta>,"finish_reason":null,…}]}`.
@@ -36,6 +37,7 @@ class OpenAIStreamEncoder implements SyncTransformer<StreamEvent, Uint8Array> {
   // the first non-reasoning output, so clients can rebuild the blocks and send them back.
   private detailIndex = 0;
   private inReasoning = false;
+  private images = 0;
 
   constructor(private readonly ctx: EncodeContext) {
     this.showReasoning = ctx.includeReasoning !== false;
@@ -146,6 +148,12 @@ class OpenAIStreamEncoder implements SyncTransformer<StreamEvent, Uint8Array> {
             ),
           );
         }
+        return;
+      case "image":
+      case "audio-delta":
+        this.open(emit);
+        this.closeReasoning();
+        emit(this.delta(mediaDeltaJson(ev, ev.type === "image" ? this.images++ : 0)));
         return;
       case "usage":
         this.usage = ev.usage;

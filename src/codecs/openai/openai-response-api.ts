@@ -94,8 +94,8 @@ export const upstreamUsageSchema = z.looseObject({
   prompt_tokens: num(),
   completion_tokens: num(),
   total_tokens: num(),
-  prompt_tokens_details: z.looseObject({ cached_tokens: num(), cache_write_tokens: num() }).nullish(),
-  completion_tokens_details: z.looseObject({ reasoning_tokens: num() }).nullish(),
+  prompt_tokens_details: z.looseObject({ cached_tokens: num(), cache_write_tokens: num(), audio_tokens: num(), image_tokens: num() }).nullish(),
+  completion_tokens_details: z.looseObject({ reasoning_tokens: num(), audio_tokens: num(), image_tokens: num() }).nullish(),
   /** DeepSeek */
   prompt_cache_hit_tokens: num(),
   /** Azure AI (DeepSeek) puts it at the top level. */
@@ -134,6 +134,9 @@ const upstreamMessageFields = {
   function_call: z
     .looseObject({ name: z.string().nullish(), arguments: z.string().nullish() })
     .nullish(),
+  /** Generated media (src/codecs/openai/media-output.ts reads them). */
+  images: z.unknown().optional(),
+  audio: z.unknown().optional(),
 };
 
 const upstreamMessageSchema = z.looseObject(upstreamMessageFields);

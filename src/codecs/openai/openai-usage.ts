@@ -22,6 +22,9 @@ export function decodeOpenAIUsage(u: UpstreamUsage): Usage {
   if (cached > 0) usage.cachedInputTokens = cached;
   if (cacheWrite > 0) usage.cacheWriteTokens = cacheWrite;
   if (reasoning > 0) usage.reasoningTokens = reasoning;
+  // Audio and image tokens (parts of the counts above) have their own prices.
+  const media = { audioInputTokens: u.prompt_tokens_details?.audio_tokens, imageInputTokens: u.prompt_tokens_details?.image_tokens, audioOutputTokens: u.completion_tokens_details?.audio_tokens, imageOutputTokens: u.completion_tokens_details?.image_tokens };
+  for (const [k, v] of Object.entries(media) as Array<[keyof typeof media, number | null | undefined]>) if (v) usage[k] = v;
   return usage;
 }
 
@@ -29,8 +32,8 @@ export interface WireUsage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
-  prompt_tokens_details: { cached_tokens: number; cache_write_tokens: number };
-  completion_tokens_details: { reasoning_tokens: number };
+  prompt_tokens_details: { cached_tokens: number; cache_write_tokens: number; audio_tokens?: number };
+  completion_tokens_details: { reasoning_tokens: number; audio_tokens?: number; image_tokens?: number };
   cost?: number;
 }
 
@@ -42,6 +45,9 @@ export function encodeOpenAIUsage(u: Usage, ctx: EncodeContext): WireUsage {
     prompt_tokens_details: { cached_tokens: u.cachedInputTokens ?? 0, cache_write_tokens: u.cacheWriteTokens ?? 0 },
     completion_tokens_details: { reasoning_tokens: u.reasoningTokens ?? 0 },
   };
+  if (u.audioInputTokens) wire.prompt_tokens_details.audio_tokens = u.audioInputTokens;
+  if (u.audioOutputTokens) wire.completion_tokens_details.audio_tokens = u.audioOutputTokens;
+  if (u.imageOutputTokens) wire.completion_tokens_details.image_tokens = u.imageOutputTokens;
   const cost = ctx.cost?.(u);
   if (cost !== undefined) wire.cost = cost;
   return wire;

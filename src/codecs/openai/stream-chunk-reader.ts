@@ -39,8 +39,8 @@ function readUsage(v: unknown): UpstreamUsage | undefined {
     prompt_tokens: num(v.prompt_tokens),
     completion_tokens: num(v.completion_tokens),
     total_tokens: num(v.total_tokens),
-    prompt_tokens_details: ptd && { cached_tokens: num(ptd.cached_tokens), cache_write_tokens: num(ptd.cache_write_tokens) },
-    completion_tokens_details: ctd && { reasoning_tokens: num(ctd.reasoning_tokens) },
+    prompt_tokens_details: ptd && { cached_tokens: num(ptd.cached_tokens), cache_write_tokens: num(ptd.cache_write_tokens), audio_tokens: num(ptd.audio_tokens), image_tokens: num(ptd.image_tokens) },
+    completion_tokens_details: ctd && { reasoning_tokens: num(ctd.reasoning_tokens), audio_tokens: num(ctd.audio_tokens), image_tokens: num(ctd.image_tokens) },
     prompt_cache_hit_tokens: num(v.prompt_cache_hit_tokens),
     reasoning_tokens: num(v.reasoning_tokens),
   };
@@ -82,6 +82,8 @@ function readDelta(v: unknown): UpstreamMessage | undefined {
     reasoning_details: Array.isArray(v.reasoning_details) ? v.reasoning_details.map(readDetail).filter(present) : undefined,
     tool_calls: Array.isArray(v.tool_calls) ? v.tool_calls.map(readToolCall).filter(present) : undefined,
     function_call: fc && { name: str(fc.name), arguments: str(fc.arguments) },
+    images: v.images,
+    audio: v.audio,
   };
 }
 

@@ -8,10 +8,11 @@
  * Read by hand, leniently (other servers — xAI, DeepSeek, LM Studio — omit or null many fields);
  * a body that is an error, a failed response or not a response at all throws UpstreamError.
  */
+import { imageOfItem } from "./output-items";
 import { newToolCallId } from "../../canonical/ids";
 import { qualifiedToolName, wrapCustomInput } from "../../canonical/tools";
 import { unpackToolCallId } from "../../canonical/tool-call-id";
-import type { AssistantContentPart, CanonicalResponse, ReasoningPart } from "../../canonical/types";
+import type { AssistantContentPart, CanonicalResponse, ReasoningPart, GeneratedMediaPart } from "../../canonical/types";
 import { UpstreamError } from "../../errors/gateway-error";
 import { isRecord } from "../../streams/json";
 import { upstreamErrorInfo } from "../openai/errors";
@@ -36,6 +37,7 @@ export function decodeResponsesResponse(body: unknown): CanonicalResponse {
     throw new UpstreamError(`Upstream sent an unfinished response (status ${status})`, { raw: body }, 502);
   }
   const content: AssistantContentPart[] = [];
+  const media: GeneratedMediaPart[] = [];
   let calls = 0;
   for (const item of list(body.output)) {
     switch (item.type) {
@@ -48,6 +50,11 @@ export function decodeResponsesResponse(body: unknown): CanonicalResponse {
       case "reasoning": {
         const part = reasoningPart(item);
         if (part) content.push(part);
+        break;
+      }
+      case "image_generation_call": {
+        const image = imageOfItem(item);
+        if (image) media.push({ type: "generated-image", ...image });
         break;
       }
       case "function_call":
@@ -74,6 +81,7 @@ export function decodeResponsesResponse(body: unknown): CanonicalResponse {
     usage: decodeResponsesUsage(body.usage),
   };
   if (typeof body.created_at === "number") res.created = body.created_at;
+  if (media.length) res.media = media;
   return res;
 }
 

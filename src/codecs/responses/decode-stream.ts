@@ -15,6 +15,7 @@
  *   events become one canonical error event; a stream that just stops is an error too.
  * Never throws: malformed events become an error event, unknown event types are ignored.
  */
+import { imageOfItem } from "./output-items";
 import { newToolCallId } from "../../canonical/ids";
 import { qualifiedToolName } from "../../canonical/tools";
 import { unpackToolCallId } from "../../canonical/tool-call-id";
@@ -150,6 +151,8 @@ class ResponsesEventDecoder implements SyncTransformer<SseEvent, StreamEvent> {
 
   private itemDone(index: number, it: Rec, emit: Emit): void {
     const type = str(it.type) ?? "";
+    const image = imageOfItem(it);
+    if (image) return emit({ type: "image", ...image });
     if (type === "function_call" || type === "custom_tool_call") {
       if (!this.items.get(index)) this.itemAdded(index, it, emit);
       const item = this.items.get(index)!;

@@ -2,13 +2,13 @@
  * CanonicalResponse → the caller's Response object (non-streamed). Content parts become output
  * items in order: consecutive text parts one message item, each reasoning part one reasoning
  * item (its payload in encrypted_content when `include` asked for it), each call a function_call
- * or custom_tool_call item (see output-items.ts).
+ * or custom_tool_call item (see output-items.ts), each generated image an image_generation_call item.
  */
 import { unwrapCustomInput } from "../../canonical/tools";
 import type { CanonicalResponse } from "../../canonical/types";
 import type { EncodeContext } from "../codec";
 import { toResponsesStatus } from "./map-responses-finish-reason";
-import { callItem, ItemIds, messageItem, reasoningPartItem, reasoningView, ToolTable, wireCallId, type ReasoningView } from "./output-items";
+import { callItem, imageGenerationItem, ItemIds, messageItem, reasoningPartItem, reasoningView, ToolTable, wireCallId, type ReasoningView } from "./output-items";
 import { responseObject } from "./response-object";
 
 type Wire = Record<string, unknown>;
@@ -56,5 +56,6 @@ function outputItems(res: CanonicalResponse, ctx: EncodeContext, view: Reasoning
     }
   }
   flushText();
+  for (const m of res.media ?? []) if (m.type === "generated-image") output.push(imageGenerationItem(ids.take("ig"), m));
   return output;
 }

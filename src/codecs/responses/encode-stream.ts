@@ -21,7 +21,7 @@ import type { EncodeContext } from "../codec";
 import { CustomInputExtractor } from "./custom-input-stream";
 import { streamErrorCodes } from "./errors";
 import { toResponsesStatus } from "./map-responses-finish-reason";
-import { type CallShape, callItem, ItemIds, messageItem, outputText, reasoningPartItem, reasoningView, summaryPart, ToolTable, wireCallId, type ReasoningView } from "./output-items";
+import { type CallShape, callItem, ItemIds, messageItem, outputText, reasoningPartItem, reasoningView, summaryPart, ToolTable, wireCallId, type ReasoningView, imageGenerationItem } from "./output-items";
 import { responseObject } from "./response-object";
 
 type Emit = (bytes: Uint8Array) => void;
@@ -237,6 +237,22 @@ class ResponsesStreamEncoder implements SyncTransformer<StreamEvent, Uint8Array>
         this.delta(emit, "response.custom_tool_call_input.delta", c.head, "", text);
         return;
       }
+      case "image": {
+        // A whole image: the item's lifecycle events at once (no partial images).
+        this.closeBlock(emit);
+        const index = this.nextOutput++;
+        const id = this.ids.take("ig");
+        const at = { output_index: index, item_id: id };
+        this.frame(emit, "response.output_item.added", { output_index: index, item: imageGenerationItem(id, undefined) });
+        this.frame(emit, "response.image_generation_call.in_progress", at);
+        this.frame(emit, "response.image_generation_call.generating", at);
+        this.frame(emit, "response.image_generation_call.completed", at);
+        this.done(emit, index, imageGenerationItem(id, ev));
+        return;
+      }
+      case "audio-delta":
+        // The Responses API has no audio output.
+        return;
       case "finish":
         this.closeBlock(emit);
         this.closeCalls(emit);

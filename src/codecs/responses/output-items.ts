@@ -23,7 +23,7 @@ export class ItemIds {
   constructor(responseId: string) {
     this.base = responseId.replace(/[^A-Za-z0-9]/g, "");
   }
-  take(prefix: "msg" | "rs" | "fc" | "ctc"): string {
+  take(prefix: "msg" | "rs" | "fc" | "ctc" | "ig"): string {
     return `${prefix}_${this.base}_${this.next++}`;
   }
 }
@@ -98,3 +98,21 @@ export function callItem(id: string, callId: string, shape: CallShape, value: st
 }
 
 export const wireCallId = (id: string, thoughtSignature: string | undefined) => packToolCallId(id, thoughtSignature);
+
+/**
+ * A generated image as the image_generation tool's output item (whatever model made it: a Gemini
+ * image model's inlineData, an OpenRouter image model's message.images). `result` is the base64
+ * image; null while in progress.
+ */
+export function imageGenerationItem(id: string, image: { mediaType: string; data: string } | undefined): Wire {
+  const item: Wire = { id, type: "image_generation_call", status: image ? "completed" : "in_progress", result: image?.data ?? null };
+  if (image) item.output_format = image.mediaType.replace(/^image\//, "").replace("jpg", "jpeg");
+  return item;
+}
+
+/** An upstream's image_generation_call item → the image it made (undefined until it has one). */
+export function imageOfItem(item: Record<string, unknown>): { mediaType: string; data: string } | undefined {
+  if (item.type !== "image_generation_call" || typeof item.result !== "string" || !item.result) return undefined;
+  const format = typeof item.output_format === "string" ? item.output_format : "png";
+  return { mediaType: `image/${format}`, data: item.result };
+}

@@ -52,7 +52,14 @@ const customToolCallItemSchema = z.looseObject({
   namespace: z.string().optional(),
   input: z.string(),
 });
-export const responsesOutputItemSchema = z.discriminatedUnion("type", [messageItemSchema, reasoningItemSchema, functionCallItemSchema, customToolCallItemSchema]);
+/** A generated image (output-items.ts imageGenerationItem): the base64 image once completed. */
+const imageGenerationItemSchema = z.looseObject({
+  id: z.string().min(1),
+  type: z.literal("image_generation_call"),
+  status: z.enum(["in_progress", "generating", "completed", "failed"]),
+  result: z.string().nullable(),
+});
+export const responsesOutputItemSchema = z.discriminatedUnion("type", [messageItemSchema, reasoningItemSchema, functionCallItemSchema, customToolCallItemSchema, imageGenerationItemSchema]);
 
 export const responsesResponseSchema = z.looseObject({
   id: z.string().min(1),
@@ -95,6 +102,9 @@ export const responsesStreamChunkSchema = z.discriminatedUnion("type", [
   z.looseObject({ type: z.literal("response.function_call_arguments.done"), ...itemEvent, arguments: z.string() }),
   z.looseObject({ type: z.literal("response.custom_tool_call_input.delta"), ...itemEvent, delta: z.string() }),
   z.looseObject({ type: z.literal("response.custom_tool_call_input.done"), ...itemEvent, input: z.string() }),
+  z.looseObject({ type: z.literal("response.image_generation_call.in_progress"), ...itemEvent }),
+  z.looseObject({ type: z.literal("response.image_generation_call.generating"), ...itemEvent }),
+  z.looseObject({ type: z.literal("response.image_generation_call.completed"), ...itemEvent }),
   z.looseObject({
     type: z.literal("error"),
     ...seq,

@@ -1,4 +1,5 @@
 import type { CanonicalRequest } from "../../canonical/types";
+import { BadRequestError } from "../../errors/gateway-error";
 import { costMicros } from "../../catalog/pricing";
 import { endpointCodec } from "../../codecs";
 import type { Codec, EncodeContext, UpstreamCodec } from "../../codecs/codec";
@@ -74,6 +75,14 @@ export async function chatRoute(inv: ChatInvocation, key: KeyContext): Promise<R
 
 export function prepareChatAttempt(inv: ChatInvocation, route: RouteResolution, endpoint: Endpoint): ChatAttempt {
   const upstream = endpointCodec(endpoint, inv.surface.name);
+  // Image models answer with images unasked; speech-only models only with audio.
+  const outs = endpoint.outputModalities ?? [];
+  if (inv.surface.mediaOutput === false && (outs.includes("image") || (outs.includes("audio") && !outs.includes("text")))) {
+    throw new BadRequestError(
+      `Model '${endpoint.modelId}' answers with generated images or audio, which this API format cannot carry. ` +
+        "Use /v1/chat/completions, /v1/responses or the Gemini API for it (or /v1/images/generations, /v1/audio/speech).",
+    );
+  }
   let req = route.adjust ? route.adjust(inv.req, endpoint) : inv.req;
   const dropped = droppedFeatures(req.nativeFeatures, upstream.name);
   // Reasoning settings are dropped for a model that takes none (OpenAI answers gpt-4o's
