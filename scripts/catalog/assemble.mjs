@@ -125,6 +125,19 @@ const QUANTIZATION = /[-_.](fp8|fp4|nvfp4|bf16|fp16|int8|int4|awq)(?=$|[-_.:])/i
 const NAME_ORDER = ["huggingface", "nebius", "hyperbolic", "deepinfra", "baseten", "chutes", "novita", "github", "cloudflare"];
 const namePreference = (p) => (NAME_ORDER.includes(p) ? NAME_ORDER.indexOf(p) : p === "amazon-bedrock" ? 99 : 50);
 
+/**
+ * Anthropic's server-side web search costs $10 per 1,000 searches on top of tokens, on every
+ * Claude model that has the tool (Anthropic's API and Vertex; Bedrock has no web search tool).
+ * The sources list no search price, and a price of 0 would let searches past a spend limit
+ * (https://docs.anthropic.com/en/docs/agents-and-tools/tool-use/web-search-tool, "Usage and pricing").
+ */
+const SEARCH_PRICE_USD = { anthropic: 0.01, "google-vertex": 0.01 };
+function withSearchPrice(o) {
+  const price = SEARCH_PRICE_USD[o.provider];
+  if (o.cost.web_search !== undefined || price === undefined || !/claude/.test(o.upstream)) return o.cost;
+  return { ...o.cost, web_search: price };
+}
+
 /** One catalog endpoint from a merged offer. */
 export function toEndpoint(o) {
   const priced = hasPrice(o.cost) || o.free;
@@ -136,7 +149,7 @@ export function toEndpoint(o) {
     upstream_model: o.upstream,
     context_length: o.context ?? null,
     max_completion_tokens: o.maxOutput ?? null,
-    pricing: priced ? pricingStrings(o.cost) : null,
+    pricing: priced ? pricingStrings(withSearchPrice(o)) : null,
     supported_parameters: o.parameters ?? supportedParameters(o.provider, o.upstream, o),
     ...(o.free ? { variant: "free" } : {}),
     ...(wire ? { wire } : {}),

@@ -61,7 +61,7 @@ describe("GET /v1/models", () => {
         completion: "0.000015",
         request: "0",
         image: "0",
-        web_search: "0",
+        web_search: "0.01", // Anthropic: $10 per 1,000 searches
         internal_reasoning: "0",
         input_cache_read: "0.0000003",
         input_cache_write: "0.00000375",

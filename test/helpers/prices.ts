@@ -32,7 +32,7 @@ export interface TokenCounts {
 }
 
 /** The pricing strings of a model's endpoint at `provider` (the model's first endpoint otherwise). */
-function pricingOf(modelId: string, provider?: string): PricingStrings {
+export function pricingOf(modelId: string, provider?: string): PricingStrings {
   const m = (catalog as { models: CatalogModel[] }).models.find((x) => x.id === modelId);
   if (!m) throw new Error(`model ${modelId} not in data/models.json`);
   const p = (provider ? m.endpoints.find((e) => e.provider === provider) : undefined)?.pricing ?? m.endpoints[0]?.pricing ?? m.pricing;

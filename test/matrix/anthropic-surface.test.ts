@@ -8,7 +8,7 @@ import { generation } from "../helpers/books";
 import { FAKE_REASONING, UPSTREAMS, fakePromptTokens, fakeText } from "../helpers/fake-answers";
 import { FAKE_PROVIDERS, NO_OPENROUTER } from "../helpers/fake-upstream";
 import { jsonPost } from "../helpers/gateway";
-import { expectedCost } from "../helpers/prices";
+import { expectedCost, pricingOf } from "../helpers/prices";
 import { ANTHROPIC_ERROR_TYPES } from "../helpers/reply-anthropic";
 import { rig } from "../helpers/rig";
 import { parseSse } from "../helpers/sse";
@@ -240,8 +240,13 @@ const upstreamMessage = {
     service_tier: "standard",
   },
 };
-/** The catalog price of the passthrough answer's usage (cache reads and writes at their own prices). */
-const PASSTHROUGH_COST_MICROS = expectedCost("anthropic/claude-sonnet-4.6", "anthropic", { input: 2150, cached: 2000, cacheWrite: 50, output: 40 });
+/**
+ * The catalog price of the passthrough answer's usage: cache reads and writes at their own prices,
+ * plus its one web search at the model's web_search price.
+ */
+const PASSTHROUGH_COST_MICROS =
+  expectedCost("anthropic/claude-sonnet-4.6", "anthropic", { input: 2150, cached: 2000, cacheWrite: 50, output: 40 }) +
+  Number(pricingOf("anthropic/claude-sonnet-4.6", "anthropic").web_search) * 1e6;
 
 describe("Anthropic → Anthropic passthrough", () => {
   it("sends the caller's body unchanged (cache_control, server tools, signatures) and returns the upstream's own body, metered", async () => {

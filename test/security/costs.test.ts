@@ -16,6 +16,7 @@ import { chatCostBound, SERVER_TOOL_RESULT_TOKENS } from "../../src/spend/unseen
 import { insertUsageJson } from "../../src/usage/store";
 import { jsonPost } from "../helpers/gateway";
 import { generation, keyObject, usageRows } from "../helpers/books";
+import { pricingOf } from "../helpers/prices";
 import { rig } from "../helpers/rig";
 
 const setup = (name: string, key: Record<string, unknown> = {}, env: Record<string, unknown> = {}) => rig(name, { key, env });
@@ -40,7 +41,6 @@ describe("features a limit cannot see: refused for a key with a limit", () => {
     ["container", { container: "container_abc" }, /container/],
     ["code execution tool", { tools: [{ type: "code_execution_20250825", name: "code_execution" }] }, /code_execution_20250825/],
     ["web_search without max_uses", { tools: [{ type: "web_search_20250305", name: "web_search" }] }, /web_search_20250305 without max_uses/],
-    ["web_search on a model without a web_search price", { tools: [{ type: "web_search_20250305", name: "web_search", max_uses: 3 }] }, /web search, which has no known price/],
     ["service_tier auto", { service_tier: "auto" }, /service_tier 'auto'/],
     ["fast mode", { speed: "fast" }, /speed 'fast'/],
     ["an unknown server tool", { tools: [{ type: "brand_new_tool_20270101", name: "x" }] }, /server tool 'brand_new_tool_20270101'/],
@@ -62,6 +62,16 @@ describe("features a limit cannot see: refused for a key with a limit", () => {
     const sent = await up.requests();
     expect(sent.length).toBe(cases.length);
     expect(sent[0].body.mcp_servers).toBeDefined(); // passed through untouched
+    await gw.settled();
+  });
+
+  it("Anthropic web search with max_uses is priced from the catalog ($10 per 1,000 searches), so a key with room for its worst case may use it", async () => {
+    expect(pricingOf(CLAUDE, "anthropic").web_search).toBe("0.01"); // USD per search
+    const { up, gw, key } = await setup("priced-search", { limit: 100 });
+    const tools = [{ type: "web_search_20250305", name: "web_search", max_uses: 3 }];
+    expect((await gw.fetch("/v1/messages", anthropic(key, { tools }))).status).toBe(200);
+    const [sent] = await up.requests();
+    expect(sent.body.tools).toEqual(tools);
     await gw.settled();
   });
 
