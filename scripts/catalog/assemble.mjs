@@ -27,7 +27,8 @@ const OWN_PROVIDER = {
 /** Providers whose slugs keep the API id's exact spelling (the ids the docs and tests use). */
 const EXACT_SLUG = new Set(["openai", "google", "x-ai", "deepseek", "mistral"]);
 
-const offerKey = (o) => o.provider + "\0" + o.upstream;
+/** An endpoint's key: provider and upstream id (and the model, for a curated `own_model` endpoint). */
+const offerKey = (o) => o.provider + "\0" + o.upstream + (o.ownModel ? "\0" + o.ownModel : "");
 
 /** Merges offers for the same endpoint: price from the best rank that has one, gaps filled from the rest. */
 export function mergeOffers(offers) {

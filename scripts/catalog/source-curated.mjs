@@ -24,6 +24,9 @@ export function curatedOffers(curated) {
         reasoning: m.reasoning,
         ...(ep.wire ? { wire: ep.wire } : {}),
         ...(ep.free ? { free: true } : {}),
+        // An upstream id that also serves another catalog model (gpt-5 behind gpt-5-image, which is
+        // gpt-5 with OpenAI's image_generation tool): the endpoint belongs to this model only.
+        ...(ep.own_model ? { ownModel: m.id } : {}),
       });
     }
   }
@@ -41,6 +44,8 @@ export function curatedGroupIndex(curated) {
   for (const g of curated.groups) {
     for (const [prov, ups] of Object.entries(g.endpoints)) for (const u of [ups].flat()) groupOf.set(prov + "\0" + u, g.id);
   }
-  for (const m of curated.models) for (const ep of m.endpoints) groupOf.set(ep.provider + "\0" + ep.upstream_model, m.id);
+  for (const m of curated.models) {
+    for (const ep of m.endpoints) groupOf.set(ep.provider + "\0" + ep.upstream_model + (ep.own_model ? "\0" + m.id : ""), m.id);
+  }
   return groupOf;
 }
