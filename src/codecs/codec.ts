@@ -17,6 +17,11 @@ export interface UnseenCosts {
   searches?: number;
   /** What no price covers, each named with the reason (e.g. "mcp_servers (remote MCP tool calls)"). */
   unpriceable?: string[];
+  /**
+   * Image output tokens a tool of the upstream's may produce beyond the output limit (OpenAI's
+   * image_generation tool), priced at the endpoint's `image_output` rate.
+   */
+  imageOutputTokens?: number;
 }
 
 /** What an encoder needs to know about the request being answered. */

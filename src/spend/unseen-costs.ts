@@ -7,6 +7,8 @@
  *   SERVER_TOOL_RESULT_TOKENS of results and makes the model read the conversation again, so
  *   the prompt is read N + 1 times, each time at most the context window; searches add N × the
  *   model's `web_search` price.
+ * - images a tool makes beyond the output limit (OpenAI's image_generation): their image output
+ *   tokens at the model's `image_output` price.
  * What no price covers (and a search on a model without a web_search price) makes the bound
  * unknown: the key's Durable Object then refuses it for a key with a limit (402 naming why) and
  * lets it through for a key without one.
@@ -42,10 +44,13 @@ export function chatCostBound(p: ChatBoundInput): ChatBound {
   const uses = unseen.serverToolUses ?? 0;
   const searches = unseen.searches ?? 0;
   if (searches > 0 && !pricing.webSearch) return { micros: null, unpriced: `it uses web search, which has no known price for '${p.endpoint.modelId}'` };
+  const imageTokens = unseen.imageOutputTokens ?? 0;
+  if (imageTokens > 0 && !pricing.imageOutputToken) return { micros: null, unpriced: `it makes images, which have no known price for '${p.endpoint.modelId}'` };
+  const images = imageTokens * (pricing.imageOutputToken ?? 0);
   const window = p.endpoint.contextLength;
   if (unseen.remoteContent && !window) return { micros: null, unpriced: `it names content by URL, and the context window of '${p.endpoint.modelId}' is unknown` };
   let perRead = unseen.remoteContent ? window! : p.estInputTokens + uses * SERVER_TOOL_RESULT_TOKENS;
   if (window) perRead = Math.min(perRead, window);
   const input = Math.max(p.estInputTokens, perRead) * (uses + 1);
-  return { micros: worstCaseMicros(pricing, input, p.maxOutputTokens) + searches * (pricing.webSearch ?? 0) };
+  return { micros: worstCaseMicros(pricing, input, p.maxOutputTokens) + searches * (pricing.webSearch ?? 0) + Math.ceil(images) };
 }

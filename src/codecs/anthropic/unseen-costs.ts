@@ -19,7 +19,7 @@ const CLIENT_TOOLS = /^(bash|text_editor|computer|memory)_/;
 
 export function anthropicUnseenCosts(req: CanonicalRequest): UnseenCosts {
   const ext = req.extensions?.anthropic ?? {};
-  const out: Required<UnseenCosts> = { remoteContent: hasRemoteFiles(req) || rawRemoteDocuments(ext.messages), serverToolUses: 0, searches: 0, unpriceable: [] };
+  const out: Required<UnseenCosts> = { remoteContent: hasRemoteFiles(req) || rawRemoteDocuments(ext.messages), serverToolUses: 0, searches: 0, unpriceable: [], imageOutputTokens: 0 };
   if (ext.mcp_servers !== undefined) out.unpriceable.push("mcp_servers (tool calls to remote MCP servers, as many as the model makes)");
   if (ext.container !== undefined) out.unpriceable.push("container (code execution is billed per container-hour)");
   if (ext.service_tier !== undefined && ext.service_tier !== "standard_only") out.unpriceable.push(`service_tier '${String(ext.service_tier)}' (only 'standard_only' is priced)`);

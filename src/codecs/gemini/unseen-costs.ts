@@ -25,7 +25,7 @@ const CLIENT_TOOLS = new Set(["computerUse"]);
 
 export function geminiUnseenCosts(req: CanonicalRequest): UnseenCosts {
   const ext = readGeminiExtensions(req);
-  const out: Required<UnseenCosts> = { remoteContent: hasRemoteFiles(req) || rawFileData(ext.contents), serverToolUses: 0, searches: 0, unpriceable: [] };
+  const out: Required<UnseenCosts> = { remoteContent: hasRemoteFiles(req) || rawFileData(ext.contents), serverToolUses: 0, searches: 0, unpriceable: [], imageOutputTokens: 0 };
   for (const tool of ext.tools ?? []) {
     for (const name of Object.keys(tool)) {
       if (GROUNDING.has(name)) out.unpriceable.push(`${name} (Google bills each search query the model runs; no request field caps them)`);

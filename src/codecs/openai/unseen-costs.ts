@@ -18,7 +18,7 @@ const STANDARD_TIERS = new Set(["auto", "default", "flex", "on_demand"]);
 
 export function openaiUnseenCosts(req: CanonicalRequest): UnseenCosts {
   const ext = req.extensions?.openai ?? {};
-  const out: Required<UnseenCosts> = { remoteContent: false, serverToolUses: 0, searches: 0, unpriceable: [] };
+  const out: Required<UnseenCosts> = { remoteContent: false, serverToolUses: 0, searches: 0, unpriceable: [], imageOutputTokens: 0 };
   if (ext.web_search_options !== undefined) out.searches = 1;
   const tier = ext.service_tier;
   if (tier !== undefined && !(typeof tier === "string" && STANDARD_TIERS.has(tier))) {

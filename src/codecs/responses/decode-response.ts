@@ -20,6 +20,7 @@ import { statusOfErrorCode } from "./errors";
 import { mapResponsesFinish } from "./map-responses-finish-reason";
 import { reasoningFromEncryptedContent } from "./reasoning-payload";
 import { decodeResponsesUsage } from "./responses-usage";
+import { imageItemTokens, withImageTokens } from "./image-generation";
 
 type Rec = Record<string, unknown>;
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
@@ -39,6 +40,7 @@ export function decodeResponsesResponse(body: unknown): CanonicalResponse {
   const content: AssistantContentPart[] = [];
   const media: GeneratedMediaPart[] = [];
   let calls = 0;
+  let imageTokens = 0;
   for (const item of list(body.output)) {
     switch (item.type) {
       case "message":
@@ -55,6 +57,7 @@ export function decodeResponsesResponse(body: unknown): CanonicalResponse {
       case "image_generation_call": {
         const image = imageOfItem(item);
         if (image) media.push({ type: "generated-image", ...image });
+        imageTokens += imageItemTokens(item);
         break;
       }
       case "function_call":
@@ -78,7 +81,7 @@ export function decodeResponsesResponse(body: unknown): CanonicalResponse {
     model: str(body.model) ?? "",
     content,
     ...mapResponsesFinish(status, incomplete, calls > 0),
-    usage: decodeResponsesUsage(body.usage),
+    usage: withImageTokens(decodeResponsesUsage(body.usage), imageTokens),
   };
   if (typeof body.created_at === "number") res.created = body.created_at;
   if (media.length) res.media = media;

@@ -29,6 +29,7 @@ import { statusOfErrorCode } from "./errors";
 import { mapResponsesFinish } from "./map-responses-finish-reason";
 import { reasoningFromEncryptedContent } from "./reasoning-payload";
 import { decodeResponsesUsage } from "./responses-usage";
+import { imageItemTokens, withImageTokens } from "./image-generation";
 
 type Emit = (e: StreamEvent) => void;
 type Rec = Record<string, unknown>;
@@ -53,6 +54,8 @@ class ResponsesEventDecoder implements SyncTransformer<SseEvent, StreamEvent> {
   private ended = false;
   private readonly items = new Map<number, ItemState>();
   private calls = 0;
+  /** Image output tokens of the images made so far (OpenAI's usage leaves them out). */
+  private imageTokens = 0;
 
   transform(ev: SseEvent, emit: Emit): void {
     if (this.ended) return;
@@ -152,7 +155,10 @@ class ResponsesEventDecoder implements SyncTransformer<SseEvent, StreamEvent> {
   private itemDone(index: number, it: Rec, emit: Emit): void {
     const type = str(it.type) ?? "";
     const image = imageOfItem(it);
-    if (image) return emit({ type: "image", ...image });
+    if (image) {
+      this.imageTokens += imageItemTokens(it);
+      return emit({ type: "image", ...image });
+    }
     if (type === "function_call" || type === "custom_tool_call") {
       if (!this.items.get(index)) this.itemAdded(index, it, emit);
       const item = this.items.get(index)!;
@@ -216,7 +222,7 @@ class ResponsesEventDecoder implements SyncTransformer<SseEvent, StreamEvent> {
     this.ended = true;
     const reason = isRecord(r.incomplete_details) ? str(r.incomplete_details.reason) : undefined;
     emit({ type: "finish", ...mapResponsesFinish(incomplete ? "incomplete" : (str(r.status) ?? "completed"), reason, this.calls > 0) });
-    if (isRecord(r.usage)) emit({ type: "usage", usage: decodeResponsesUsage(r.usage) });
+    if (isRecord(r.usage)) emit({ type: "usage", usage: withImageTokens(decodeResponsesUsage(r.usage), this.imageTokens) });
   }
 
   private failWith(emit: Emit, error: Rec): void {

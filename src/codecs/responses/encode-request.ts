@@ -17,6 +17,7 @@ import { reasoningEffort } from "../openai/encode-request";
 import { convertToResponsesInput } from "./convert-to-responses-input";
 import { encodeToolChoice, encodeTools } from "./convert-tools";
 import { readResponsesExtensions, type ResponsesExtensions } from "./extensions";
+import { addImageGenerationTool } from "./image-generation";
 import { textFormatOf } from "./response-object";
 
 /** OpenAI rejects a max_output_tokens below 16. */
@@ -37,6 +38,7 @@ export function encodeResponsesRequest(req: CanonicalRequest, upstreamModel: str
   const verbatim = ext.tools !== undefined && ext.toolCount === tools.length;
   if (verbatim) body.tools = ext.tools;
   else if (tools.length > 0) body.tools = encodeTools(tools);
+  addImageGenerationTool(body, req);
   if (body.tools) {
     const choice = verbatim && ext.toolChoice !== undefined ? ext.toolChoice : req.toolChoice ? encodeToolChoice(req.toolChoice, tools) : undefined;
     if (choice !== undefined) body.tool_choice = choice;

@@ -9,7 +9,9 @@
  *   image), `mcp` (remote tool calls, as many as the model makes), and built-in tools this gateway
  *   does not know;
  * - `service_tier` above the standard price (`priority`, `scale`);
- * - files by URL (`input_file.file_url`): the upstream reads content of unknown size.
+ * - files by URL (`input_file.file_url`): the upstream reads content of unknown size;
+ * - images the `image_generation` tool makes when the gateway added it for image output
+ *   (image-generation.ts): at most max_tool_calls images, each at most MAX_IMAGE_TOKENS.
  * Tools the caller runs (functions, custom, namespaces, local_shell, a local shell, apply_patch,
  * computer use) cost nothing on the upstream's side.
  */
@@ -18,6 +20,7 @@ import type { CanonicalRequest } from "../../canonical/types";
 import { isRecord } from "../../streams/json";
 import type { UnseenCosts } from "../codec";
 import { readResponsesExtensions } from "./extensions";
+import { maxImageToolTokens } from "./image-generation";
 
 const CLIENT_RUN = new Set(["function", "custom", "namespace", "local_shell", "apply_patch", "computer_use_preview", "computer_use", "computer"]);
 const STANDARD_TIERS = new Set(["auto", "default", "flex"]);
@@ -31,7 +34,7 @@ const BILLED_ON_OWN_TERMS: Record<string, string> = {
 export function responsesUnseenCosts(req: CanonicalRequest): UnseenCosts {
   const ext = readResponsesExtensions(req);
   const fields = ext.fields ?? {};
-  const out: Required<UnseenCosts> = { remoteContent: hasRemoteFiles(req), serverToolUses: 0, searches: 0, unpriceable: [] };
+  const out: Required<UnseenCosts> = { remoteContent: hasRemoteFiles(req), serverToolUses: 0, searches: 0, unpriceable: [], imageOutputTokens: maxImageToolTokens(req) };
   const maxCalls = typeof fields.max_tool_calls === "number" && fields.max_tool_calls >= 1 ? Math.floor(fields.max_tool_calls) : undefined;
   for (const tool of ext.tools ?? []) {
     const type = isRecord(tool) && typeof tool.type === "string" ? tool.type : "function";
