@@ -14,7 +14,14 @@
 // Validation (on by default) answers like api.openai.com does to mistakes a gateway could make:
 // no Bearer key, no model or input, a previous_response_id or an item id with store:false, a
 // reasoning item whose encrypted_content OpenAI did not issue.
+//
+// An `image_generation` tool in the request (and no function call planned) makes one image first:
+// an image_generation_call item (result = a 1×1 PNG, quality and size from the tool, "auto" →
+// medium 1024x1024), streamed as OpenAI does (output_item.added in_progress,
+// response.image_generation_call.in_progress / generating / completed, output_item.done); like
+// OpenAI, its image tokens are not in `usage`.
 import { FAKE_PATCH, J, analyze, errorPlan, planAnswer, rid, nowSec, splitEvery } from "../fake-upstream.mjs";
+import { PNG_1X1 } from "./media-images.mjs";
 
 const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" };
 
@@ -77,6 +84,8 @@ function analyzeResponses(ctx) {
     for (const m of members)
       if (m && (m.type === "function" || m.type === "custom") && m.name) tools.push({ name: m.name, schema: m.parameters, custom: m.type === "custom", namespace: m.namespace });
   }
+  const imageTool = (Array.isArray(body.tools) ? body.tools : []).find((t) => t?.type === "image_generation");
+  if (imageTool) a.imageTool = imageTool;
   const tc = body.tool_choice;
   if (tools.length && tc !== "none") {
     const forced = tc === "required" ? tools[0] : tc && typeof tc === "object" ? (tools.find((t) => t.name === tc.name) ?? tools[0]) : null;
@@ -143,6 +152,11 @@ function items(a, p) {
     item.summary = a.reasoning === "visible" ? [{ type: "summary_text", text: p.reasoning.join("") }] : [];
     out.push({ item, pieces: a.reasoning === "visible" ? p.reasoning : [] });
   }
+  if (a.imageTool && !p.calls.length) {
+    const pick = (v, dflt) => (typeof v === "string" && v !== "auto" ? v : dflt);
+    const item = { id: rid("ig_", 40), type: "image_generation_call", status: "completed", background: "opaque", output_format: "png", quality: pick(a.imageTool.quality, "medium"), result: PNG_1X1, revised_prompt: "A fake image.", size: pick(a.imageTool.size, "1024x1024") };
+    out.push({ item, pieces: [] });
+  }
   if (p.text.length || !p.calls.length) {
     const text = p.text.join("");
     out.push({ item: { id: rid("msg_", 40), type: "message", status: "completed", content: [{ type: "output_text", annotations: [], logprobs: [], text }], role: "assistant" }, pieces: p.text });
@@ -188,6 +202,9 @@ function streamEvents(a, body, id, created, parts, status, usage) {
         ev("response.reasoning_summary_text.done", { ...at, summary_index: 0, text });
         ev("response.reasoning_summary_part.done", { ...at, summary_index: 0, part: { type: "summary_text", text } });
       }
+    } else if (item.type === "image_generation_call") {
+      ev("response.output_item.added", { output_index, item: { id: item.id, type: item.type, status: "in_progress" } });
+      for (const phase of ["in_progress", "generating", "completed"]) ev(`response.image_generation_call.${phase}`, at);
     } else if (item.type === "function_call") {
       ev("response.output_item.added", { output_index, item: { ...item, status: "in_progress", arguments: "" } });
       for (const d of pieces) ev("response.function_call_arguments.delta", { ...at, delta: d, obfuscation: "fAk3" });
