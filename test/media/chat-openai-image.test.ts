@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { jsonPost } from "../helpers/gateway";
+import { CODECS } from "../../src/codecs";
 import { PNG_1X1, prices, setup } from "./helpers";
 
 const DATA_URL = `data:image/png;base64,${PNG_1X1}`;
@@ -15,6 +16,42 @@ const ASK = { model: "openai/gpt-5-image", modalities: ["image", "text"], messag
 function chunks(sse: string): any[] {
   return sse.split("\n\n").map((f) => f.trim()).filter((f) => f.startsWith("data: ") && f !== "data: [DONE]").map((f) => JSON.parse(f.slice(6)));
 }
+
+describe("Responses codec: the image_generation tool for image output", () => {
+  const codec = CODECS.responses;
+  const user = [{ role: "user" as const, content: [{ type: "text" as const, text: "Draw" }] }];
+
+  it("added once, with max_tool_calls, only when image output is asked; a caller's own tool is kept as sent", () => {
+    const asked = codec.encodeRequest({ model: "m", stream: false, messages: user, outputModalities: ["image", "text"] }, "gpt-5") as any;
+    expect(asked.tools).toEqual([{ type: "image_generation" }]);
+    expect(asked.max_tool_calls).toBe(4);
+    expect((codec.encodeRequest({ model: "m", stream: false, messages: user }, "gpt-5") as any).tools).toBeUndefined();
+    const own = codec.decodeRequest({ model: "m", input: "Draw", tools: [{ type: "image_generation", quality: "low" }] });
+    const sent = codec.encodeRequest({ ...own, outputModalities: ["image", "text"] }, "gpt-5") as any;
+    expect(sent.tools).toEqual([{ type: "image_generation", quality: "low" }]);
+    expect(sent.max_tool_calls).toBeUndefined();
+  });
+
+  it("unseen costs: the added tool's images as image tokens; a caller's own tool stays unpriceable", () => {
+    expect(codec.unseenCosts!({ model: "m", stream: false, messages: user, outputModalities: ["image"] }).imageOutputTokens).toBe(4 * 6240);
+    expect(codec.unseenCosts!({ model: "m", stream: false, messages: user }).imageOutputTokens).toBe(0);
+    const own = codec.decodeRequest({ model: "m", input: "Draw", tools: [{ type: "image_generation" }] });
+    const unseen = codec.unseenCosts!({ ...own, outputModalities: ["image"] });
+    expect(unseen.imageOutputTokens).toBe(0);
+    expect(unseen.unpriceable).toEqual(["image_generation (billed per image)"]);
+  });
+
+  it("decoding counts each image by its quality and size (OpenAI leaves them out of usage)", () => {
+    const item = (quality: string, size: string) => ({ id: "ig", type: "image_generation_call", status: "completed", output_format: "png", quality, size, result: PNG_1X1 });
+    const res = codec.decodeResponse({
+      id: "r", object: "response", status: "completed", model: "gpt-5",
+      output: [item("low", "1024x1024"), item("high", "1536x1024"), item("auto", "?")],
+      usage: { input_tokens: 10, output_tokens: 20 },
+    });
+    expect(res.media).toHaveLength(3);
+    expect(res.usage).toMatchObject({ outputTokens: 20 + 272 + 6208 + 6240, imageOutputTokens: 272 + 6208 + 6240 });
+  });
+});
 
 describe("chat surface → OpenAI Responses image_generation", () => {
   it("sends gpt-5 to /responses with the image_generation tool; message.images back; the image priced at the image_output rate", async () => {
