@@ -131,6 +131,21 @@ describe("other surfaces", () => {
     expect(parts).toContainEqual({ inlineData: { mimeType: "image/png", data: PNG_1X1 } });
   });
 
+  it("the Responses surface with its own image_generation tool: the tool reaches OpenAI as sent, the item comes back, the image is charged", async () => {
+    const s = await setup("responses-surface-openai-img");
+    const res = await s.post("/v1/responses", { model: "openai/gpt-5-image", input: "Draw", tools: [{ type: "image_generation", quality: "low" }], provider: { only: ["openai"] } });
+    expect(res.status).toBe(200);
+    const sent = (await s.up.lastRequest())!;
+    expect(sent.path).toBe("/openai/v1/responses");
+    expect(sent.body.tools).toEqual([{ type: "image_generation", quality: "low" }]);
+    const json = (await res.json()) as any;
+    expect(json.output.find((o: any) => o.type === "image_generation_call")).toMatchObject({ status: "completed", result: PNG_1X1 });
+    const p = prices("openai/gpt-5-image", "openai");
+    const g = await s.generation(res.headers.get("x-generation-id")!);
+    // A low 1024×1024 image: 272 image tokens.
+    expect(g.cost_micros).toBe(Math.ceil(g.tokens_prompt * p.prompt + (g.tokens_completion - 272) * p.completion + 272 * p.imageOutputToken!));
+  });
+
   it("the Anthropic surface answers 400 for the image model and calls no upstream", async () => {
     const s = await setup("anthropic-surface-openai-img");
     const res = await s.gw.fetch("/v1/messages", jsonPost(
