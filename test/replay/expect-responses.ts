@@ -41,6 +41,28 @@ function finish(status: string | undefined, reason: string | undefined, hasCalls
   return hasCalls ? "tool_calls" : "stop";
 }
 
+/**
+ * OpenAI bills the images its image_generation tool makes as gpt-image-1 output tokens, by quality
+ * and size (https://platform.openai.com/docs/guides/image-generation, "Cost and latency"), and
+ * leaves them out of the response's usage: what a client is charged adds them to the output.
+ */
+const IMAGE_TOKENS: Record<string, Record<string, number>> = {
+  low: { "1024x1024": 272, "1024x1536": 408, "1536x1024": 400 },
+  medium: { "1024x1024": 1056, "1024x1536": 1584, "1536x1024": 1568 },
+  high: { "1024x1024": 4160, "1024x1536": 6240, "1536x1024": 6208 },
+};
+function imageToolTokens(items: Rec[]): number {
+  let n = 0;
+  for (const item of items) {
+    if (item.type !== "image_generation_call" || !str(item.result)) continue;
+    const quality = str(item.quality);
+    const size = str(item.size);
+    if (quality === undefined || size === undefined) continue; // no tool metadata: billed in usage
+    n += IMAGE_TOKENS[quality]?.[size] ?? 6240; // an unstated size or quality: the dearest image
+  }
+  return n;
+}
+
 /** Text, reasoning and calls of finished output items. */
 function fromItems(items: Rec[], out: Outcome): void {
   for (const item of items) {
@@ -73,6 +95,7 @@ export function responsesResponse(body: Rec): Outcome {
   const out = empty();
   fromItems(list(body.output), out);
   out.usage = usage(body.usage);
+  out.usage.output += imageToolTokens(list(body.output));
   const reason = isRecord(body.incomplete_details) ? str(body.incomplete_details.reason) : undefined;
   out.finish = finish(str(body.status), reason, out.toolCalls.length > 0);
   return out;
@@ -133,6 +156,7 @@ export function responsesStream(payloads: unknown[]): Outcome {
         const final = [...items.entries()].sort(([a], [b]) => a - b).map(([i, item]) => streamed(i, item, deltas));
         fromItems(final, out);
         out.usage = usage(r.usage);
+        out.usage.output += imageToolTokens(final);
         const reason = isRecord(r.incomplete_details) ? str(r.incomplete_details.reason) : undefined;
         out.finish = finish(p.type === "response.incomplete" ? "incomplete" : "completed", reason, out.toolCalls.length > 0);
         return out;

@@ -50,12 +50,17 @@ export function maxImageToolTokens(req: CanonicalRequest): number {
   return calls * MAX_IMAGE_TOKENS;
 }
 
-/** The image output tokens of one completed image_generation_call item (0 for other items). */
+/**
+ * The image output tokens of one completed image_generation_call item (0 for other items). Only
+ * an item that states its quality and size is counted — that is what OpenAI's tool returns, while
+ * leaving the images out of usage; an unknown value counts as the dearest image. An item without
+ * them comes from a server that bills its images in its own usage (another gateway re-encoding a
+ * Gemini image, say): counting it again would charge the image twice.
+ */
 export function imageItemTokens(item: Record<string, unknown>): number {
   if (item.type !== "image_generation_call" || typeof item.result !== "string" || !item.result) return 0;
-  const bySize = typeof item.quality === "string" ? TOKENS[item.quality] : undefined;
-  const n = bySize && typeof item.size === "string" ? bySize[item.size] : undefined;
-  return n ?? MAX_IMAGE_TOKENS;
+  if (typeof item.quality !== "string" || typeof item.size !== "string") return 0;
+  return TOKENS[item.quality]?.[item.size] ?? MAX_IMAGE_TOKENS;
 }
 
 /** Usage with the tool's image tokens added (they are part of the output, billed at the image rate). */
