@@ -88,6 +88,13 @@ describe("POST /v1/audio/transcriptions", () => {
     const badFormat = await s.postForm("/v1/audio/transcriptions", upload("openai/whisper-1", wavFile(1), { response_format: "xml" }));
     expect(badFormat.status).toBe(400);
     expect(((await badFormat.json()) as any).error.message).toMatch(/response_format/);
+    // The `provider` form field is the same provider preferences every endpoint takes: not JSON,
+    // or JSON of the wrong shape, is a 400 before any routing.
+    for (const provider of ["not json", '{"order":"groq"}', '{"only":[3]}', "[1,2]"]) {
+      const bad = await s.postForm("/v1/audio/transcriptions", upload("openai/whisper-1", wavFile(1), { provider }));
+      expect(bad.status, provider).toBe(400);
+      expect(((await bad.json()) as any).error).toMatchObject({ type: "invalid_request_error", message: expect.stringMatching(/^provider: expected JSON text of provider preferences/) });
+    }
     const json = await s.post("/v1/audio/transcriptions", { model: "openai/whisper-1" });
     expect(json.status).toBe(400);
     expect(await s.up.requests()).toHaveLength(0);
@@ -123,5 +130,16 @@ describe("POST /v1/audio/translations", () => {
     expect(res.headers.get("x-arouter-cost")).toBe((expected / 1e6).toFixed(6));
     const g = await s.generation(res.headers.get("x-generation-id")!);
     expect(g).toMatchObject({ provider_name: "groq", cost_micros: expected });
+  });
+
+  it("honours provider preferences sent as a form field (the shared schema): only an ignored provider left is a 4xx", async () => {
+    const s = await setup("stt-prefs");
+    const ok = await s.postForm("/v1/audio/translations", upload("openai/whisper-large-v3", wavFile(2), { provider: '{"only":["groq"]}' }));
+    expect(ok.status).toBe(200);
+    expect((await s.up.lastRequest())!.path).toBe("/groq/v1/audio/translations");
+    const none = await s.postForm("/v1/audio/translations", upload("openai/whisper-large-v3", wavFile(2), { provider: '{"ignore":["groq","openai"]}' }));
+    expect(none.status).toBeGreaterThanOrEqual(400);
+    expect(none.status).toBeLessThan(500);
+    expect(await s.up.requests()).toHaveLength(1);
   });
 });

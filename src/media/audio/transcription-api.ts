@@ -1,7 +1,9 @@
 // `POST /v1/audio/transcriptions` and `/v1/audio/translations` (multipart, as OpenAI's SDKs send
 // them): the caller's form, read once, and the answer in the format the caller asked for.
 import type { RoutingOptions } from "../../canonical/types";
+import { decodeRoutingOptions, providerPreferencesSchema } from "../../codecs/routing-options";
 import { BadRequestError } from "../../errors/gateway-error";
+import { safeJsonParse } from "../../streams/json";
 import { formFiles, formNumber, formText } from "../multipart";
 import { wavSeconds } from "./wav";
 
@@ -33,14 +35,18 @@ export async function decodeTranscriptionRequest(form: FormData, translate: bool
   const head = new Uint8Array(await file.slice(0, 4096).arrayBuffer());
   // The data chunk's size is in the header; the whole file is not needed.
   const seconds = wavSeconds(head, file.size);
-  let routing: RoutingOptions | undefined;
-  const provider = formText(form, "provider");
-  if (provider) {
-    try {
-      routing = { provider: JSON.parse(provider) as NonNullable<RoutingOptions["provider"]> };
-    } catch {
-      throw new BadRequestError("provider: expected JSON text (provider preferences).");
-    }
-  }
+  const routing = providerField(formText(form, "provider"));
   return { model, routing, translate, form, file, responseFormat: rf as TranscriptFormat, seconds };
+}
+
+/**
+ * The form's `provider` field: JSON text of the same provider preferences every other endpoint
+ * takes, checked by the one schema (a wrong type is a 400 here, not a failure in routing).
+ */
+function providerField(text: string | undefined): RoutingOptions | undefined {
+  if (!text) return undefined;
+  const parsed = safeJsonParse(text);
+  const prefs = parsed.ok ? providerPreferencesSchema.safeParse(parsed.value) : undefined;
+  if (!prefs?.success) throw new BadRequestError("provider: expected JSON text of provider preferences, e.g. {\"order\":[\"groq\"]}.");
+  return decodeRoutingOptions({ provider: prefs.data });
 }
